@@ -1,0 +1,71 @@
+"""Short answers: FAQs, the menu, clarifying questions, small talk, out of scope."""
+from __future__ import annotations
+
+from bot.dialogue.types import Button, Reply
+from actions.buttons import MENU, menu_rows, resume_rows
+from actions.context import ActionContext
+
+
+def faq(ctx: ActionContext, topic_id: str) -> list[Reply]:
+    topic = ctx.catalog[topic_id]
+    tutorial = ctx.catalog.get(topic.tutorial)
+    buttons: tuple[tuple[Button, ...], ...] = ((MENU,),)
+    if tutorial is not None:
+        buttons = ((Button("topic", f"topic:{tutorial.id}", {"title": tutorial.title}),),) + buttons
+    return [Reply("faq_answer", {"topic_id": topic.id, "title": topic.title, "answer": topic.answer,
+                                 "tutorial_title": tutorial.title if tutorial else None},
+                  buttons=buttons)]
+
+
+def menu(ctx: ActionContext) -> list[Reply]:
+    return [Reply("menu", buttons=menu_rows(ctx.catalog, ctx.menu_topic_ids()))]
+
+
+def clarify(ctx: ActionContext, likely_topic_ids: list[str]) -> list[Reply]:
+    """Low confidence: a short menu of the likely topics plus the offer of a person."""
+    topics = likely_topic_ids or ctx.menu_topic_ids()
+    return [Reply("clarify", {"topic_ids": topics[:3]}, buttons=menu_rows(ctx.catalog, topics[:3]))]
+
+
+def out_of_scope(ctx: ActionContext) -> list[Reply]:
+    return [Reply("out_of_scope", buttons=menu_rows(ctx.catalog, ctx.menu_topic_ids()))]
+
+
+def greet(ctx: ActionContext) -> list[Reply]:
+    unfinished = ctx.latest_unfinished_run()
+    if unfinished is not None:
+        topic = ctx.catalog[unfinished.topic_id]
+        return [Reply("greet"), Reply("tutorial_paused",
+                                      {"title": topic.title, "number": unfinished.step_index + 1,
+                                       "total": len(topic.steps)},
+                                      buttons=resume_rows(unfinished))]
+    return [Reply("greet", buttons=menu_rows(ctx.catalog, ctx.menu_topic_ids()))]
+
+
+def simple(template: str):
+    """An action that only says one thing and offers the menu."""
+    def action(ctx: ActionContext) -> list[Reply]:
+        return [Reply(template, buttons=((MENU,),))]
+    action.__name__ = f"say_{template}"
+    return action
+
+
+thanks = simple("thanks")
+bye = simple("bye")
+deny = simple("deny")
+message_empty = simple("message_empty")
+message_too_long = simple("message_too_long")
+button_unknown = simple("button_unknown")
+
+
+def unsupported_media(ctx: ActionContext, media: str) -> list[Reply]:
+    return [Reply("unsupported_media", {"media": media}, buttons=((MENU,), (Button("human", "human"),)))]
+
+
+def nlu_unavailable(ctx: ActionContext) -> list[Reply]:
+    """Rasa cannot be reached: say so kindly, and keep every button path open."""
+    run = ctx.active_run() or ctx.latest_unfinished_run()
+    buttons = menu_rows(ctx.catalog, ctx.menu_topic_ids())
+    if run is not None:
+        buttons = resume_rows(run)[:1] + buttons
+    return [Reply("nlu_unavailable", buttons=buttons)]

@@ -1,0 +1,46 @@
+"""What every action gets: the open database session, the member, the catalog."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.storage.models import Member, TutorialRun, utcnow
+from content.loader import Catalog
+
+MENU_TOPICS = ("vneid-register", "vneid-level2", "pay-electricity", "faq-vneid-what",
+               "faq-community-tech-team")
+
+
+@dataclass
+class ActionContext:
+    session: Session
+    member: Member
+    catalog: Catalog
+    now: datetime
+
+    @classmethod
+    def open(cls, session: Session, member: Member, catalog: Catalog) -> "ActionContext":
+        return cls(session=session, member=member, catalog=catalog, now=utcnow())
+
+    def active_run(self) -> TutorialRun | None:
+        """The member's tutorial in progress, if any."""
+        return self.session.scalars(
+            select(TutorialRun)
+            .where(TutorialRun.member_id == self.member.id, TutorialRun.status == "active")
+            .order_by(TutorialRun.updated_at.desc()).limit(1)
+        ).first()
+
+    def latest_unfinished_run(self, topic_id: str | None = None) -> TutorialRun | None:
+        query = select(TutorialRun).where(
+            TutorialRun.member_id == self.member.id,
+            TutorialRun.status.in_(("active", "paused")),
+        )
+        if topic_id:
+            query = query.where(TutorialRun.topic_id == topic_id)
+        return self.session.scalars(query.order_by(TutorialRun.updated_at.desc()).limit(1)).first()
+
+    def menu_topic_ids(self) -> list[str]:
+        return [t for t in MENU_TOPICS if t in self.catalog.topics]

@@ -1,0 +1,1 @@
+"""camtay bot: channels, dialogue turn, storage, web app and CLI."""

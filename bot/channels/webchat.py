@@ -1,0 +1,64 @@
+"""The web chat: a JSON API over the dialogue, used by the page at `/`."""
+from __future__ import annotations
+
+import json
+import re
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from bot.dialogue.types import MAX_TEXT_LENGTH, Incoming
+from bot.render import RenderedMessage
+from bot.services import Services
+
+CHANNEL = "web"
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MAX_BODY_BYTES = 64 * 1024
+
+
+def message_json(message: RenderedMessage) -> dict:
+    return {
+        "text": message.text,
+        "buttons": [[{"label": b.label, "payload": b.payload} for b in row] for row in message.buttons],
+        "image": f"/images/{message.image_name}" if message.image_name else None,
+    }
+
+
+def parse_incoming(body: object) -> Incoming | str:
+    """An Incoming from the posted JSON, or the reason it is refused."""
+    if not isinstance(body, dict):
+        return "body must be a JSON object"
+    session_id = body.get("session_id")
+    if not isinstance(session_id, str) or not _SESSION_ID.match(session_id):
+        return "session_id must be 16-64 letters, digits, '-' or '_'"
+    text, payload, message_id = body.get("text"), body.get("payload"), body.get("message_id")
+    if text is not None and not isinstance(text, str):
+        return "text must be a string"
+    if payload is not None and (not isinstance(payload, str) or len(payload) > 64):
+        return "payload must be a string of at most 64 characters"
+    if text is None and payload is None:
+        return "send text or payload"
+    if message_id is not None and (not isinstance(message_id, str) or not _MESSAGE_ID.match(message_id)):
+        return "message_id must be 1-64 letters, digits, '-' or '_'"
+    if text is not None and len(text) > MAX_TEXT_LENGTH * 4:
+        text = text[: MAX_TEXT_LENGTH + 1]  # still "too long", without keeping megabytes around
+    return Incoming(channel=CHANNEL, user_id=session_id, text=text, payload=payload,
+                    update_key=f"{session_id}:{message_id}" if message_id else None)
+
+
+async def chat_endpoint(request: Request) -> JSONResponse:
+    services: Services = request.app.state.services
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        return JSONResponse({"error": "body too large"}, status_code=413)
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return JSONResponse({"error": "body must be JSON"}, status_code=400)
+    incoming = parse_incoming(body)
+    if isinstance(incoming, str):
+        return JSONResponse({"error": incoming}, status_code=400)
+    result = await services.dialogue.handle(incoming)
+    messages = [message_json(services.renderer.render(r, result.address_form)) for r in result.replies]
+    return JSONResponse({"messages": messages, "duplicate": result.duplicate})

@@ -1,0 +1,1 @@
+"""The channel-independent dialogue: Incoming in, replies as data out."""

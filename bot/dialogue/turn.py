@@ -1,0 +1,141 @@
+"""One dialogue turn: dedupe, understand, act, log; committed before any reply is sent."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions import answers, onboarding
+from actions.context import ActionContext
+from bot.dialogue import routing
+from bot.dialogue.types import MAX_TEXT_LENGTH, Incoming, Reply, TurnResult
+from bot.redact import redact
+from bot.storage.models import ConversationLog, Member, ProcessedUpdate
+from content.loader import Catalog
+from nlu import intents
+from nlu.client import NluClient, NluUnavailable, Understanding
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Outcome:
+    replies: list[Reply]
+    understood: bool = True
+    intent: str | None = None
+    confidence: float | None = None
+    topic_id: str | None = None
+
+
+def _is_free_text(incoming: Incoming) -> bool:
+    text = (incoming.text or "").strip()
+    return bool(text) and not text.startswith("/") and len(text) <= MAX_TEXT_LENGTH \
+        and incoming.payload is None and incoming.media is None
+
+
+class Dialogue:
+    """Channel-independent: adapters hand in an Incoming and render the replies."""
+
+    def __init__(self, sessions: sessionmaker, catalog: Catalog, nlu: NluClient | None,
+                 confidence_threshold: float = 0.6):
+        self.sessions = sessions
+        self.catalog = catalog
+        self.nlu = nlu
+        self.threshold = confidence_threshold
+
+    async def handle(self, incoming: Incoming) -> TurnResult:
+        started = time.perf_counter()
+        understanding: Understanding | None = None
+        if _is_free_text(incoming) and self.nlu is not None:
+            try:
+                understanding = await self.nlu.parse(incoming.text.strip())
+            except NluUnavailable as exc:
+                log.warning("NLU unavailable: %s", exc)
+        return await asyncio.to_thread(self._turn, incoming, understanding, started)
+
+    def _turn(self, incoming: Incoming, understanding: Understanding | None, started: float) -> TurnResult:
+        with self.sessions() as session:
+            try:
+                if incoming.update_key and self._seen(session, incoming):
+                    return TurnResult([], duplicate=True)
+                member = self._member(session, incoming)
+                ctx = ActionContext.open(session, member, self.catalog)
+                outcome = self._act(ctx, incoming, understanding)
+                session.add(ConversationLog(
+                    at=ctx.now, channel=incoming.channel, member_id=member.id,
+                    household_id=member.household_id,
+                    text=redact(incoming.text[:MAX_TEXT_LENGTH]) if incoming.text else incoming.media,
+                    payload=(incoming.payload or "")[:64] or None,
+                    intent=outcome.intent, confidence=outcome.confidence, topic_id=outcome.topic_id,
+                    understood=outcome.understood,
+                    replies=",".join(r.template for r in outcome.replies)[:300],
+                    latency_ms=(time.perf_counter() - started) * 1000,
+                ))
+                session.commit()
+            except IntegrityError:
+                # Two deliveries of one update raced; the other one has handled it.
+                session.rollback()
+                if incoming.update_key:
+                    return TurnResult([], duplicate=True)
+                raise
+            return TurnResult(outcome.replies, address_form=member.address_form)
+
+    def _seen(self, session: Session, incoming: Incoming) -> bool:
+        key = incoming.update_key[:64]
+        if session.get(ProcessedUpdate, (incoming.channel, key)) is not None:
+            return True
+        session.add(ProcessedUpdate(channel=incoming.channel, key=key))
+        session.flush()
+        return False
+
+    def _member(self, session: Session, incoming: Incoming) -> Member:
+        member = session.scalars(select(Member).where(
+            Member.channel == incoming.channel, Member.external_id == incoming.user_id)).first()
+        if member is None:
+            member = Member(channel=incoming.channel, external_id=incoming.user_id,
+                            display_name=(incoming.display_name or "")[:200] or None)
+            session.add(member)
+            session.flush()
+        return member
+
+    def _act(self, ctx: ActionContext, incoming: Incoming, understanding: Understanding | None) -> _Outcome:
+        ctx.member.last_seen_at = ctx.now
+        if incoming.payload is not None:
+            replies = routing.route_payload(ctx, incoming.payload)
+            return _Outcome(replies, understood=replies[0].template != "button_unknown")
+        if incoming.media is not None:
+            return _Outcome(answers.unsupported_media(ctx, incoming.media), understood=False)
+        text = (incoming.text or "").strip()
+        if not text:
+            return _Outcome(answers.message_empty(ctx), understood=False)
+        if len(text) > MAX_TEXT_LENGTH:
+            return _Outcome(answers.message_too_long(ctx), understood=False)
+        if text.startswith("/"):
+            return self._command(ctx, text)
+        if ctx.member.household_id is None:
+            household = onboarding.find_household(ctx, text)
+            if household is not None:
+                return _Outcome(onboarding.link(ctx, household), intent="household_code")
+        if understanding is None:
+            return _Outcome(answers.nlu_unavailable(ctx), understood=False)
+        replies, understood = routing.route_understanding(ctx, understanding, self.threshold)
+        return _Outcome(replies, understood=understood, intent=understanding.intent,
+                        confidence=understanding.confidence,
+                        topic_id=intents.topic_of_intent(understanding.intent, self.catalog.topics.keys()))
+
+    def _command(self, ctx: ActionContext, text: str) -> _Outcome:
+        command, _, argument = text.partition(" ")
+        command = command.split("@", 1)[0].lower()
+        if command == "/start":
+            return _Outcome(onboarding.start_command(ctx, argument.strip()), intent="start")
+        if command in ("/menu", "/help"):
+            return _Outcome(answers.menu(ctx), intent="menu")
+        if command == "/stop":
+            return _Outcome(routing.route_understanding(
+                ctx, Understanding(intents.STOP_TUTORIAL, 1.0), 0.0)[0], intent=intents.STOP_TUTORIAL)
+        return _Outcome(answers.menu(ctx), understood=False, intent="unknown_command")

@@ -1,0 +1,23 @@
+"""Redaction of personal numbers before anything is stored or shown to staff."""
+from __future__ import annotations
+
+import re
+
+_RULES: list[tuple[re.Pattern[str], str]] = [
+    # Phone numbers: 0xxxxxxxxx or +84 / 84 followed by 9 digits, spaces or dots allowed.
+    (re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.\-]?\d){9}(?!\d)"), "[SĐT]"),
+    # Citizen ID (12 digits) and old ID card (9 digits), grouped or not.
+    (re.compile(r"(?<!\d)\d{3}[\s.\-]?\d{3}[\s.\-]?\d{3}(?:[\s.\-]?\d{3})?(?!\d)"), "[SỐ GIẤY TỜ]"),
+    # Any other run of 4-8 digits may be an OTP, a passcode or a card number.
+    (re.compile(r"(?<!\d)\d{4,8}(?!\d)"), "[MÃ SỐ]"),
+    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), "[EMAIL]"),
+]
+
+
+def redact(text: str | None) -> str | None:
+    """The text with phone numbers, ID numbers, OTP-like codes and e-mails masked."""
+    if text is None:
+        return None
+    for pattern, mask in _RULES:
+        text = pattern.sub(mask, text)
+    return text

@@ -1,0 +1,62 @@
+"""`camtay run`: the web app, Telegram when configured, and a local NLU server when none answers."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import uvicorn
+
+from bot.services import build_services
+from bot.settings import Settings
+from bot.web.app import create_app
+from content.loader import Catalog
+from nlu.client import NluClient
+from nlu.local import local_server, reachable
+
+log = logging.getLogger(__name__)
+
+
+async def _attach_local_nlu(services, catalog: Catalog, holder: dict) -> None:
+    """Start Rasa in the background; until it answers, free text gets the kind degraded reply."""
+    try:
+        server = await asyncio.to_thread(local_server, services.settings, catalog)
+        holder["server"] = server  # so that shutdown can stop it even while it starts
+        await asyncio.to_thread(server.start)
+    except Exception:
+        log.exception("could not start the local NLU server; free text stays unavailable")
+        return
+    services.nlu = NluClient(server.url, server.token, services.settings.nlu_timeout)
+    services.dialogue.nlu = services.nlu
+    log.info("NLU ready at %s", server.url)
+
+
+async def serve(settings: Settings, catalog: Catalog) -> None:
+    services = build_services(settings, catalog)
+    holder: dict = {}
+    nlu_task = None
+    if not await reachable(settings):
+        if settings.nlu_url:
+            log.warning("NLU_URL %s does not answer; starting a local NLU server", settings.nlu_url)
+        services.nlu = services.dialogue.nlu = None
+        nlu_task = asyncio.create_task(_attach_local_nlu(services, catalog, holder))
+    telegram = None
+    if settings.telegram_bot_token:
+        from bot.channels.telegram import TelegramChannel
+        telegram = TelegramChannel(services)
+        await telegram.start()
+        log.info("Telegram: %s", "webhook" if settings.telegram_webhook_url else "polling")
+    app = create_app(services, telegram)
+    server = uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port,
+                                           log_level="info", proxy_headers=False))
+    log.info("web chat on http://%s:%d/", settings.host, settings.port)
+    try:
+        await server.serve()
+    finally:
+        if telegram is not None:
+            await telegram.stop()
+        if "server" in holder:
+            await asyncio.to_thread(holder["server"].stop)
+        if nlu_task is not None:
+            nlu_task.cancel()
+            await asyncio.gather(nlu_task, return_exceptions=True)
+        await services.aclose()

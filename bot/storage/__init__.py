@@ -1,0 +1,1 @@
+"""The typed data layer: models, engine and migrations."""

@@ -1,0 +1,1 @@
+"""The ASGI web app: web chat, webhooks, health."""

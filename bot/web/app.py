@@ -1,0 +1,71 @@
+"""The ASGI app: web chat page and API, Telegram webhook, step images, health."""
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.channels import webchat
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+WEB_DIR = Path(__file__).resolve().parent
+MAX_WEBHOOK_BYTES = 1024 * 1024
+_pages = Environment(loader=FileSystemLoader(WEB_DIR / "templates"), autoescape=select_autoescape())
+
+
+async def chat_page(request: Request) -> HTMLResponse:
+    return HTMLResponse(_pages.get_template("chat.html").render())
+
+
+async def health(request: Request) -> JSONResponse:
+    services: Services = request.app.state.services
+    nlu_ready = await services.nlu.ready() if services.nlu is not None else False
+    return JSONResponse({"ok": True, "nlu": nlu_ready, "topics": len(services.catalog)})
+
+
+async def telegram_webhook(request: Request) -> Response:
+    channel = request.app.state.telegram
+    secret = request.app.state.services.settings.telegram_webhook_secret
+    if channel is None:
+        return JSONResponse({"error": "telegram is not configured"}, status_code=404)
+    given = request.headers.get("x-telegram-bot-api-secret-token", "")
+    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        log.warning("telegram webhook with a wrong secret token from %s", request.client)
+        return JSONResponse({"error": "unauthorized"}, status_code=401)
+    raw = await request.body()
+    if len(raw) > MAX_WEBHOOK_BYTES:
+        return JSONResponse({"error": "body too large"}, status_code=413)
+    try:
+        data = json.loads(raw)
+        if not isinstance(data, dict) or "update_id" not in data:
+            raise ValueError("not an update")
+    except ValueError:
+        return JSONResponse({"error": "body must be a Telegram update"}, status_code=400)
+    await channel.process_webhook(data)
+    return Response(status_code=200)
+
+
+def create_app(services: Services, telegram=None) -> Starlette:
+    """The web app over built services; `telegram` is a TelegramChannel or None."""
+    routes = [
+        Route("/", chat_page),
+        Route("/api/chat", webchat.chat_endpoint, methods=["POST"]),
+        Route("/healthz", health),
+        Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static"),
+        Mount("/images", StaticFiles(directory=services.settings.content_dir / "images", check_dir=False),
+              name="images"),
+    ]
+    app = Starlette(routes=routes)
+    app.state.services = services
+    app.state.telegram = telegram
+    return app

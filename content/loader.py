@@ -1,0 +1,210 @@
+"""Load topic files into a Catalog; every error names the file and line."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from content import CONTENT_DIR
+from content.schema import Topic
+
+TOPICS_DIR = CONTENT_DIR / "topics"
+CATALOG_SPEC = CONTENT_DIR.parent.parent / "shared" / "spec" / "topics.yml"
+
+
+@dataclass(frozen=True)
+class ContentError:
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class ContentInvalid(Exception):
+    def __init__(self, errors: list[ContentError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader that remembers the line of every mapping key and sequence item."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    mapping = {}
+    lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        lines[key] = value_node.start_mark.line + 1
+    loader.line_maps.append((mapping, lines, node.start_mark.line + 1))
+    return mapping
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> list:
+    items = [loader.construct_object(child, deep=True) for child in node.value]
+    loader.line_maps.append((items, {i: c.start_mark.line + 1 for i, c in enumerate(node.value)},
+                             node.start_mark.line + 1))
+    return items
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+# Dates stay strings until pydantic parses them, so errors read the same everywhere.
+_LineLoader.yaml_implicit_resolvers = {
+    k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _parse_with_lines(text: str):
+    loader = _LineLoader(text)
+    loader.line_maps = []
+    try:
+        data = loader.get_single_data()
+    finally:
+        loader.dispose()
+    by_id = {id(obj): (lines, start) for obj, lines, start in loader.line_maps}
+    return data, by_id
+
+
+def _line_of(data, by_id, loc: tuple) -> int:
+    """The line of the deepest part of `loc` that exists in the parsed YAML."""
+    line = 1
+    node = data
+    for part in loc:
+        info = by_id.get(id(node))
+        if info is None:
+            break
+        lines, start = info
+        line = lines.get(part, start)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+    return line
+
+
+def load_topic_file(path: Path) -> Topic:
+    """One topic from one file, or ContentInvalid naming the file and lines."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentInvalid([ContentError(path, 1, f"cannot read the file as UTF-8: {exc}")])
+    try:
+        data, by_id = _parse_with_lines(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ContentInvalid([ContentError(path, line, f"not valid YAML: {problem}")])
+    if not isinstance(data, dict):
+        raise ContentInvalid([ContentError(path, 1, "expected a mapping of topic fields (id, kind, title, ...)")])
+    try:
+        topic = Topic.model_validate(data)
+    except ValidationError as exc:
+        errors = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if p not in ("tutorial", "faq"))
+            where = ".".join(str(p) for p in loc) or "topic"
+            errors.append(ContentError(path, _line_of(data, by_id, loc), f"{where}: {err['msg']}"))
+        raise ContentInvalid(errors)
+    if topic.id != path.stem:
+        raise ContentInvalid([ContentError(path, _line_of(data, by_id, ("id",)),
+                                           f"id {topic.id!r} must match the file name {path.stem!r}")])
+    return topic
+
+
+@dataclass
+class Catalog:
+    """All topics by id, in file-name order."""
+
+    topics: dict[str, Topic] = field(default_factory=dict)
+
+    def __getitem__(self, topic_id: str) -> Topic:
+        return self.topics[topic_id]
+
+    def get(self, topic_id: str | None) -> Topic | None:
+        return self.topics.get(topic_id) if topic_id else None
+
+    def __iter__(self):
+        return iter(self.topics.values())
+
+    def __len__(self) -> int:
+        return len(self.topics)
+
+
+def catalog_spec_ids(spec: Path = CATALOG_SPEC) -> list[str]:
+    """The topic ids the catalog must cover, from shared/spec/topics.yml."""
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    return [t["id"] for t in data["topics"]]
+
+
+def check_catalog(topics_dir: Path = TOPICS_DIR, spec: Path | None = None) -> tuple[Catalog, list[ContentError]]:
+    """Load every topic file, collecting all errors rather than stopping at the first."""
+    catalog = Catalog()
+    errors: list[ContentError] = []
+    for path in sorted(topics_dir.glob("*.yml")):
+        try:
+            topic = load_topic_file(path)
+        except ContentInvalid as exc:
+            errors.extend(exc.errors)
+            continue
+        catalog.topics[topic.id] = topic
+    errors.extend(_cross_checks(catalog, topics_dir))
+    if spec is not None and spec.exists():
+        known = set(catalog_spec_ids(spec))
+        for topic in catalog:
+            if topic.id not in known:
+                errors.append(ContentError(topics_dir / f"{topic.id}.yml", 1,
+                                           f"topic {topic.id!r} is not in {spec.name}"))
+    return catalog, errors
+
+
+def _line_containing(path: Path, needle: str) -> int:
+    """The first line of the file that mentions `needle` (1 when none does)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    return 1
+
+
+def _cross_checks(catalog: Catalog, topics_dir: Path) -> list[ContentError]:
+    errors = []
+    seen: dict[str, str] = {}
+    for topic in catalog:
+        path = topics_dir / f"{topic.id}.yml"
+        for ref_name in ("next_topic", "tutorial"):
+            ref = getattr(topic, ref_name)
+            if ref and ref not in catalog.topics:
+                errors.append(ContentError(path, _line_containing(path, f"{ref_name}:"),
+                                           f"{ref_name}: unknown topic {ref!r}"))
+            elif ref_name == "tutorial" and ref and not catalog[ref].is_tutorial:
+                errors.append(ContentError(path, _line_containing(path, "tutorial:"),
+                                           f"tutorial: {ref!r} is not a tutorial"))
+        for step in topic.steps:
+            if step.image and not (CONTENT_DIR / "images" / step.image).is_file():
+                errors.append(ContentError(path, _line_containing(path, step.image),
+                                           f"image {step.image!r} not found under content/images/"))
+        for example in topic.examples:
+            key = " ".join(example.lower().split())
+            if key in seen and seen[key] != topic.id:
+                errors.append(ContentError(path, _line_containing(path, example),
+                                           f"example {example!r} is also under topic {seen[key]!r}"))
+            seen.setdefault(key, topic.id)
+    return errors
+
+
+def load_catalog(topics_dir: Path = TOPICS_DIR) -> Catalog:
+    """The catalog for running the assistant; refuses to start on invalid content."""
+    catalog, errors = check_catalog(topics_dir)
+    if errors:
+        raise ContentInvalid(errors)
+    return catalog

@@ -1,0 +1,31 @@
+"""Names shared by the training data and the dialogue: conversation intents, topic intents."""
+from __future__ import annotations
+
+GREET = "greet"
+THANKS = "thanks"
+BYE = "bye"
+NEXT_STEP = "next_step"
+REPEAT_STEP = "repeat_step"
+PREVIOUS_STEP = "previous_step"
+STOP_TUTORIAL = "stop_tutorial"
+RESUME_TUTORIAL = "resume_tutorial"
+ASK_HUMAN = "ask_human"
+AFFIRM = "affirm"
+DENY = "deny"
+MENU = "menu"
+OUT_OF_SCOPE = "out_of_scope"
+NLU_FALLBACK = "nlu_fallback"
+
+TOPIC_PREFIX = "topic_"
+
+
+def topic_intent(topic_id: str) -> str:
+    """vneid-register -> topic_vneid_register (Rasa intent names avoid '-')."""
+    return TOPIC_PREFIX + topic_id.replace("-", "_")
+
+
+def topic_of_intent(intent: str | None, topic_ids) -> str | None:
+    if not intent or not intent.startswith(TOPIC_PREFIX):
+        return None
+    by_intent = {topic_intent(t): t for t in topic_ids}
+    return by_intent.get(intent)

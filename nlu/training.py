@@ -1,0 +1,124 @@
+"""Build the Rasa training data (hand-written + content examples) and train, skipping by hash."""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from content.loader import Catalog
+from nlu import NLU_DIR
+from nlu.intents import topic_intent
+
+ROOT = NLU_DIR.parent
+CONFIG = ROOT / "config.yml"
+HAND_WRITTEN = NLU_DIR / "data"
+RASA_VERSION = "3.6.21"
+
+
+class TrainingFailed(Exception):
+    pass
+
+
+def rasa_env() -> dict[str, str]:
+    """The environment for Rasa processes: no telemetry, quiet TensorFlow, our code importable."""
+    env = dict(os.environ)
+    env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
+               SQLALCHEMY_SILENCE_UBER_WARNING="1", PYTHONWARNINGS="ignore",
+               PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
+    return env
+
+
+def topic_training_data(catalog: Catalog) -> str:
+    """Rasa NLU YAML with one intent per topic, from each topic's example questions."""
+    def block(examples: list[str]) -> str:
+        return "".join(f"- {' '.join(e.split())}\n" for e in examples)
+
+    data = {"version": "3.1", "nlu": [
+        {"intent": topic_intent(t.id), "examples": _Literal(block(t.examples))} for t in catalog
+    ]}
+    return "# Generated from content/topics/*.yml by nlu/training.py: do not edit.\n" + \
+        yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+
+
+class _Literal(str):
+    pass
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(_Literal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style="|"))
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    data_dir: Path
+    fingerprint: str
+
+    @property
+    def model_name(self) -> str:
+        return f"nlu-{self.fingerprint}"
+
+
+def prepare(catalog: Catalog, build_dir: Path, config: Path = CONFIG) -> TrainingSet:
+    """Write the training data into build_dir and fingerprint it with the config."""
+    data_dir = build_dir / "nlu-data"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for old in data_dir.glob("*.yml"):
+        old.unlink()
+    files = {"topics.yml": topic_training_data(catalog)}
+    for path in sorted(HAND_WRITTEN.glob("*.yml")):
+        files[path.name] = path.read_text(encoding="utf-8")
+    digest = hashlib.sha256(RASA_VERSION.encode())
+    digest.update(config.read_bytes())
+    for name, text in sorted(files.items()):
+        (data_dir / name).write_text(text, encoding="utf-8")
+        digest.update(name.encode() + b"\0" + text.encode("utf-8"))
+    return TrainingSet(data_dir, digest.hexdigest()[:16])
+
+
+def rasa_executable(rasa_venv: Path) -> Path:
+    rasa = rasa_venv / "bin" / "rasa"
+    if not rasa.exists():
+        raise TrainingFailed(f"Rasa is not installed at {rasa}; run `make setup` first.")
+    return rasa
+
+
+def train(catalog: Catalog, models_dir: Path, rasa_venv: Path, build_dir: Path,
+          config: Path = CONFIG, quiet: bool = True) -> tuple[Path, bool]:
+    """The model for the current data and config; trains only when none exists yet.
+
+    Returns the model path and whether it was trained now.
+    """
+    training = prepare(catalog, build_dir, config)
+    model = models_dir / f"{training.model_name}.tar.gz"
+    if model.exists():
+        return model, False
+    models_dir.mkdir(parents=True, exist_ok=True)
+    command = [str(rasa_executable(rasa_venv)), "train", "nlu", "--config", str(config),
+               "--nlu", str(training.data_dir), "--out", str(models_dir),
+               "--fixed-model-name", training.model_name]
+    result = subprocess.run(command, cwd=ROOT, env=rasa_env(), text=True,
+                            stdout=subprocess.PIPE if quiet else None,
+                            stderr=subprocess.STDOUT if quiet else None)
+    if result.returncode != 0 or not model.exists():
+        tail = (result.stdout or "")[-3000:] if quiet else ""
+        raise TrainingFailed(f"rasa train nlu failed (exit {result.returncode}).\n{tail}")
+    return model, True
+
+
+def latest_model(models_dir: Path) -> Path | None:
+    models = sorted(models_dir.glob("nlu-*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return models[-1] if models else None
+
+
+if __name__ == "__main__":  # pragma: no cover - debugging aid
+    from content.loader import load_catalog
+    print(train(load_catalog(), ROOT / "models", ROOT / ".venv-rasa", ROOT / "build", quiet=False),
+          file=sys.stderr)

@@ -1,0 +1,86 @@
+"""Shared fixtures: a fresh database per test, built services, one real Rasa model per run."""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.services import build_services
+from bot.settings import ROOT, Settings
+from content.loader import load_catalog
+
+POSTGRES_ADMIN_URL = os.environ.get("CAMTAY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    return load_catalog()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for one test: its own SQLite file, no NLU, no Telegram."""
+    return Settings(database_url=f"sqlite:///{tmp_path / 'camtay.sqlite3'}", nlu_url=None,
+                    telegram_bot_token=None)
+
+
+@pytest.fixture
+async def services(settings, catalog):
+    built = build_services(settings, catalog)
+    yield built
+    await built.aclose()
+
+
+def _postgres_available() -> str | None:
+    try:
+        engine = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # any driver or network error means: not reachable
+        return f"{type(exc).__name__}: {exc}"
+
+
+@pytest.fixture
+def postgres_url():
+    """A new, empty PostgreSQL database for one test, dropped afterwards."""
+    problem = _postgres_available()
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {problem}")
+        pytest.skip(f"PostgreSQL is not reachable ({problem}); CI runs these tests")
+    name = f"camtay_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def rasa_model(catalog) -> Path:
+    """One real Rasa model per run (reused across runs while data and config are unchanged)."""
+    from nlu.training import train
+    model, _ = train(catalog, ROOT / "models", ROOT / ".venv-rasa", ROOT / "build")
+    return model
+
+
+@pytest.fixture(scope="session")
+def rasa_server(rasa_model):
+    """A real Rasa NLU server on loopback for the whole run."""
+    from nlu.server import RasaServer
+    with RasaServer(rasa_model, ROOT / ".venv-rasa", log_file=ROOT / "build" / "rasa-test-server.log") as server:
+        yield server
+
+
+@pytest.fixture
+def nlu_settings(settings, rasa_server) -> Settings:
+    return settings.with_(nlu_url=rasa_server.url, nlu_token=rasa_server.token)
