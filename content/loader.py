@@ -165,6 +165,10 @@ def check_catalog(topics_dir: Path = TOPICS_DIR, spec: Path | None = None) -> tu
             if topic.id not in known:
                 errors.append(ContentError(topics_dir / f"{topic.id}.yml", 1,
                                            f"topic {topic.id!r} is not in {spec.name}"))
+        broken = {p.stem for p in topics_dir.glob("*.yml")}
+        for topic_id in sorted(known - set(catalog.topics) - broken):
+            errors.append(ContentError(spec, _line_containing(spec, f"id: {topic_id}"),
+                                       f"topic {topic_id!r} has no file {topic_id}.yml in {topics_dir}"))
     return catalog, errors
 
 

@@ -1,0 +1,53 @@
+"""A citizen says once which household they belong to: join code, deep link or guest."""
+from sqlalchemy import select
+
+from bot.households import add_household
+from bot.storage.models import Member, TutorialRun
+from tests.helpers import templates, turn
+
+
+def _household(services):
+    with services.sessions() as session:
+        household = add_household(session, commune="Xã Hòa Bình", village="Thôn Đông", head_name="Nguyễn Văn An")
+        session.commit()
+        return household.id, household.join_code
+
+
+async def test_first_start_asks_for_the_household(services):
+    result = await turn(services, text="/start")
+    assert templates(result) == ["welcome_ask_household"]
+
+
+async def test_deep_link_code_links_the_household(services):
+    household_id, code = _household(services)
+    result = await turn(services, text=f"/start {code}")
+    assert templates(result) == ["household_linked"]
+    assert result.replies[0].context == {"head_name": "Nguyễn Văn An", "village": "Thôn Đông"}
+    await turn(services, payload="topic:vneid-register")
+    with services.sessions() as session:
+        assert session.scalars(select(TutorialRun.household_id)).one() == household_id
+
+
+async def test_typed_code_in_a_sentence_links_the_household(services):
+    household_id, code = _household(services)
+    await turn(services, payload="household:code")
+    result = await turn(services, text=f"ma ho nha bac la {code.lower()} nhe")
+    assert templates(result) == ["household_linked"]
+    with services.sessions() as session:
+        assert session.scalars(select(Member.household_id)).one() == household_id
+
+
+async def test_unknown_code_offers_guest(services):
+    result = await turn(services, text="/start ZZ99ZZ")
+    assert templates(result) == ["household_code_unknown"]
+
+
+async def test_guest_can_learn_without_a_household(services):
+    assert templates(await turn(services, payload="household:guest")) == ["guest_welcome"]
+    await turn(services, payload="topic:pay-electricity")
+    with services.sessions() as session:
+        member = session.scalars(select(Member)).one()
+        run = session.scalars(select(TutorialRun)).one()
+    assert member.is_guest and run.household_id is None
+    # A greeting after onboarding does not ask for the household again.
+    assert templates(await turn(services, text="/start")) == ["greet", "tutorial_paused"]
