@@ -18,7 +18,11 @@ _CODE_TOKEN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z0-9]{6})(?![A-Za-z0-9])")
 
 
 def new_join_code() -> str:
-    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+    """Six characters with at least one letter and one digit, so typed codes stand out from words."""
+    while True:
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        if code_candidates(code):
+            return code
 
 
 def code_candidates(text: str) -> list[str]:
@@ -65,7 +69,8 @@ def continue_as_guest(ctx: ActionContext) -> list[Reply]:
 def start_command(ctx: ActionContext, argument: str) -> list[Reply]:
     """`/start` with an optional join code from a deep link."""
     if argument:
-        household = find_household(ctx, argument)
+        household = ctx.session.scalars(
+            select(Household).where(Household.join_code == argument.strip().upper()[:16])).first()
         if household is not None:
             return link(ctx, household)
         return unknown_code(ctx, argument)

@@ -28,6 +28,7 @@ def rasa_env() -> dict[str, str]:
     """The environment for Rasa processes: no telemetry, quiet TensorFlow, our code importable."""
     env = dict(os.environ)
     env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
+               RASA_CACHE_DIRECTORY=str(ROOT / "build" / "rasa-cache"),
                SQLALCHEMY_SILENCE_UBER_WARNING="1", PYTHONWARNINGS="ignore",
                PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
     return env

@@ -1,7 +1,13 @@
 """Small helpers for driving the dialogue in tests."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
+import uvicorn
+
 from bot.dialogue.types import Incoming, TurnResult
+from nlu.server import free_port
 
 
 async def turn(services, user: str = "u1", *, text: str | None = None, payload: str | None = None,
@@ -22,3 +28,21 @@ def payload_starting(result: TurnResult, prefix: str) -> str:
     found = [p for p in payloads(result) if p.startswith(prefix)]
     assert found, f"no button starting with {prefix!r} in {payloads(result)}"
     return found[-1]
+
+
+@contextlib.asynccontextmanager
+async def serving(app, port: int | None = None):
+    """Serve an ASGI app with uvicorn on loopback in this event loop; yields its base URL."""
+    port = port or free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="off"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, timeout=10)

@@ -1,0 +1,86 @@
+"""The real Rasa model, trained once per run, parsed through our async client and `camtay ask`."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot.settings import ROOT
+from nlu import intents
+from nlu.client import NluClient, NluUnavailable
+from nlu.server import free_port
+from nlu.training import prepare, train
+
+pytestmark = pytest.mark.nlu
+
+
+@pytest.fixture
+async def client(rasa_server):
+    client = NluClient(rasa_server.url, rasa_server.token, timeout=10)
+    yield client
+    await client.aclose()
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("lam sao cai vneid", intents.topic_intent("vneid-register")),
+    ("cách cài ứng dụng VNeID", intents.topic_intent("vneid-register")),
+    ("kích hoạt định danh mức 2", intents.topic_intent("vneid-level2")),
+    ("dong tien dien tren dien thoai", intents.topic_intent("pay-electricity")),
+    ("vneid là gì", intents.topic_intent("faq-vneid-what")),
+    ("tổ công nghệ số cộng đồng là ai", intents.topic_intent("faq-community-tech-team")),
+    ("tiếp", intents.NEXT_STEP),
+    ("xin chào", intents.GREET),
+    ("cảm ơn cháu", intents.THANKS),
+    ("gọi người hỗ trợ giúp tôi", intents.ASK_HUMAN),
+])
+async def test_questions_are_understood(client, text, intent):
+    understanding = await client.parse(text)
+    assert understanding.intent == intent, understanding
+    assert understanding.confidence > 0.5
+
+
+async def test_out_of_catalog_question_does_not_start_a_tutorial(client):
+    understanding = await client.parse("thời tiết ngày mai thế nào")
+    assert understanding.intent in (intents.OUT_OF_SCOPE, intents.NLU_FALLBACK)
+
+
+async def test_a_wrong_token_is_refused(rasa_server):
+    client = NluClient(rasa_server.url, "wrong-token", timeout=5)
+    with pytest.raises(NluUnavailable):
+        await client.parse("xin chào")
+    await client.aclose()
+
+
+async def test_an_unreachable_server_is_reported_quickly():
+    client = NluClient(f"http://127.0.0.1:{free_port()}", timeout=1)
+    with pytest.raises(NluUnavailable):
+        await client.parse("xin chào")
+    await client.aclose()
+
+
+def test_training_is_skipped_when_nothing_changed(rasa_model, catalog, tmp_path):
+    model, trained = train(catalog, rasa_model.parent, ROOT / ".venv-rasa", tmp_path)
+    assert (model, trained) == (rasa_model, False)
+
+
+def test_fingerprint_follows_the_examples(catalog, tmp_path):
+    before = prepare(catalog, tmp_path).fingerprint
+    topic = catalog["pay-electricity"]
+    changed = type(catalog)(dict(catalog.topics))
+    changed.topics[topic.id] = topic.model_copy(update={"examples": topic.examples + ["tien dien thang nay"]})
+    assert prepare(changed, tmp_path).fingerprint != before
+    assert prepare(catalog, tmp_path).fingerprint == before
+
+
+def test_camtay_ask_json(rasa_server):
+    env = dict(os.environ, NLU_URL=rasa_server.url, NLU_TOKEN=rasa_server.token)
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--json"], cwd=ROOT, env=env,
+                            input="lam sao cai vneid\n\nthời tiết hôm nay\n", capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["text"] for r in rows] == ["lam sao cai vneid", "thời tiết hôm nay"]
+    assert rows[0]["topic"] == "vneid-register" and rows[0]["kind"] == "tutorial"
+    assert rows[1]["topic"] is None
+    assert all({"intent", "confidence"} <= set(r) for r in rows)

@@ -1,0 +1,76 @@
+"""The data layer on both SQLite and PostgreSQL: migrations, constraints, a whole tutorial."""
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.households import add_household
+from bot.services import build_services
+from bot.storage.db import make_engine, migrate, session_factory
+from bot.storage.models import Base, Member, TutorialRun
+from tests.helpers import payload_starting, templates, turn
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'storage.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = make_engine(database_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+def test_migrations_create_every_table_and_match_the_models(engine):
+    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == [], f"models and migrations differ: {diff}"
+
+
+def test_migrating_twice_changes_nothing(engine):
+    migrate(engine)
+    assert "alembic_version" in inspect(engine).get_table_names()
+
+
+def test_a_chat_identity_is_one_member(engine):
+    sessions = session_factory(engine)
+    with sessions() as session:
+        session.add(Member(channel="telegram", external_id="42"))
+        session.commit()
+        session.add(Member(channel="telegram", external_id="42"))
+        with pytest.raises(IntegrityError):
+            session.commit()
+
+
+def test_households_get_unique_codes(engine):
+    sessions = session_factory(engine)
+    with sessions() as session:
+        first = add_household(session, commune="Xã A", village="Thôn 1", head_name="Lê Thị Hoa")
+        second = add_household(session, commune="Xã A", village="Thôn 1", head_name="Trần Văn Bình")
+        session.commit()
+        assert first.village_id == second.village_id
+        assert first.join_code != second.join_code and first.code != second.code
+
+
+async def test_a_whole_tutorial_is_stored(database_url, catalog, settings):
+    services = build_services(settings.with_(database_url=database_url), catalog)
+    try:
+        with services.sessions() as session:
+            household = add_household(session, commune="Xã B", village="Thôn 2", head_name="Phạm Văn Cường")
+            session.commit()
+        await turn(services, text=f"/start {household.join_code}")
+        result = await turn(services, payload="topic:pay-electricity")
+        while templates(result) != ["tutorial_completed"]:
+            result = await turn(services, payload=payload_starting(result, "tutorial:next:"))
+        with services.sessions() as session:
+            run = session.scalars(select(TutorialRun)).one()
+        assert (run.status, run.household_id) == ("completed", household.id)
+    finally:
+        await services.aclose()
