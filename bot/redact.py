@@ -4,13 +4,14 @@ from __future__ import annotations
 import re
 
 _RULES: list[tuple[re.Pattern[str], str]] = [
+    # E-mails first, before their digits are masked and the rest leaks.
+    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), "[EMAIL]"),
     # Phone numbers: 0xxxxxxxxx or +84 / 84 followed by 9 digits, spaces or dots allowed.
     (re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.\-]?\d){9}(?!\d)"), "[SĐT]"),
     # Citizen ID (12 digits) and old ID card (9 digits), grouped or not.
     (re.compile(r"(?<!\d)\d{3}[\s.\-]?\d{3}[\s.\-]?\d{3}(?:[\s.\-]?\d{3})?(?!\d)"), "[SỐ GIẤY TỜ]"),
-    # Any other run of 4-8 digits may be an OTP, a passcode or a card number.
-    (re.compile(r"(?<!\d)\d{4,8}(?!\d)"), "[MÃ SỐ]"),
-    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), "[EMAIL]"),
+    # Any other run of 4 or more digits may be an OTP, a passcode, a bank or card number.
+    (re.compile(r"(?<!\d)\d{4,}(?!\d)"), "[MÃ SỐ]"),
 ]
 
 

@@ -43,7 +43,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=True)
-        lines[key] = value_node.start_mark.line + 1
+        lines[key] = key_node.start_mark.line + 1
     loader.line_maps.append((mapping, lines, node.start_mark.line + 1))
     return mapping
 
@@ -92,6 +92,30 @@ def _line_of(data, by_id, loc: tuple) -> int:
     return line
 
 
+def _yaml_error_line(text: str, exc: yaml.YAMLError) -> int:
+    """The line a person should look at: where an unclosed quote opened, else where YAML gave up."""
+    context, problem = getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None)
+    if isinstance(exc, yaml.scanner.ScannerError) and context is not None \
+            and "quoted scalar" in (getattr(exc, "context", None) or ""):
+        return context.line + 1
+    if isinstance(exc, yaml.parser.ParserError) and problem is not None:
+        # A quote closed lines later swallows the lines between; point at where it opened.
+        last_quoted = None
+        try:
+            for token in yaml.scan(text):
+                if token.start_mark.index >= problem.index:
+                    break
+                if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"') \
+                        and token.end_mark.line > token.start_mark.line:
+                    last_quoted = token
+        except yaml.YAMLError:
+            pass
+        if last_quoted is not None:
+            return last_quoted.start_mark.line + 1
+    mark = problem or context
+    return mark.line + 1 if mark else 1
+
+
 def load_topic_file(path: Path) -> Topic:
     """One topic from one file, or ContentInvalid naming the file and lines."""
     try:
@@ -101,10 +125,8 @@ def load_topic_file(path: Path) -> Topic:
     try:
         data, by_id = _parse_with_lines(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else 1
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ContentInvalid([ContentError(path, line, f"not valid YAML: {problem}")])
+        raise ContentInvalid([ContentError(path, _yaml_error_line(text, exc), f"not valid YAML: {problem}")])
     if not isinstance(data, dict):
         raise ContentInvalid([ContentError(path, 1, "expected a mapping of topic fields (id, kind, title, ...)")])
     try:
@@ -112,7 +134,7 @@ def load_topic_file(path: Path) -> Topic:
     except ValidationError as exc:
         errors = []
         for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if p not in ("tutorial", "faq"))
+            loc = tuple(err["loc"])
             where = ".".join(str(p) for p in loc) or "topic"
             errors.append(ContentError(path, _line_of(data, by_id, loc), f"{where}: {err['msg']}"))
         raise ContentInvalid(errors)
@@ -172,10 +194,22 @@ def check_catalog(topics_dir: Path = TOPICS_DIR, spec: Path | None = None) -> tu
     return catalog, errors
 
 
-def _line_containing(path: Path, needle: str) -> int:
-    """The first line of the file that mentions `needle` (1 when none does)."""
+def _line_containing(path: Path, needle: str, after: str | None = None) -> int:
+    """The first line of the file that mentions `needle`, below the line mentioning `after`."""
+    searching = after is None
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not searching:
+            searching = line.lstrip().startswith(after)
+            continue
         if needle in line:
+            return number
+    return 1
+
+
+def _key_line(path: Path, key: str) -> int:
+    """The line of a top-level key (1 when absent)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith(f"{key}:"):
             return number
     return 1
 
@@ -188,19 +222,19 @@ def _cross_checks(catalog: Catalog, topics_dir: Path) -> list[ContentError]:
         for ref_name in ("next_topic", "tutorial"):
             ref = getattr(topic, ref_name)
             if ref and ref not in catalog.topics:
-                errors.append(ContentError(path, _line_containing(path, f"{ref_name}:"),
+                errors.append(ContentError(path, _key_line(path, ref_name),
                                            f"{ref_name}: unknown topic {ref!r}"))
             elif ref_name == "tutorial" and ref and not catalog[ref].is_tutorial:
-                errors.append(ContentError(path, _line_containing(path, "tutorial:"),
+                errors.append(ContentError(path, _key_line(path, "tutorial"),
                                            f"tutorial: {ref!r} is not a tutorial"))
         for step in topic.steps:
-            if step.image and not (CONTENT_DIR / "images" / step.image).is_file():
+            if step.image and not (topics_dir.parent / "images" / step.image).is_file():
                 errors.append(ContentError(path, _line_containing(path, step.image),
                                            f"image {step.image!r} not found under content/images/"))
         for example in topic.examples:
             key = " ".join(example.lower().split())
             if key in seen and seen[key] != topic.id:
-                errors.append(ContentError(path, _line_containing(path, example),
+                errors.append(ContentError(path, _line_containing(path, example, after="examples:"),
                                            f"example {example!r} is also under topic {seen[key]!r}"))
             seen.setdefault(key, topic.id)
     return errors

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator
 
 TOPIC_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -35,9 +35,9 @@ class Topic(Strict):
     examples: list[str] = Field(min_length=5)
     sources: list[Source] = Field(min_length=1)
     prepare: list[str] = Field(default_factory=list)
-    steps: list[Step] = Field(default_factory=list)
+    steps: list[Step] = Field(default_factory=list, validate_default=True)
     next_topic: str | None = Field(default=None, pattern=TOPIC_ID)
-    answer: str | None = None
+    answer: str | None = Field(default=None, validate_default=True)
     tutorial: str | None = Field(default=None, pattern=TOPIC_ID)
     notes: str | None = None
 
@@ -48,19 +48,25 @@ class Topic(Strict):
             raise ValueError("an example question is empty")
         return examples
 
-    @model_validator(mode="after")
-    def _kind_fields(self) -> "Topic":
-        if self.kind == "tutorial":
-            if not self.steps:
-                raise ValueError("a tutorial needs at least one step under 'steps'")
-            if self.answer:
-                raise ValueError("a tutorial has 'steps', not 'answer'")
-        else:
-            if not self.answer:
-                raise ValueError("an faq needs an 'answer'")
-            if self.steps:
-                raise ValueError("an faq has an 'answer', not 'steps'")
-        return self
+    @field_validator("steps")
+    @classmethod
+    def _steps_match_kind(cls, steps: list[Step], info: ValidationInfo) -> list[Step]:
+        kind = info.data.get("kind")
+        if kind == "tutorial" and not steps:
+            raise ValueError("a tutorial needs at least one step under 'steps'")
+        if kind == "faq" and steps:
+            raise ValueError("an faq has an 'answer', not 'steps'")
+        return steps
+
+    @field_validator("answer")
+    @classmethod
+    def _answer_matches_kind(cls, answer: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("kind")
+        if kind == "faq" and not answer:
+            raise ValueError("an faq needs an 'answer'")
+        if kind == "tutorial" and answer:
+            raise ValueError("a tutorial has 'steps', not 'answer'")
+        return answer
 
     @property
     def is_tutorial(self) -> bool:

@@ -91,3 +91,19 @@ async def test_faq_offers_its_tutorial(services, catalog):
     result = await turn(services, payload="topic:faq-vneid-what")
     assert templates(result) == ["faq_answer"]
     assert f"topic:{catalog['faq-vneid-what'].tutorial}" in payloads(result)
+
+
+async def test_button_presses_never_call_the_nlu(services):
+    import httpx
+    from nlu.client import NluClient
+
+    calls = []
+    services.dialogue.nlu = NluClient("http://127.0.0.1:9", transport=httpx.MockTransport(
+        lambda request: calls.append(request.url.path) or httpx.Response(503)))
+    result = await turn(services, payload=f"topic:{TOPIC}")
+    for prefix in ("tutorial:next:", "tutorial:back:", "tutorial:repeat:", "tutorial:stop:"):
+        result = await turn(services, payload=payload_starting(result, prefix))
+    assert calls == []
+    await turn(services, text="tiếp theo")  # free text does go to the NLU
+    assert calls == ["/model/parse"]
+    await services.dialogue.nlu.aclose()

@@ -1,0 +1,199 @@
+"""Every template and button label renders with the context the actions give it, in every form of address."""
+from __future__ import annotations
+
+import ast
+
+import pytest
+import yaml
+from jinja2 import UndefinedError, meta
+
+from bot.dialogue.types import Button, Reply
+from bot.render import Renderer
+from bot.settings import ROOT
+from content import CONTENT_DIR
+from content.loader import catalog_spec_ids
+
+renderer = Renderer()
+TEMPLATE_IDS = renderer.template_ids()
+LABELS = yaml.safe_load((CONTENT_DIR / "templates" / "buttons.yml").read_text(encoding="utf-8"))
+LABEL_IDS = list(LABELS)
+
+STEP = {"text": "Mở ứng dụng VNeID, {{ you }} bấm “Đăng nhập”.", "tip": "{{ You }} có thể dùng vân tay.",
+        "warning": "Không đọc mã OTP cho ai.", "image": None}
+
+# Contexts as the actions build them (actions/*.py, bot/dialogue/routing.py, bot/channels/telegram.py).
+# The first case of each template sets every optional part, so each variable it reads is evaluated.
+CONTEXTS: dict[str, list[dict]] = {
+    "ask_household_code": [{}],
+    "button_stale": [{}],
+    "button_unknown": [{}],
+    "bye": [{}],
+    "clarify": [{"topic_ids": ["vneid-register", "vneid-level2"]}],
+    "deny": [{}],
+    "error_generic": [{}],
+    "faq_answer": [
+        {"topic_id": "faq-vneid-what", "title": "VNeID là gì?",
+         "answer": "VNeID là ứng dụng định danh điện tử. {{ You }} dùng miễn phí.",
+         "tutorial_title": "Cài VNeID và đăng ký tài khoản mức 1"},
+        {"topic_id": "faq-dvc-what", "title": "Dịch vụ công là gì?", "answer": "Là cổng nộp hồ sơ trực tuyến.",
+         "tutorial_title": None},
+    ],
+    "greet": [{}],
+    "guest_welcome": [{}],
+    "household_code_unknown": [{"code": "AB3K7Q"}],
+    "household_linked": [{"head_name": "Nguyễn Văn An", "village": "Thôn Đông"}],
+    "human_handoff": [
+        {"topic_title": "Cài VNeID và đăng ký tài khoản mức 1", "number": 3},
+        {"topic_title": None, "number": None},
+    ],
+    "menu": [{}],
+    "message_empty": [{}],
+    "message_too_long": [{}],
+    "nlu_unavailable": [{}],
+    "no_active_tutorial": [{}],
+    "out_of_scope": [{}],
+    "thanks": [{}],
+    "tutorial_already_completed": [{"title": "Thanh toán tiền điện trực tuyến"}],
+    "tutorial_completed": [
+        {"topic_id": "vneid-register", "title": "Cài VNeID", "next_title": "Kích hoạt tài khoản mức 2"},
+        {"topic_id": "scam-safety", "title": "Nhận biết lừa đảo", "next_title": None},
+    ],
+    "tutorial_intro": [
+        {"topic_id": "vneid-register", "title": "Cài VNeID", "summary": "Cùng {{ you }} cài VNeID.",
+         "prepare": ["Thẻ căn cước gắn chip.", "Điện thoại của {{ you }}."], "total": 10},
+        {"topic_id": "pay-electricity", "title": "Đóng tiền điện", "summary": "Đóng tiền điện.", "prepare": [],
+         "total": 6},
+    ],
+    "tutorial_paused": [{"title": "Cài VNeID", "number": 4, "total": 10}],
+    "tutorial_resumed": [{"title": "Cài VNeID", "number": 4}],
+    "tutorial_step": [
+        {"topic_id": "vneid-register", "number": 2, "total": 10, "step": STEP},
+        {"topic_id": "vneid-register", "number": 1, "total": 10, "step": {**STEP, "tip": None, "warning": None}},
+    ],
+    "unsupported_media": [{"media": "sticker"}, {"media": "voice"}, {"media": "something-new"}],
+    "welcome_ask_household": [{}],
+}
+CASES = [pytest.param(t, ctx, id=f"{t}-{i}") for t, contexts in CONTEXTS.items() for i, ctx in enumerate(contexts)]
+LABEL_CONTEXTS = {"topic": {"title": "Cài VNeID và đăng ký tài khoản mức 1"}}
+
+
+def source(template_id: str) -> str:
+    return (CONTENT_DIR / "templates" / f"{template_id}.j2").read_text(encoding="utf-8")
+
+
+def test_every_template_has_a_context():
+    assert sorted(CONTEXTS) == TEMPLATE_IDS
+
+
+@pytest.mark.parametrize("address", ["bác", "chị", None])
+@pytest.mark.parametrize("template, context", CASES)
+def test_template_renders(template, context, address):
+    message = renderer.render(Reply(template, context), address)
+    assert message.text.strip()
+    for leftover in ("{{", "}}", "{%", "%}", "None", "\n\n\n"):
+        assert leftover not in message.text
+    if address == "bác":
+        assert "bạn" not in message.text.lower()
+
+
+@pytest.mark.parametrize("template", TEMPLATE_IDS)
+@pytest.mark.parametrize("address, you, You", [("bác", "bác", "Bác"), ("chị", "chị", "Chị"), (None, "bạn", "Bạn")])
+def test_address_form_fills_in(template, address, you, You):
+    text = renderer.render(Reply(template, CONTEXTS[template][0]), address).text
+    if "{{ You }}" in source(template):
+        assert You in text
+    if "{{ you }}" in source(template):
+        assert f" {you}" in text
+
+
+@pytest.mark.parametrize("template, variable", [
+    pytest.param(t, v, id=f"{t}-{v}") for t in TEMPLATE_IDS
+    for v in sorted(meta.find_undeclared_variables(renderer.env.parse(source(t))) - {"you", "You", "address_form"})])
+def test_missing_context_key_fails(template, variable):
+    context = {k: v for k, v in CONTEXTS[template][0].items() if k != variable}
+    with pytest.raises(UndefinedError):
+        renderer.render(Reply(template, context), "bác")
+
+
+@pytest.mark.parametrize("tip, warning", [("Mẹo nhỏ.", "Cẩn thận."), ("Mẹo nhỏ.", None), (None, "Cẩn thận."),
+                                          (None, None)])
+def test_tutorial_step_tip_and_warning(tip, warning):
+    step = {"text": "{{ You }} mở ứng dụng.", "tip": tip, "warning": warning, "image": None}
+    text = renderer.render(Reply("tutorial_step", {"number": 2, "total": 5, "step": step}), "bác").text
+    assert text.startswith("Bước 2/5\nBác mở ứng dụng.")
+    assert ("💡 Mẹo nhỏ." in text) is bool(tip)
+    assert ("💡" in text) is bool(tip)
+    assert ("⚠️ Cẩn thận." in text) is bool(warning)
+    assert ("⚠️" in text) is bool(warning)
+    assert "\n\n\n" not in text and not text.endswith("\n")
+
+
+def test_tutorial_step_image_is_passed_on():
+    reply = Reply("tutorial_step", CONTEXTS["tutorial_step"][0], image="vneid/buoc-2.png")
+    message = renderer.render(reply, "bác")
+    assert message.image == CONTENT_DIR / "images" / "vneid" / "buoc-2.png"
+    assert message.image_name == "vneid/buoc-2.png"
+    assert renderer.render(Reply("menu"), "bác").image is None
+
+
+@pytest.mark.parametrize("label", LABEL_IDS)
+def test_label_variables_have_a_context(label):
+    needed = meta.find_undeclared_variables(renderer.env.parse(LABELS[label])) - {"you", "You"}
+    assert needed == set(LABEL_CONTEXTS.get(label, {}))
+
+
+@pytest.mark.parametrize("address", ["bác", "chị", None])
+@pytest.mark.parametrize("label", LABEL_IDS)
+def test_button_label_renders(label, address):
+    button = Button(label, f"test:{label}", LABEL_CONTEXTS.get(label, {}))
+    message = renderer.render(Reply("menu", buttons=((button,),)), address)
+    [[rendered]] = message.buttons
+    assert rendered.payload == f"test:{label}"
+    assert rendered.label and "{{" not in rendered.label and "}}" not in rendered.label
+    assert len(rendered.label) <= 64
+
+
+def test_topic_label_is_the_title():
+    button = Button("topic", "topic:vneid-register", LABEL_CONTEXTS["topic"])
+    [[rendered]] = renderer.render(Reply("menu", buttons=((button,),)), "bác").buttons
+    assert rendered.label == "Cài VNeID và đăng ký tài khoản mức 1"
+
+
+def _string_args(function_name: str) -> set[str]:
+    """First string arguments of every call to `function_name` in the Python code of actions/ and bot/."""
+    found = set()
+    for path in [*(ROOT / "actions").rglob("*.py"), *(ROOT / "bot").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == function_name and node.args
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                found.add(node.args[0].value)
+    return found
+
+
+def test_templates_used_in_code_exist_and_every_template_is_used():
+    used = _string_args("Reply") | _string_args("simple")
+    assert used == set(TEMPLATE_IDS)
+
+
+def test_button_labels_used_in_code_exist():
+    assert _string_args("Button") <= set(LABEL_IDS)
+
+
+@pytest.mark.parametrize("topic_id", catalog_spec_ids())
+def test_real_topic_renders(catalog, topic_id):
+    """A real tutorial's intro and steps, or a real faq answer, render with the context the actions give."""
+    topic = catalog[topic_id]
+    if topic.is_tutorial:
+        replies = [Reply("tutorial_intro", {"topic_id": topic.id, "title": topic.title, "summary": topic.summary,
+                                            "prepare": list(topic.prepare), "total": len(topic.steps)})]
+        replies += [Reply("tutorial_step", {"topic_id": topic.id, "number": i, "total": len(topic.steps),
+                                            "step": step.model_dump()}, image=step.image)
+                    for i, step in enumerate(topic.steps, start=1)]
+    else:
+        tutorial = catalog.get(topic.tutorial)
+        replies = [Reply("faq_answer", {"topic_id": topic.id, "title": topic.title, "answer": topic.answer,
+                                        "tutorial_title": tutorial.title if tutorial else None})]
+    for reply in replies:
+        text = renderer.render(reply, "bác").text
+        assert "{{" not in text and "}}" not in text, (topic.id, reply.template)
+
