@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 
 import uvicorn
 
@@ -14,6 +16,19 @@ from nlu.client import NluClient
 from nlu.local import local_server, reachable
 
 log = logging.getLogger(__name__)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn re-raises SIGTERM/SIGINT after serving, which would skip our clean-up (stopping Rasa)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        original = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in original.items():
+                signal.signal(sig, handler)
 
 
 async def _attach_local_nlu(services, catalog: Catalog, holder: dict) -> None:
@@ -46,7 +61,7 @@ async def serve(settings: Settings, catalog: Catalog) -> None:
         await telegram.start()
         log.info("Telegram: %s", "webhook" if settings.telegram_webhook_url else "polling")
     app = create_app(services, telegram)
-    server = uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port,
+    server = _Server(uvicorn.Config(app, host=settings.host, port=settings.port,
                                            log_level="info", proxy_headers=False))
     log.info("web chat on http://%s:%d/", settings.host, settings.port)
     try:

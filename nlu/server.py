@@ -19,6 +19,15 @@ class NluServerError(Exception):
     pass
 
 
+def _die_with_parent() -> None:
+    """In the child: ask Linux to stop Rasa when the process that started it dies, even by SIGKILL."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -52,7 +61,8 @@ class RasaServer:
                    "--auth-token", self.token]
         with open(self.log_file, "ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=rasa_env(), stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
+                                            stderr=subprocess.STDOUT, start_new_session=True,
+                                            preexec_fn=_die_with_parent)
         self._wait_ready()
         return self
 

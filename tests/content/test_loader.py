@@ -144,6 +144,7 @@ def test_topic_not_in_spec_is_named(topics_dir):
 def test_spec_topic_without_a_file_is_named(tmp_path):
     topics = tmp_path / "topics"
     shutil.copytree(CONTENT_DIR / "topics", topics)
+    shutil.copytree(CONTENT_DIR / "images", tmp_path / "images")
     # Nothing points at smartphone-basics, so deleting it leaves no dangling reference.
     (topics / "smartphone-basics.yml").unlink()
     _, errors = check_catalog(topics, spec=CATALOG_SPEC)
@@ -182,6 +183,7 @@ def test_content_check_command_passes_on_real_content(capsys):
 def test_content_check_command_names_broken_file(tmp_path, monkeypatch, capsys):
     content = tmp_path / "content"
     shutil.copytree(CONTENT_DIR / "topics", content / "topics")
+    shutil.copytree(CONTENT_DIR / "images", content / "images")
     broken = content / "topics" / "smartphone-basics.yml"  # no other topic refers to it
     lines = broken.read_text(encoding="utf-8").splitlines(keepends=True)
     line = next(i for i, text in enumerate(lines, start=1) if text.startswith("kind:"))
