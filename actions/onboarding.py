@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from functools import cache
 
 from sqlalchemy import select
 
@@ -11,6 +12,12 @@ from bot.storage.models import Household
 from actions.answers import greet
 from actions.buttons import menu_rows
 from actions.context import ActionContext
+from bot.render import AddressForms
+
+
+@cache
+def address_forms() -> AddressForms:
+    return AddressForms.load()
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
 JOIN_CODE_LENGTH = 6
@@ -38,12 +45,32 @@ def find_household(ctx: ActionContext, text: str) -> Household | None:
     return ctx.session.scalars(select(Household).where(Household.join_code.in_(candidates))).first()
 
 
+def _then_address_or_menu(ctx: ActionContext, reply: Reply) -> list[Reply]:
+    """After onboarding: ask once how to address the person, else show the menu."""
+    if ctx.member.address_form is None:
+        return [reply] + ask_address_form(ctx)
+    return [Reply(reply.template, reply.context, buttons=menu_rows(ctx.catalog, ctx.menu_topic_ids()))]
+
+
+def ask_address_form(ctx: ActionContext) -> list[Reply]:
+    forms = list(address_forms().forms)
+    rows = tuple(tuple(Button("address", f"address:{f}", {"form": f}) for f in forms[i:i + 4])
+                 for i in range(0, len(forms), 4))
+    return [Reply("ask_address_form", buttons=rows)]
+
+
+def set_address_form(ctx: ActionContext, form: str) -> list[Reply]:
+    if form not in address_forms().forms:
+        return ask_address_form(ctx)
+    ctx.member.address_form = form
+    return [Reply("address_saved", buttons=menu_rows(ctx.catalog, ctx.menu_topic_ids()))]
+
+
 def link(ctx: ActionContext, household: Household) -> list[Reply]:
     ctx.member.household_id = household.id
     ctx.member.is_guest = False
-    return [Reply("household_linked",
-                  {"head_name": household.head_name, "village": household.village.name},
-                  buttons=menu_rows(ctx.catalog, ctx.menu_topic_ids()))]
+    return _then_address_or_menu(ctx, Reply(
+        "household_linked", {"head_name": household.head_name, "village": household.village.name}))
 
 
 def welcome(ctx: ActionContext) -> list[Reply]:
@@ -63,7 +90,7 @@ def unknown_code(ctx: ActionContext, code: str) -> list[Reply]:
 def continue_as_guest(ctx: ActionContext) -> list[Reply]:
     if ctx.member.household_id is None:
         ctx.member.is_guest = True
-    return [Reply("guest_welcome", buttons=menu_rows(ctx.catalog, ctx.menu_topic_ids()))]
+    return _then_address_or_menu(ctx, Reply("guest_welcome"))
 
 
 def start_command(ctx: ActionContext, argument: str) -> list[Reply]:

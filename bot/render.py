@@ -11,7 +11,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from bot.dialogue.types import Reply
 from content import CONTENT_DIR
 
-DEFAULT_ADDRESS = "bạn"
 
 
 @dataclass(frozen=True)
@@ -44,10 +43,11 @@ class Renderer:
         self.env.filters["say"] = self._say
         labels = yaml.safe_load((content_dir / "templates" / "buttons.yml").read_text(encoding="utf-8"))
         self.labels = {key: self.env.from_string(value) for key, value in labels.items()}
+        self.address_forms = AddressForms.load(content_dir)
 
     def _address(self, address_form: str | None) -> dict[str, str]:
-        you = address_form or DEFAULT_ADDRESS
-        return {"you": you, "You": you[:1].upper() + you[1:]}
+        you, me = self.address_forms.pair(address_form)
+        return {"you": you, "You": _capital(you), "me": me, "Me": _capital(me)}
 
     def _say(self, text: str | None, address_form: str | None = None) -> str:
         """Content text may hold {{ you }} / {{ You }}; fill them in."""
@@ -69,6 +69,29 @@ class Renderer:
 
     def template_ids(self) -> list[str]:
         return sorted(p.stem for p in (self.content_dir / "templates").glob("*.j2"))
+
+
+def _capital(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+@dataclass(frozen=True)
+class AddressForms:
+    """The forms of address a citizen can choose (content/templates/address_forms.yml)."""
+
+    default: tuple[str, str]
+    forms: dict[str, str]
+
+    @classmethod
+    def load(cls, content_dir: Path = CONTENT_DIR) -> "AddressForms":
+        data = yaml.safe_load((content_dir / "templates" / "address_forms.yml").read_text(encoding="utf-8"))
+        return cls((data["default"]["you"], data["default"]["me"]), dict(data["forms"]))
+
+    def pair(self, address_form: str | None) -> tuple[str, str]:
+        """(how to call the citizen, how the assistant calls itself)."""
+        if address_form in self.forms:
+            return address_form, self.forms[address_form]
+        return self.default
 
 
 @lru_cache(maxsize=4096)

@@ -72,7 +72,11 @@ class TelegramChannel:
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         # Callback queries must always be answered, or the button keeps spinning on the phone.
-        await query.answer()
+        try:
+            await query.answer()
+        except BadRequest as exc:
+            # Too old to answer (pressed while the bot was down): the press itself still counts.
+            log.info("could not answer callback query: %s", exc)
         if query.message is not None and query.message.reply_markup is not None:
             await self._retire_keyboard(query)
         chat_id = query.message.chat.id if query.message is not None else query.from_user.id

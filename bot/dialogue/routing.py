@@ -34,6 +34,8 @@ def route_payload(ctx: ActionContext, payload: str) -> list[Reply]:
         return onboarding.continue_as_guest(ctx)
     if parts == ["household", "code"]:
         return onboarding.ask_code(ctx)
+    if len(parts) == 2 and parts[0] == "address":
+        return onboarding.set_address_form(ctx, parts[1])
     if len(parts) == 2 and parts[0] == "topic" and parts[1] in ctx.catalog.topics:
         return start_topic(ctx, parts[1])
     if len(parts) == 4 and parts[0] == "tutorial" and parts[1] in _RUN_ACTIONS:

@@ -133,6 +133,8 @@ class Dialogue:
         command = command.split("@", 1)[0].lower()
         if command == "/start":
             return _Outcome(onboarding.start_command(ctx, argument.strip()), intent="start")
+        if command in ("/xungho", "/address"):
+            return _Outcome(onboarding.ask_address_form(ctx), intent="address_form")
         if command in ("/menu", "/help"):
             return _Outcome(answers.menu(ctx), intent="menu")
         if command == "/stop":

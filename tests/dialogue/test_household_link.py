@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from bot.households import add_household
 from bot.storage.models import Member, TutorialRun
-from tests.helpers import templates, turn
+from tests.helpers import payloads, templates, turn
 
 
 def _household(services):
@@ -21,7 +21,7 @@ async def test_first_start_asks_for_the_household(services):
 async def test_deep_link_code_links_the_household(services):
     household_id, code = _household(services)
     result = await turn(services, text=f"/start {code}")
-    assert templates(result) == ["household_linked"]
+    assert templates(result) == ["household_linked", "ask_address_form"]
     assert result.replies[0].context == {"head_name": "Nguyễn Văn An", "village": "Thôn Đông"}
     await turn(services, payload="topic:vneid-register")
     with services.sessions() as session:
@@ -32,7 +32,7 @@ async def test_typed_code_in_a_sentence_links_the_household(services):
     household_id, code = _household(services)
     await turn(services, payload="household:code")
     result = await turn(services, text=f"ma ho nha bac la {code.lower()} nhe")
-    assert templates(result) == ["household_linked"]
+    assert templates(result) == ["household_linked", "ask_address_form"]
     with services.sessions() as session:
         assert session.scalars(select(Member.household_id)).one() == household_id
 
@@ -43,7 +43,7 @@ async def test_unknown_code_offers_guest(services):
 
 
 async def test_guest_can_learn_without_a_household(services):
-    assert templates(await turn(services, payload="household:guest")) == ["guest_welcome"]
+    assert templates(await turn(services, payload="household:guest")) == ["guest_welcome", "ask_address_form"]
     await turn(services, payload="topic:pay-electricity")
     with services.sessions() as session:
         member = session.scalars(select(Member)).one()
@@ -58,3 +58,21 @@ def test_join_codes_always_mix_letters_and_digits():
     codes = [new_join_code() for _ in range(2000)]
     assert all(code_candidates(c) == [c] for c in codes)
     assert all(set(c) <= set(JOIN_CODE_ALPHABET) for c in codes)
+
+
+async def test_form_of_address_is_asked_once_and_stored(services):
+    result = await turn(services, payload="household:guest")
+    assert "address:bác" in payloads(result)
+    saved = await turn(services, payload="address:bác")
+    assert templates(saved) == ["address_saved"] and saved.address_form == "bác"
+    with services.sessions() as session:
+        assert session.scalars(select(Member.address_form)).one() == "bác"
+    # Linking a household later does not ask again; every reply carries the chosen form.
+    household_id, code = _household(services)
+    linked = await turn(services, text=f"/start {code}")
+    assert templates(linked) == ["household_linked"] and linked.address_form == "bác"
+
+
+async def test_unknown_form_of_address_asks_again(services):
+    assert templates(await turn(services, payload="address:mày")) == ["ask_address_form"]
+    assert templates(await turn(services, text="/xungho")) == ["ask_address_form"]

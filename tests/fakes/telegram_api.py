@@ -95,6 +95,8 @@ class FakeTelegramApi:
         if self._server is not None:
             self._server.should_exit = True
             self._thread.join(timeout=10)
+            if self._thread.is_alive():
+                raise RuntimeError("the fake Telegram API did not stop")
 
     def __enter__(self) -> "FakeTelegramApi":
         return self.start()
@@ -297,8 +299,10 @@ class FakeTelegramApi:
             self._store(message)
             return {"update_id": next(self._update_ids), "message": message}
 
-    def callback_update(self, user_id: int, message_id: int, data: str) -> dict:
-        """A press on a button the bot showed on one of its messages (maybe since edited away)."""
+    def callback_update(self, user_id: int, message_id: int, data: str, expired: bool = False) -> dict:
+        """A press on a button the bot showed on one of its messages (maybe since edited away).
+
+        `expired`: too late to answer, as for presses made while the bot was down."""
         user = self.user(user_id)
         with self._lock:
             message = self._messages.get((user_id, message_id))
@@ -307,7 +311,7 @@ class FakeTelegramApi:
             if data not in self._buttons.get((user_id, message_id), ()):
                 raise ValueError(f"message {message_id} never had a button with data {data!r}")
             query_id = str(next(self._ids) * 7919)
-            self._queries[query_id] = False
+            self._queries[query_id] = expired
             return {"update_id": next(self._update_ids), "callback_query": {
                 "id": query_id, "from": user, "message": copy.deepcopy(message),
                 "chat_instance": f"ci{user_id}", "data": data}}
@@ -325,8 +329,8 @@ class FakeTelegramApi:
                    "height": 512, "is_animated": False, "is_video": False, "emoji": "👍"}
         return self.push_message(user_id, sticker=sticker)
 
-    def push_callback(self, user_id: int, message_id: int, data: str) -> dict:
-        return self.push(self.callback_update(user_id, message_id, data))
+    def push_callback(self, user_id: int, message_id: int, data: str, expired: bool = False) -> dict:
+        return self.push(self.callback_update(user_id, message_id, data, expired))
 
     def seed_bot_message(self, chat_id: int, text: str, buttons: list[list[tuple[str, str]]]) -> dict:
         """A message with a keyboard left in the chat by an older release of the bot."""
