@@ -84,3 +84,30 @@ def rasa_server(rasa_model):
 @pytest.fixture
 def nlu_settings(settings, rasa_server) -> Settings:
     return settings.with_(nlu_url=rasa_server.url, nlu_token=rasa_server.token)
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+async def browser():
+    """Debian's headless Chromium, driven by Playwright, shared by the run's browser tests."""
+    path = _chromium_path()
+    if path is None:
+        message = "Chromium not found (scripts/ensure-chromium.sh installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.async_api import async_playwright
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield chromium
+        await chromium.close()

@@ -1,14 +1,17 @@
-"""A local fake of the Telegram Bot API over real HTTP (uvicorn), speaking Telegram's JSON wire format."""
+"""A local fake of the Telegram Bot API over real HTTP (uvicorn in a thread), in Telegram's JSON wire format.
+
+    with FakeTelegramApi("123:TEST") as api:   # point the bot at api.url
+        api.push_message(42, "/start")
+        [reply] = await api.wait_sent(42, count=1, since=0)
+"""
 from __future__ import annotations
 
 import asyncio
 import copy
-import itertools
 import json
 import socket
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import uvicorn
@@ -18,63 +21,38 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-# Form fields PTB sends JSON-encoded (everything that is not a plain string).
+from tests.fakes.telegram_chats import ApiError, Call, TelegramChats
+
+__all__ = ["ApiError", "Call", "FakeTelegramApi"]
+
+# Form fields python-telegram-bot sends JSON-encoded (every value that is not a plain string).
 _JSON_FIELDS = {"reply_markup", "allowed_updates", "entities", "caption_entities", "link_preview_options"}
 _INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout"}
-NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply markup "
-                "are exactly the same as a current content and reply markup of the message")
+_POLL_INTERVAL = 0.02
 
 
-class ApiError(Exception):
-    def __init__(self, code: int, description: str):
-        super().__init__(description)
-        self.code, self.description = code, description
-
-
-@dataclass
-class Call:
-    """One request the bot made: method (as sent), parameters, and what was answered."""
-    method: str
-    params: dict[str, Any]
-    result: Any = None
-    error: str | None = None
-
-
-class FakeTelegramApi:
-    """Serves `/bot<token>/<method>` on 127.0.0.1; records calls; scripts a citizen's side of the chat."""
+class FakeTelegramApi(TelegramChats):
+    """Serves `/bot<token>/<method>` on 127.0.0.1, records every call, and scripts a citizen's side."""
 
     def __init__(self, token: str = "123:TEST", username: str = "camtay_test_bot"):
-        self.token = token
-        self.bot_user = {"id": int(token.split(":")[0]), "is_bot": True, "first_name": "Cầm tay",
-                         "username": username, "can_join_groups": False,
-                         "can_read_all_group_messages": False, "supports_inline_queries": False}
-        self.calls: list[Call] = []
-        self.photos: list[dict[str, Any]] = []  # every photo upload: chat_id, message_id, filename, size
-        self.webhook: dict[str, Any] | None = None
-        self._updates: list[dict] = []
-        self._messages: dict[tuple[int, int], dict] = {}  # (chat id, message id) -> current state
-        self._buttons: dict[tuple[int, int], set[str]] = {}  # callback data ever shown on a message
-        self._queries: dict[str, bool] = {}  # callback query id -> answered
-        self._users: dict[int, dict] = {}
-        self._ids = itertools.count(1)
-        self._update_ids = itertools.count(100_000)
+        super().__init__(token, username)
+        self.url = ""
         self._allowed: list[str] | None = None
-        self._lock = threading.RLock()
         self._closing = False
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
-        self.url = ""
-        self._handlers: dict[str, Callable] = {
-            "getme": lambda p: self.bot_user, "deletewebhook": self._delete_webhook,
-            "setwebhook": self._set_webhook, "sendmessage": self._send_message,
-            "sendphoto": self._send_photo, "answercallbackquery": self._answer_callback_query,
-            "editmessagetext": self._edit_message_text, "editmessagereplymarkup": self._edit_reply_markup,
+        # Method names are case-insensitive in the Bot API.
+        self._methods: dict[str, Callable[[dict], Any]] = {
+            "getme": self.get_me, "deletewebhook": self.delete_webhook, "setwebhook": self.set_webhook,
+            "sendmessage": self.send_message, "sendphoto": self.send_photo,
+            "answercallbackquery": self.answer_callback_query, "editmessagetext": self.edit_message_text,
+            "editmessagereplymarkup": self.edit_message_reply_markup,
         }
 
-    # --- lifecycle: a uvicorn server in a daemon thread, stopped by stop() or the context manager
+    # --- lifecycle
     def start(self) -> "FakeTelegramApi":
         sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", 0))  # a free port, held until uvicorn takes the socket over
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         app = Starlette(routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])])
         config = uvicorn.Config(app, log_level="warning", lifespan="off", loop="asyncio",
@@ -104,21 +82,20 @@ class FakeTelegramApi:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    # --- HTTP: parse form/multipart/JSON/query parameters, dispatch, answer in the wire format
+    # --- HTTP
     async def _endpoint(self, request: Request) -> JSONResponse:
-        method = request.path_params["method"]
         if request.path_params["token"] != self.token:
             return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
-        params = await self._params(request)
-        call = Call(method, params)
+        method = request.path_params["method"]
+        call = Call(method, await self._params(request))
         with self._lock:
             self.calls.append(call)
         try:
             if method.lower() == "getupdates":
-                result = await self._get_updates(params)
-            elif method.lower() in self._handlers:
+                result = await self._get_updates(call.params)
+            elif method.lower() in self._methods:
                 with self._lock:
-                    result = self._handlers[method.lower()](params)
+                    result = self._methods[method.lower()](call.params)
             else:
                 raise ApiError(404, "Not Found")
         except ApiError as exc:
@@ -130,6 +107,7 @@ class FakeTelegramApi:
 
     @staticmethod
     async def _params(request: Request) -> dict[str, Any]:
+        """Query string plus a JSON body, or a urlencoded/multipart form (uploads become their size)."""
         params: dict[str, Any] = dict(request.query_params)
         if request.headers.get("content-type", "").startswith("application/json"):
             params.update(await request.json())
@@ -147,229 +125,31 @@ class FakeTelegramApi:
                 params[key] = int(params[key])
         return params
 
-    # --- methods
     async def _get_updates(self, p: dict) -> list[dict]:
+        """Long polling: answer as soon as there are updates, or with [] after `timeout` seconds."""
         if self.webhook is not None:
             raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
                                 "use deleteWebhook to delete the webhook first")
         if "allowed_updates" in p:
             self._allowed = p["allowed_updates"] or None
-        offset, limit = p.get("offset", 0), min(p.get("limit", 100), 100)
         deadline = time.monotonic() + float(p.get("timeout", 0))
         while True:
-            with self._lock:
-                # Asking from `offset` confirms every earlier update: they are gone for good.
-                self._updates = [u for u in self._updates if u["update_id"] >= offset]
-                ready = [u for u in self._updates
-                         if self._allowed is None or next(k for k in u if k != "update_id") in self._allowed]
+            ready = self.pending_updates(p.get("offset", 0), min(p.get("limit", 100), 100), self._allowed)
             if ready or self._closing or time.monotonic() >= deadline:
-                return copy.deepcopy(ready[:limit])
-            await asyncio.sleep(0.02)
+                return ready
+            await asyncio.sleep(_POLL_INTERVAL)
 
-    def _delete_webhook(self, p: dict) -> bool:
-        self.webhook = None
-        if p.get("drop_pending_updates") in (True, "true", "True"):
-            self._updates.clear()
-        return True
-
-    def _set_webhook(self, p: dict) -> bool:
-        if not str(p.get("url", "")).startswith("https://"):
-            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
-        self.webhook = p
-        return True
-
-    def _send_message(self, p: dict) -> dict:
-        text = str(p.get("text") or "")
-        if not text.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        if len(text) > 4096:
-            raise ApiError(400, "Bad Request: message is too long")
-        return self._new_bot_message(p, text=text)
-
-    def _send_photo(self, p: dict) -> dict:
-        photo = p.get("photo")
-        if isinstance(photo, str) and photo.startswith("attach://"):
-            photo = p.get(photo[len("attach://"):])
-        if not photo:
-            raise ApiError(400, "Bad Request: there is no photo in the request")
-        if len(p.get("caption") or "") > 1024:
-            raise ApiError(400, "Bad Request: message caption is too long")
-        size = photo["size"] if isinstance(photo, dict) else None  # else a file_id or URL
-        n = next(self._ids)
-        fields = {"photo": [{"file_id": f"photo-{n}", "file_unique_id": f"p{n}", "width": 800,
-                             "height": 600, "file_size": size or 1}]}
-        if p.get("caption"):
-            fields["caption"] = p["caption"]
-        message = self._new_bot_message(p, **fields)
-        self.photos.append({"chat_id": message["chat"]["id"], "message_id": message["message_id"],
-                            "filename": photo.get("filename") if isinstance(photo, dict) else photo,
-                            "size": size})
-        return message
-
-    def _answer_callback_query(self, p: dict) -> bool:
-        query_id = str(p.get("callback_query_id", ""))
-        if self._queries.get(query_id, True):  # unknown or already answered
-            raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
-        self._queries[query_id] = True
-        return True
-
-    def _edit_message_text(self, p: dict) -> dict:
-        message = self._editable(p)
-        text = str(p.get("text") or "")
-        if "text" not in message:
-            raise ApiError(400, "Bad Request: there is no text in the message to edit")
-        if not text.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        return self._edit(message, text=text, reply_markup=p.get("reply_markup"))
-
-    def _edit_reply_markup(self, p: dict) -> dict:
-        message = self._editable(p)
-        return self._edit(message, text=message.get("text"), reply_markup=p.get("reply_markup"))
-
-    # --- messages
-    def _chat(self, chat_id: Any) -> dict:
-        user = self._users.get(chat_id) if isinstance(chat_id, int) else None
-        if user is None:  # bots cannot write first to someone who never wrote to them
-            raise ApiError(400, "Bad Request: chat not found")
-        return {"id": user["id"], "type": "private", "first_name": user["first_name"]}
-
-    def _markup(self, markup: Any) -> dict | None:
-        if not isinstance(markup, dict) or "inline_keyboard" not in markup:
-            return None  # only inline keyboards are echoed back on the message
-        for button in itertools.chain.from_iterable(markup["inline_keyboard"]):
-            if not button.get("text"):
-                raise ApiError(400, "Bad Request: BUTTON_TEXT_INVALID")
-            if "callback_data" in button and not 1 <= len(button["callback_data"].encode()) <= 64:
-                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-        return markup
-
-    def _store(self, message: dict) -> dict:
-        key = (message["chat"]["id"], message["message_id"])
-        self._messages[key] = message
-        markup = message.get("reply_markup") or {"inline_keyboard": []}
-        self._buttons.setdefault(key, set()).update(
-            b["callback_data"] for b in itertools.chain.from_iterable(markup["inline_keyboard"])
-            if "callback_data" in b)
-        return copy.deepcopy(message)
-
-    def _new_bot_message(self, p: dict, **fields) -> dict:
-        chat = self._chat(p.get("chat_id"))
-        markup = self._markup(p.get("reply_markup"))
-        message = {"message_id": next(self._ids), "from": self.bot_user, "chat": chat,
-                   "date": int(time.time()), **fields}
-        if markup is not None:
-            message["reply_markup"] = markup
-        return self._store(message)
-
-    def _editable(self, p: dict) -> dict:
-        message = self._messages.get((p.get("chat_id"), p.get("message_id")))
-        if message is None:
-            raise ApiError(400, "Bad Request: message to edit not found")
-        if message["from"]["id"] != self.bot_user["id"]:
-            raise ApiError(400, "Bad Request: message can't be edited")
-        return message
-
-    def _edit(self, message: dict, text: str | None, reply_markup: Any) -> dict:
-        markup = self._markup(reply_markup)  # no inline keyboard in the request removes it
-        if message.get("text") == text and message.get("reply_markup") == markup:
-            raise ApiError(400, NOT_MODIFIED)
-        edited = {k: v for k, v in message.items() if k != "reply_markup"}
-        edited.update({"edit_date": int(time.time())}, **({"text": text} if text is not None else {}))
-        if markup is not None:
-            edited["reply_markup"] = markup
-        return self._store(edited)
-
-    # --- the citizen's side: build updates as Telegram would deliver them
-    def user(self, user_id: int, first_name: str = "Lan") -> dict:
-        with self._lock:
-            return self._users.setdefault(user_id, {"id": user_id, "is_bot": False,
-                                                    "first_name": first_name, "language_code": "vi"})
-
-    def message_update(self, user_id: int, text: str | None = None, **fields) -> dict:
-        """An update with a citizen's message (text, or fields such as `sticker`), not queued."""
-        user = self.user(user_id)
-        with self._lock:
-            message = {"message_id": next(self._ids), "from": user, "chat": self._chat(user_id),
-                       "date": int(time.time()), **fields}
-            if text is not None:
-                message["text"] = text
-                if text.startswith("/"):
-                    message["entities"] = [{"type": "bot_command", "offset": 0,
-                                            "length": len(text.split(" ", 1)[0])}]
-            self._store(message)
-            return {"update_id": next(self._update_ids), "message": message}
-
-    def callback_update(self, user_id: int, message_id: int, data: str, expired: bool = False) -> dict:
-        """A press on a button the bot showed on one of its messages (maybe since edited away).
-
-        `expired`: too late to answer, as for presses made while the bot was down."""
-        user = self.user(user_id)
-        with self._lock:
-            message = self._messages.get((user_id, message_id))
-            if message is None or message["from"]["id"] != self.bot_user["id"]:
-                raise ValueError(f"the bot sent no message {message_id} to chat {user_id}")
-            if data not in self._buttons.get((user_id, message_id), ()):
-                raise ValueError(f"message {message_id} never had a button with data {data!r}")
-            query_id = str(next(self._ids) * 7919)
-            self._queries[query_id] = expired
-            return {"update_id": next(self._update_ids), "callback_query": {
-                "id": query_id, "from": user, "message": copy.deepcopy(message),
-                "chat_instance": f"ci{user_id}", "data": data}}
-
-    def push(self, update: dict) -> dict:
-        with self._lock:
-            self._updates.append(update)
-        return update
-
-    def push_message(self, user_id: int, text: str | None = None, **fields) -> dict:
-        return self.push(self.message_update(user_id, text, **fields))
-
-    def push_sticker(self, user_id: int) -> dict:
-        sticker = {"file_id": "sticker-1", "file_unique_id": "s1", "type": "regular", "width": 512,
-                   "height": 512, "is_animated": False, "is_video": False, "emoji": "👍"}
-        return self.push_message(user_id, sticker=sticker)
-
-    def push_callback(self, user_id: int, message_id: int, data: str, expired: bool = False) -> dict:
-        return self.push(self.callback_update(user_id, message_id, data, expired))
-
-    def seed_bot_message(self, chat_id: int, text: str, buttons: list[list[tuple[str, str]]]) -> dict:
-        """A message with a keyboard left in the chat by an older release of the bot."""
-        markup = {"inline_keyboard": [[{"text": t, "callback_data": d} for t, d in row] for row in buttons]}
-        self.user(chat_id)
-        with self._lock:
-            return self._new_bot_message({"chat_id": chat_id, "reply_markup": markup}, text=text)
-
-    # --- assertions
-    def mark(self) -> int:
-        """A point in the call log; pass it as `since`."""
-        return len(self.calls)
-
-    def message(self, chat_id: int, message_id: int) -> dict:
-        """A message as it is now in the chat (after any edits)."""
-        with self._lock:
-            return copy.deepcopy(self._messages[(chat_id, message_id)])
-
-    def calls_to(self, method: str, since: int = 0) -> list[Call]:
-        with self._lock:
-            return [c for c in self.calls[since:] if c.method.lower() == method.lower()]
-
-    def sent(self, chat_id: int, since: int = 0) -> list[dict]:
-        """Messages the bot sent to a chat since a mark, as they were when sent."""
-        with self._lock:
-            return [c.result for c in self.calls[since:] if c.method.lower() in ("sendmessage", "sendphoto")
-                    and c.result is not None and c.result["chat"]["id"] == chat_id]
-
+    # --- waiting, from the test's event loop
     async def wait_for(self, predicate: Callable[[], Any], timeout: float = 20.0) -> Any:
         """Wait until predicate() is truthy and return its value."""
         deadline = time.monotonic() + timeout
         while not (value := predicate()):
             if time.monotonic() > deadline:
-                recent = [(c.method, c.error or "ok") for c in self.calls[-10:] if c.method != "getUpdates"]
+                recent = [(c.method, c.error or "ok") for c in self.calls[-12:] if c.method != "getUpdates"]
                 raise AssertionError(f"timed out after {timeout} s; recent calls: {recent}")
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(_POLL_INTERVAL)
         return value
 
     async def wait_sent(self, chat_id: int, count: int, since: int, timeout: float = 20.0) -> list[dict]:
-        """The first `count` messages to a chat since a mark, once they have all arrived."""
-        return await self.wait_for(lambda: (m := self.sent(chat_id, since)) and len(m) >= count and m,
-                                   timeout)
+        """The messages to a chat since a mark, once at least `count` have arrived."""
+        return await self.wait_for(lambda: len(sent := self.sent(chat_id, since)) >= count and sent, timeout)
