@@ -1,7 +1,7 @@
 """Long-lived services built once at start-up and injected (settings, database, content, NLU)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
@@ -23,6 +23,8 @@ class Services:
     renderer: Renderer
     nlu: NluClient | None
     dialogue: Dialogue
+    # Channels able to send on their own initiative register here: {"telegram": TelegramChannel, ...}.
+    senders: dict = field(default_factory=dict)
 
     async def aclose(self) -> None:
         if self.nlu is not None:

@@ -63,6 +63,7 @@ class TelegramChannel:
         self.application.add_handler(CallbackQueryHandler(self.on_callback))
         self.application.add_handler(MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, self.on_message))
         self.application.add_error_handler(self.on_error)
+        services.senders[CHANNEL] = self
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         incoming = incoming_from_message(update)
@@ -109,6 +110,10 @@ class TelegramChannel:
             with open(message.image, "rb") as photo:
                 await bot.send_photo(chat_id, photo=photo)
         await bot.send_message(chat_id, message.text, reply_markup=markup)
+
+    async def send_to(self, external_id: str, reply: Reply, address_form: str | None = None) -> None:
+        """Private chats: the chat id is the user id."""
+        await self.send(int(external_id), reply, address_form)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("error while handling a Telegram update", exc_info=context.error)

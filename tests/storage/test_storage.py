@@ -8,7 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from bot.households import add_household
 from bot.services import build_services
 from bot.storage.db import make_engine, migrate, session_factory
-from bot.storage.models import Base, Member, TutorialRun
+from bot.storage.models import Member, TutorialRun
+from bot.storage.schema import metadata
 from tests.helpers import payload_starting, templates, turn
 
 
@@ -28,9 +29,9 @@ def engine(database_url):
 
 
 def test_migrations_create_every_table_and_match_the_models(engine):
-    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    assert set(metadata.tables) <= set(inspect(engine).get_table_names())
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(connection), metadata)
     assert diff == [], f"models and migrations differ: {diff}"
 
 
