@@ -74,12 +74,21 @@ class RasaServer:
             try:
                 response = httpx.get(f"{self.url}/status", params={"token": self.token}, timeout=2)
                 if response.status_code == 200 and response.json().get("model_file"):
+                    self._warm_up()
                     return
             except (httpx.HTTPError, ValueError):
                 pass
             time.sleep(0.5)
         self.stop()
         raise NluServerError(f"Rasa did not answer within {self.startup_timeout:.0f} s; see {self.log_file}")
+
+    def _warm_up(self) -> None:
+        """The first parse builds TensorFlow's graph (seconds); pay that here, not on a citizen's message."""
+        try:
+            httpx.post(f"{self.url}/model/parse", params={"token": self.token}, json={"text": "xin chào"},
+                       timeout=60)
+        except httpx.HTTPError:
+            pass
 
     def stop(self) -> None:
         self._stopped = True

@@ -54,7 +54,7 @@ async def polling_bot(settings, catalog, telegram_api):
 @pytest.fixture
 async def nlu_polling_bot(nlu_settings, catalog, telegram_api):
     # A generous NLU timeout: the first parse on a freshly started Rasa can take seconds.
-    async with running_bot(nlu_settings.with_(nlu_timeout=30.0), catalog, telegram_api) as running:
+    async with running_bot(nlu_settings, catalog, telegram_api) as running:
         yield running
 
 
