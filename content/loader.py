@@ -1,6 +1,7 @@
 """Load topic files into a Catalog; every error names the file and line."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -8,10 +9,12 @@ import yaml
 from pydantic import ValidationError
 
 from content import CONTENT_DIR
+from content.links import OFFICIAL_DOMAINS_FILE, OfficialDomains, http_urls_listed, topic_link_problems
 from content.schema import Topic
 
 TOPICS_DIR = CONTENT_DIR / "topics"
 CATALOG_SPEC = CONTENT_DIR.parent.parent / "shared" / "spec" / "topics.yml"
+FACTS_NAME = "content-facts.md"  # the fact brief, beside the catalog spec
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,8 @@ def check_catalog(topics_dir: Path = TOPICS_DIR, spec: Path | None = None) -> tu
             continue
         catalog.topics[topic.id] = topic
     errors.extend(_cross_checks(catalog, topics_dir))
+    facts = spec.with_name(FACTS_NAME) if spec is not None else None
+    errors.extend(_link_checks(catalog, topics_dir, facts))
     if spec is not None and spec.exists():
         known = set(catalog_spec_ids(spec))
         for topic in catalog:
@@ -238,6 +243,38 @@ def _cross_checks(catalog: Catalog, topics_dir: Path) -> list[ContentError]:
                                            f"example {example!r} is also under topic {seen[key]!r}"))
             seen.setdefault(key, topic.id)
     return errors
+
+
+def _link_checks(catalog: Catalog, topics_dir: Path, facts: Path | None) -> list[ContentError]:
+    """Citizen-facing links go to official https sites; http sources only as the fact brief lists them."""
+    domains_file = topics_dir.parent / OFFICIAL_DOMAINS_FILE.name
+    official = OfficialDomains.load(domains_file if domains_file.is_file() else OFFICIAL_DOMAINS_FILE)
+    http_sources = http_urls_listed(facts.read_text(encoding="utf-8")) if facts and facts.is_file() else None
+    errors = []
+    for topic in catalog:
+        problems = topic_link_problems(topic, official, http_sources)
+        if not problems:
+            continue
+        path = topics_dir / f"{topic.id}.yml"
+        text = path.read_text(encoding="utf-8")
+        data, by_id = _parse_with_lines(text)
+        lines = text.splitlines()
+        for problem in problems:
+            start = _line_of(data, by_id, problem.loc)
+            line = next((n for n in _field_lines(lines, start) if problem.link in lines[n - 1]), start)
+            errors.append(ContentError(path, line, problem.message))
+    return errors
+
+
+def _field_lines(lines: list[str], start: int):
+    """The line numbers of the field whose key is on line `start`: a folded text continues below it."""
+    column = len(re.match(r"\s*(?:-\s+)*", lines[start - 1]).group())
+    yield start
+    for number in range(start + 1, len(lines) + 1):
+        line = lines[number - 1]
+        if line.strip() and len(line) - len(line.lstrip()) <= column:
+            return
+        yield number
 
 
 def load_catalog(topics_dir: Path = TOPICS_DIR) -> Catalog:

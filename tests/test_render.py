@@ -17,6 +17,13 @@ renderer = Renderer()
 TEMPLATE_IDS = renderer.template_ids()
 LABELS = yaml.safe_load((CONTENT_DIR / "templates" / "buttons.yml").read_text(encoding="utf-8"))
 LABEL_IDS = list(LABELS)
+# Every form of address a citizen can choose, then None (not chosen yet): (form, you, You, me).
+_ADDRESS = yaml.safe_load((CONTENT_DIR / "templates" / "address_forms.yml").read_text(encoding="utf-8"))
+ADDRESS_CASES = [pytest.param(form, form, form[:1].upper() + form[1:], me, id=form)
+                 for form, me in _ADDRESS["forms"].items()]
+ADDRESS_CASES.append(pytest.param(None, _ADDRESS["default"]["you"], _ADDRESS["default"]["you"].capitalize(),
+                                  _ADDRESS["default"]["me"], id="none"))
+ADDRESS_FORMS = [case.values[0] for case in ADDRESS_CASES]
 
 STEP = {"text": "Mở ứng dụng VNeID, {{ you }} bấm “Đăng nhập”.", "tip": "{{ You }} có thể dùng vân tay.",
         "warning": "Không đọc mã OTP cho ai.", "image": None}
@@ -91,20 +98,24 @@ def test_every_template_has_a_context():
     assert sorted(CONTEXTS) == TEMPLATE_IDS
 
 
-@pytest.mark.parametrize("address", ["bác", "chị", None])
+def test_address_cases_cover_the_issue_forms():
+    assert {"anh", "chị", "cô", "chú", "bác", "ông", "bà", "bạn"} <= set(_ADDRESS["forms"])
+
+
+@pytest.mark.parametrize("address", ADDRESS_FORMS, ids=[c.id for c in ADDRESS_CASES])
 @pytest.mark.parametrize("template, context", CASES)
 def test_template_renders(template, context, address):
     message = renderer.render(Reply(template, context), address)
     assert message.text.strip()
     for leftover in ("{{", "}}", "{%", "%}", "None", "\n\n\n"):
         assert leftover not in message.text
-    if address == "bác":
+    if address not in (None, "bạn"):
         assert "bạn" not in message.text.lower()
 
 
 @pytest.mark.parametrize("template", TEMPLATE_IDS)
-@pytest.mark.parametrize("address, you, You", [("bác", "bác", "Bác"), ("chị", "chị", "Chị"), (None, "bạn", "Bạn")])
-def test_address_form_fills_in(template, address, you, You):
+@pytest.mark.parametrize("address, you, You, me", ADDRESS_CASES)
+def test_address_form_fills_in(template, address, you, You, me):
     text = renderer.render(Reply(template, CONTEXTS[template][0]), address).text
     if address is None and template in ASKS_ADDRESS_NEXT:
         return  # the menu line waits until the form of address is chosen
@@ -112,6 +123,10 @@ def test_address_form_fills_in(template, address, you, You):
         assert You in text
     if "{{ you }}" in source(template):
         assert f" {you}" in text
+    if "{{ Me }}" in source(template):
+        assert me[:1].upper() + me[1:] in text
+    if "{{ me }}" in source(template):
+        assert f" {me}" in text
 
 
 @pytest.mark.parametrize("template, variable", [
@@ -150,7 +165,7 @@ def test_label_variables_have_a_context(label):
     assert needed == set(LABEL_CONTEXTS.get(label, {}))
 
 
-@pytest.mark.parametrize("address", ["bác", "chị", None])
+@pytest.mark.parametrize("address", ADDRESS_FORMS, ids=[c.id for c in ADDRESS_CASES])
 @pytest.mark.parametrize("label", LABEL_IDS)
 def test_button_label_renders(label, address):
     button = Button(label, f"test:{label}", LABEL_CONTEXTS.get(label, {}))
@@ -201,7 +216,8 @@ def test_real_topic_renders(catalog, topic_id):
         tutorial = catalog.get(topic.tutorial)
         replies = [Reply("faq_answer", {"topic_id": topic.id, "title": topic.title, "answer": topic.answer,
                                         "tutorial_title": tutorial.title if tutorial else None})]
-    for reply in replies:
-        text = renderer.render(reply, "bác").text
-        assert "{{" not in text and "}}" not in text, (topic.id, reply.template)
+    for address in ADDRESS_FORMS:
+        for reply in replies:
+            text = renderer.render(reply, address).text
+            assert "{{" not in text and "}}" not in text, (topic.id, reply.template, address)
 
