@@ -42,7 +42,7 @@ class RasaServer:
         self.model = model
         self.rasa_venv = rasa_venv
         self.port = port or free_port()
-        self.token = token or secrets.token_urlsafe(24)
+        self.token = token or secrets.token_hex(24)  # hex: never starts with "-", which argparse would take for an option
         self.log_file = log_file or ROOT / "build" / "rasa-server.log"
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen | None = None
