@@ -1,5 +1,5 @@
 # camtay: `make demo` runs the assistant locally, `make test` runs every test.
-.PHONY: demo test setup train check clean
+.PHONY: demo test setup train check clean bench
 
 demo: setup train
 	.venv/bin/camtay run
@@ -20,6 +20,10 @@ train: setup
 
 check: setup
 	.venv/bin/camtay content check
+
+# Latency, throughput, memory, cold start and the 1,000-citizen load test; writes docs/BENCHMARKS.md.
+bench: setup
+	scripts/ensure-postgres.sh && .venv/bin/python -m bench.run
 
 clean:
 	rm -rf build models data .pytest_cache

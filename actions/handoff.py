@@ -1,21 +1,22 @@
-"""Asking for a person: a help request carrying its context."""
+"""Asking for a person: a help request carrying its context, relayed to the village's tech team."""
 from __future__ import annotations
 
+from bot.team.replies import team_reply
 from bot.dialogue.types import Reply
-from bot.storage.models import HelpRequest, TutorialRun
+from bot.storage.models import TutorialRun
 from actions.buttons import MENU, resume_rows
 from actions.context import ActionContext
+from bot.team import helpdesk
 
 
 def ask_human(ctx: ActionContext, run: TutorialRun | None = None) -> list[Reply]:
     run = run or ctx.active_run()
-    ctx.session.add(HelpRequest(
-        member_id=ctx.member.id, household_id=ctx.member.household_id,
-        topic_id=run.topic_id if run else None, step_index=run.step_index if run else None,
-        created_at=ctx.now,
-    ))
-    topic = ctx.catalog.get(run.topic_id) if run else None
+    request, new, _ = helpdesk.open_request(ctx, run)
     buttons = resume_rows(run)[:1] + ((MENU,),) if run else ((MENU,),)
+    if not new:
+        return [team_reply("help_already_open", {"taken": request.status == helpdesk.TAKEN},
+                      buttons=((helpdesk.close_button(request),),) + buttons)]
+    topic = ctx.catalog.get(run.topic_id) if run else None
     return [Reply("human_handoff",
                   {"topic_title": topic.title if topic else None,
                    "number": run.step_index + 1 if run else None},

@@ -7,6 +7,8 @@ import json
 import logging
 import sys
 
+from bot.admin import cli as admin_cli
+from bot.team import cli as team_cli
 from bot.settings import Settings
 
 
@@ -122,6 +124,8 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--head", required=True, help="head of household")
     add.add_argument("--address")
     add.add_argument("--code", help="household code (generated when empty)")
+    admin_cli.register(commands)
+    team_cli.register(commands, household_commands)
     return top
 
 
@@ -131,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = Settings.from_env()
     handlers = {"run": _run, "ask": _ask, "train": _train}
+    if hasattr(args, "handler"):  # commands registered by feature modules
+        return args.handler(args, settings)
     if args.command == "content":
         return _content_check(args, settings)
     if args.command == "households":

@@ -8,8 +8,10 @@ import signal
 
 import uvicorn
 
+from bot.channels import zalo
 from bot.services import build_services
 from bot.settings import Settings
+from bot.team.runtime import TeamRuntime
 from bot.web.app import create_app
 from content.loader import Catalog
 from nlu.client import NluClient
@@ -60,6 +62,8 @@ async def serve(settings: Settings, catalog: Catalog) -> None:
         telegram = TelegramChannel(services)
         await telegram.start()
         log.info("Telegram: %s", "webhook" if settings.telegram_webhook_url else "polling")
+    zalo_channel = await zalo.start_if_configured(services)
+    team = await TeamRuntime(services).start()  # outbox sender, escalations, reminders
     app = create_app(services, telegram)
     server = _Server(uvicorn.Config(app, host=settings.host, port=settings.port,
                                            log_level="info", proxy_headers=False))
@@ -67,8 +71,11 @@ async def serve(settings: Settings, catalog: Catalog) -> None:
     try:
         await server.serve()
     finally:
+        await team.stop()
         if telegram is not None:
             await telegram.stop()
+        if zalo_channel is not None:
+            await zalo_channel.stop()
         if "server" in holder:
             await asyncio.to_thread(holder["server"].stop)
         if nlu_task is not None:

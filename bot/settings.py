@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.channels import zalo_wire
+from bot.team.config import TeamSettings
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
+_ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?$")
 
 
 def _env() -> dict[str, str]:
@@ -29,12 +34,28 @@ class Settings:
     telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = None
+    telegram_bot_username: str | None = None  # for deep links t.me/<bot>?start=<code>; else asked with getMe
     host: str = "127.0.0.1"
     port: int = 8080
     content_dir: Path = ROOT / "content"
     models_dir: Path = ROOT / "models"
     rasa_venv: Path = ROOT / ".venv-rasa"
-    extra: dict[str, str] = field(default_factory=dict)
+    admin_secret_key: str | None = None  # signs admin sessions and CSRF tokens; generated into data/ when unset
+    learned_examples_path: Path = ROOT / "nlu" / "data" / "learned.yml"  # written by the admin web
+    zalo_app_id: str | None = None
+    zalo_app_secret: str | None = field(default=None, repr=False)  # the app's secret key: token refresh
+    zalo_oa_secret_key: str | None = field(default=None, repr=False)  # the app-OA link's: webhook signatures
+    zalo_refresh_token: str | None = field(default=None, repr=False)  # a seed: the newest lives in the database
+    zalo_api_url: str = zalo_wire.API_URL
+    zalo_oauth_url: str = zalo_wire.OAUTH_URL
+    public_base_url: str | None = None  # how Zalo's servers reach /images/... (step images by URL)
+    widget_origins: tuple[str, ...] = ()  # websites allowed to embed the web chat widget
+    chromium: str = "/usr/bin/chromium"  # prints join sheets to PDF
+    team: TeamSettings = field(default_factory=TeamSettings)  # outbox, help requests, reminders
+
+    @property
+    def zalo_configured(self) -> bool:
+        return bool(self.zalo_app_id and self.zalo_app_secret and self.zalo_oa_secret_key)
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -47,12 +68,37 @@ class Settings:
             telegram_api_url=(env.get("TELEGRAM_API_URL") or DEFAULT_TELEGRAM_API_URL).rstrip("/"),
             telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
             telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET") or None,
+            telegram_bot_username=(env.get("TELEGRAM_BOT_USERNAME") or "").lstrip("@") or None,
+            chromium=env.get("CHROMIUM") or cls.chromium,
+            team=TeamSettings.from_env(env),
             host=env.get("HOST") or cls.host,
             port=int(env.get("PORT") or cls.port),
-            extra={k: v for k, v in env.items() if k.startswith("ZALO_")},
+            admin_secret_key=env.get("ADMIN_SECRET_KEY") or None,
+            zalo_app_id=env.get("ZALO_APP_ID") or None,
+            zalo_app_secret=env.get("ZALO_APP_SECRET") or None,
+            zalo_oa_secret_key=env.get("ZALO_OA_SECRET_KEY") or None,
+            zalo_refresh_token=env.get("ZALO_REFRESH_TOKEN") or None,
+            zalo_api_url=(env.get("ZALO_API_URL") or zalo_wire.API_URL).rstrip("/"),
+            zalo_oauth_url=(env.get("ZALO_OAUTH_URL") or zalo_wire.OAUTH_URL).rstrip("/"),
+            public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+            widget_origins=parse_origins(env.get("WIDGET_ORIGINS") or ""),
         )
         values.update(overrides)
         return cls(**values)
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
+
+
+def parse_origins(value: str) -> tuple[str, ...]:
+    """`https://xa-a.gov.vn, http://localhost:8000` -> normalized origins; a clear error for anything else."""
+    origins = []
+    for item in re.split(r"[,\s]+", value.strip()):
+        if not item:
+            continue
+        origin = item.rstrip("/").lower()
+        if not _ORIGIN.match(origin):
+            raise ValueError(f"WIDGET_ORIGINS: {item!r} is not an origin like https://xa-tanlap.gov.vn "
+                             "(scheme and host, an optional port, no path)")
+        origins.append(origin)
+    return tuple(dict.fromkeys(origins))

@@ -1,9 +1,12 @@
-"""The async client of the Rasa NLU server (`POST /model/parse`), with a timeout."""
+"""The async client of the Rasa NLU server (`POST /model/parse`), with a timeout and a parse cache."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import httpx
+
+from nlu.cache import LruCache
+from nlu.normalizer import normalize
 
 
 class NluUnavailable(Exception):
@@ -19,13 +22,31 @@ class Understanding:
 
 
 class NluClient:
+    """Parses through Rasa; answers are cached by normalized text ("Tiếp!!" and "tiếp" share one).
+
+    The model sees only the normalized text (nlu.rasa_components.VietnameseNormalizer), so equal
+    keys get equal answers. cache_size=0 turns the cache off; cache_ttl bounds how long an answer
+    outlives a retrained model.
+    """
+
     def __init__(self, url: str, token: str | None = None, timeout: float = 3.0,
-                 transport: httpx.AsyncBaseTransport | None = None):
+                 transport: httpx.AsyncBaseTransport | None = None, cache_size: int = 1024,
+                 cache_ttl: float = 600.0):
         self.url = url.rstrip("/")
         self.token = token
         self._client = httpx.AsyncClient(timeout=timeout, transport=transport)
+        self.cache: LruCache[Understanding] = LruCache(cache_size, cache_ttl)
 
     async def parse(self, text: str) -> Understanding:
+        key = normalize(text)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        understanding = await self._parse(text)
+        self.cache.put(key, understanding)
+        return understanding
+
+    async def _parse(self, text: str) -> Understanding:
         params = {"token": self.token} if self.token else None
         try:
             response = await self._client.post(f"{self.url}/model/parse", params=params,

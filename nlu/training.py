@@ -12,6 +12,7 @@ import yaml
 
 from content.loader import Catalog
 from nlu import NLU_DIR
+from nlu.fingerprint import component_sources_digest
 from nlu.intents import topic_intent
 
 ROOT = NLU_DIR.parent
@@ -68,7 +69,7 @@ class TrainingSet:
 
 
 def prepare(catalog: Catalog, build_dir: Path, config: Path = CONFIG) -> TrainingSet:
-    """Write the training data into build_dir and fingerprint it with the config."""
+    """Write the training data into build_dir and fingerprint it with the config and our Rasa code."""
     data_dir = build_dir / "nlu-data"
     data_dir.mkdir(parents=True, exist_ok=True)
     for old in data_dir.glob("*.yml"):
@@ -77,7 +78,10 @@ def prepare(catalog: Catalog, build_dir: Path, config: Path = CONFIG) -> Trainin
     for path in sorted(HAND_WRITTEN.glob("*.yml")):
         files[path.name] = path.read_text(encoding="utf-8")
     digest = hashlib.sha256(RASA_VERSION.encode())
-    digest.update(config.read_bytes())
+    config_text = config.read_bytes()
+    digest.update(config_text)
+    if b"nlu.rasa_components." in config_text:  # our components run inside the model
+        digest.update(component_sources_digest().encode())
     for name, text in sorted(files.items()):
         (data_dir / name).write_text(text, encoding="utf-8")
         digest.update(name.encode() + b"\0" + text.encode("utf-8"))

@@ -1,11 +1,15 @@
 """Telegram through python-telegram-bot 22: updates in, rendered replies out (polling or webhook)."""
 from __future__ import annotations
 
+import asyncio
 import logging
+from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    AIORateLimiter, Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters,
+)
 
 from bot.dialogue.types import Incoming, Reply
 from bot.render import RenderedMessage, Renderer
@@ -14,6 +18,7 @@ from bot.services import Services
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 CAPTION_LIMIT = 1024
+FLOOD_RETRIES = 3
 # The kinds of message we cannot read, in the order Telegram's Message attributes are checked.
 _MEDIA = ("sticker", "photo", "voice", "audio", "video", "video_note", "animation", "location",
           "venue", "document", "contact", "poll", "dice")
@@ -40,6 +45,14 @@ def incoming_from_callback(update: Update) -> Incoming:
                     display_name=query.from_user.full_name, update_key=str(update.update_id))
 
 
+def flood_retry() -> AIORateLimiter:
+    """Every Bot API call that Telegram answers with 429 waits its retry_after, then tries again.
+
+    No proactive throttling (rates 0): replies to citizens go out as fast as Telegram takes them;
+    while a retry_after runs, all calls wait, as Telegram's flood control is per bot."""
+    return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=FLOOD_RETRIES)
+
+
 def keyboard(message: RenderedMessage) -> InlineKeyboardMarkup | None:
     if not message.buttons:
         return None
@@ -50,13 +63,17 @@ def keyboard(message: RenderedMessage) -> InlineKeyboardMarkup | None:
 class TelegramChannel:
     """Wires the dialogue into a python-telegram-bot Application."""
 
-    def __init__(self, services: Services):
+    def __init__(self, services: Services, flood_retries: bool = True):
+        """`flood_retries=False` for the outbox sender (bot/team/sender.py): it honours 429s itself,
+        shared by every sender process, and must see them."""
         self.services = services
         self.renderer: Renderer = services.renderer
         settings = services.settings
         api = settings.telegram_api_url
         builder = (Application.builder().token(settings.telegram_bot_token)
                    .base_url(f"{api}/bot").base_file_url(f"{api}/file/bot"))
+        if flood_retries:
+            builder = builder.rate_limiter(flood_retry())
         if settings.telegram_webhook_url:
             builder = builder.updater(None)
         self.application = builder.build()
@@ -64,6 +81,7 @@ class TelegramChannel:
         self.application.add_handler(MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, self.on_message))
         self.application.add_error_handler(self.on_error)
         services.senders[CHANNEL] = self
+        self._photo_ids: dict[tuple, str] = {}  # (image path, mtime, size) -> Telegram's file_id
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         incoming = incoming_from_message(update)
@@ -72,6 +90,16 @@ class TelegramChannel:
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
+        # Answering and retiring the keyboard do not depend on the turn: they run while it runs,
+        # which takes two round trips to Telegram off the time to the next step.
+        acknowledging = asyncio.create_task(self._acknowledge(query))
+        chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+        try:
+            await self._answer(chat_id, incoming_from_callback(update))
+        finally:
+            await acknowledging
+
+    async def _acknowledge(self, query) -> None:
         # Callback queries must always be answered, or the button keeps spinning on the phone.
         try:
             await query.answer()
@@ -80,8 +108,6 @@ class TelegramChannel:
             log.info("could not answer callback query: %s", exc)
         if query.message is not None and query.message.reply_markup is not None:
             await self._retire_keyboard(query)
-        chat_id = query.message.chat.id if query.message is not None else query.from_user.id
-        await self._answer(chat_id, incoming_from_callback(update))
 
     async def _retire_keyboard(self, query) -> None:
         """Take the buttons off the pressed message so old steps are not pressed again by mistake."""
@@ -101,15 +127,30 @@ class TelegramChannel:
     async def send(self, chat_id: int, reply: Reply, address_form: str | None = None) -> None:
         message = self.renderer.render(reply, address_form)
         markup = keyboard(message)
-        bot = self.application.bot
         if message.image is not None and len(message.text) <= CAPTION_LIMIT:
-            with open(message.image, "rb") as photo:
-                await bot.send_photo(chat_id, photo=photo, caption=message.text, reply_markup=markup)
+            await self._send_photo(chat_id, message.image, caption=message.text, reply_markup=markup)
             return
         if message.image is not None:
-            with open(message.image, "rb") as photo:
-                await bot.send_photo(chat_id, photo=photo)
-        await bot.send_message(chat_id, message.text, reply_markup=markup)
+            await self._send_photo(chat_id, message.image)
+        await self.application.bot.send_message(chat_id, message.text, reply_markup=markup)
+
+    async def _send_photo(self, chat_id: int, image: Path, **fields) -> None:
+        """Upload an image once; later sends name Telegram's file_id (no upload, far less to send)."""
+        bot = self.application.bot
+        stat = image.stat()
+        key = (str(image), stat.st_mtime_ns, stat.st_size)  # a changed image is uploaded again
+        file_id = self._photo_ids.get(key)
+        if file_id is not None:
+            try:
+                await bot.send_photo(chat_id, photo=file_id, **fields)
+                return
+            except BadRequest as exc:  # Telegram no longer knows it: upload again
+                log.info("cached photo %s refused (%s); uploading it again", image.name, exc)
+                self._photo_ids.pop(key, None)
+        with open(image, "rb") as photo:
+            sent = await bot.send_photo(chat_id, photo=photo, **fields)
+        if sent.photo:
+            self._photo_ids[key] = sent.photo[-1].file_id
 
     async def send_to(self, external_id: str, reply: Reply, address_form: str | None = None) -> None:
         """Private chats: the chat id is the user id."""
@@ -143,5 +184,45 @@ class TelegramChannel:
             await self.application.stop()
         await self.application.shutdown()
 
+    def parse_update(self, data: dict) -> Update:
+        """An Update from a webhook body, or ValueError when it is not one (whatever the shape)."""
+        return parse_update(data, self.application.bot)
+
     async def process_webhook(self, data: dict) -> None:
-        await self.application.process_update(Update.de_json(data, self.application.bot))
+        await self.application.process_update(self.parse_update(data))
+
+
+def parse_update(data: object, bot=None) -> Update:
+    """Update.de_json, with every failure on a malformed body turned into ValueError."""
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int) \
+            or isinstance(data.get("update_id"), bool):
+        raise ValueError("not a Telegram update")
+    try:
+        update = Update.de_json(data, bot)
+    except Exception as exc:  # de_json trusts Telegram's shapes: any field of a wrong type ends up here
+        raise ValueError(f"malformed Telegram update: {type(exc).__name__}: {exc}") from exc
+    if update is None:
+        raise ValueError("empty Telegram update")
+    _check_shapes(update)
+    return update
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_shapes(update: Update) -> None:
+    """de_json does not check types: refuse the values our handlers read when they are not what Telegram sends."""
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
+    if user is not None and not (_is_int(user.id) and isinstance(user.first_name, str)
+                                 and isinstance(user.last_name, (str, type(None)))):
+        raise ValueError("malformed Telegram update: user")
+    if chat is not None and not _is_int(chat.id):
+        raise ValueError("malformed Telegram update: chat")
+    if message is not None and not (isinstance(message.text, (str, type(None)))
+                                    and isinstance(message.caption, (str, type(None)))):
+        raise ValueError("malformed Telegram update: message")
+    query = update.callback_query
+    if query is not None and not (query.from_user is not None and isinstance(query.id, str)
+                                  and isinstance(query.data, (str, type(None)))):
+        raise ValueError("malformed Telegram update: callback query")

@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse
 from bot.dialogue.types import MAX_TEXT_LENGTH, Incoming
 from bot.render import RenderedMessage
 from bot.services import Services
+from bot.web.limits import BodyTooLarge, read_body, too_large
 
 CHANNEL = "web"
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -49,12 +50,13 @@ def parse_incoming(body: object) -> Incoming | str:
 
 async def chat_endpoint(request: Request) -> JSONResponse:
     services: Services = request.app.state.services
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        return JSONResponse({"error": "body too large"}, status_code=413)
+    try:
+        raw = await read_body(request, MAX_BODY_BYTES)
+    except BodyTooLarge:
+        return too_large()
     try:
         body = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return JSONResponse({"error": "body must be JSON"}, status_code=400)
     incoming = parse_incoming(body)
     if isinstance(incoming, str):

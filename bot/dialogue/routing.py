@@ -6,6 +6,7 @@ from sqlalchemy import select
 from actions import answers, handoff, onboarding, tutorial
 from actions.context import ActionContext
 from bot.dialogue.types import Reply
+from bot.team import chat as team_chat
 from bot.storage.models import TutorialRun
 from nlu import intents
 from nlu.client import Understanding
@@ -40,7 +41,8 @@ def route_payload(ctx: ActionContext, payload: str) -> list[Reply]:
         return start_topic(ctx, parts[1])
     if len(parts) == 4 and parts[0] == "tutorial" and parts[1] in _RUN_ACTIONS:
         return _route_run_button(ctx, parts[1], parts[2], parts[3])
-    return answers.button_unknown(ctx)
+    replies = team_chat.payload(ctx, parts)
+    return replies if replies is not None else answers.button_unknown(ctx)
 
 
 def _route_run_button(ctx: ActionContext, verb: str, run_id: str, step: str) -> list[Reply]:

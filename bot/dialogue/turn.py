@@ -7,7 +7,8 @@ import time
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions import answers, onboarding
@@ -16,11 +17,14 @@ from bot.dialogue import routing
 from bot.dialogue.types import MAX_TEXT_LENGTH, Incoming, Reply, TurnResult
 from bot.redact import redact
 from bot.storage.models import ConversationLog, Member, ProcessedUpdate
+from bot.team import chat as team_chat, helpdesk
 from content.loader import Catalog
 from nlu import intents
 from nlu.client import NluClient, NluUnavailable, Understanding
 
 log = logging.getLogger(__name__)
+# Waits before trying a turn again when the database could not be reached (a restart, a failover).
+RETRY_DELAYS = (0.25, 1.0)
 
 
 @dataclass
@@ -38,6 +42,12 @@ def _is_free_text(incoming: Incoming) -> bool:
         and incoming.payload is None and incoming.media is None
 
 
+def _unreachable(exc: Exception) -> bool:
+    """The database could not be reached or dropped the connection (as opposed to a bug in a query)."""
+    return isinstance(exc, (OperationalError, InterfaceError, PoolTimeout)) \
+        or getattr(exc, "connection_invalidated", False)
+
+
 class Dialogue:
     """Channel-independent: adapters hand in an Incoming and render the replies."""
 
@@ -51,12 +61,25 @@ class Dialogue:
     async def handle(self, incoming: Incoming) -> TurnResult:
         started = time.perf_counter()
         understanding: Understanding | None = None
-        if _is_free_text(incoming) and self.nlu is not None:
+        # Text relayed to a person in a help conversation is never sent to the NLU.
+        if _is_free_text(incoming) and self.nlu is not None and not await asyncio.to_thread(self._relaying, incoming):
             try:
                 understanding = await self.nlu.parse(incoming.text.strip())
             except NluUnavailable as exc:
                 log.warning("NLU unavailable: %s", exc)
-        return await asyncio.to_thread(self._turn, incoming, understanding, started)
+        for delay in (*RETRY_DELAYS, None):
+            try:
+                return await asyncio.to_thread(self._turn, incoming, understanding, started)
+            except (DBAPIError, PoolTimeout) as exc:
+                if not _unreachable(exc):
+                    raise
+                # Only a turn with a delivery id is retried: its dedupe row makes a second try harmless
+                # even when the first one's commit went through and only its answer was lost.
+                if delay is None or not incoming.update_key:
+                    log.error("database unreachable; the citizen gets an error reply: %s", exc)
+                    return TurnResult([Reply("error_generic")])
+                log.warning("database unreachable, trying the turn again in %.2f s: %s", delay, exc)
+                await asyncio.sleep(delay)
 
     def _turn(self, incoming: Incoming, understanding: Understanding | None, started: float) -> TurnResult:
         with self.sessions() as session:
@@ -84,6 +107,10 @@ class Dialogue:
                     return TurnResult([], duplicate=True)
                 raise
             return TurnResult(outcome.replies, address_form=member.address_form)
+
+    def _relaying(self, incoming: Incoming) -> bool:
+        with self.sessions() as session:
+            return helpdesk.is_relaying(session, incoming.channel, incoming.user_id)
 
     def _seen(self, session: Session, incoming: Incoming) -> bool:
         key = incoming.update_key[:64]
@@ -117,6 +144,9 @@ class Dialogue:
             return _Outcome(answers.message_too_long(ctx), understood=False)
         if text.startswith("/"):
             return self._command(ctx, text)
+        relayed = team_chat.text(ctx, text)
+        if relayed is not None:
+            return _Outcome(relayed, intent="relay")
         if ctx.member.household_id is None:
             household = onboarding.find_household(ctx, text)
             if household is not None:
@@ -131,6 +161,9 @@ class Dialogue:
     def _command(self, ctx: ActionContext, text: str) -> _Outcome:
         command, _, argument = text.partition(" ")
         command = command.split("@", 1)[0].lower()
+        team_replies = team_chat.command(ctx, command, argument.strip())
+        if team_replies is not None:
+            return _Outcome(team_replies, intent=f"team{command.replace('/', '_')}")
         if command == "/start":
             return _Outcome(onboarding.start_command(ctx, argument.strip()), intent="start")
         if command in ("/xungho", "/address"):

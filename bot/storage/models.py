@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import (
-    Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint,
+    Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -51,6 +51,7 @@ class Household(Base):
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
     head_name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(20))  # normalized 0xxxxxxxxx; never printed on sheets
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     village: Mapped[Village] = relationship(back_populates="households")
     members: Mapped[list["Member"]] = relationship(back_populates="household")
@@ -74,6 +75,7 @@ class Member(Base):
     address_form: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reminders_off: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     household: Mapped[Household | None] = relationship(back_populates="members")
     runs: Mapped[list["TutorialRun"]] = relationship(back_populates="member")
 
@@ -132,8 +134,15 @@ class HelpRequest(Base):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     topic_id: Mapped[str | None] = mapped_column(String(64))
     step_index: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, taken, closed
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The person relay (bot/team/helpdesk.py); every change is also in help_request_events.
+    last_messages: Mapped[str | None] = mapped_column(Text)  # JSON list of the citizen's last texts, redacted
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("team_members.id"))
+    taken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[str | None] = mapped_column(String(16))  # citizen, helper
 
     def __repr__(self) -> str:
         return f"HelpRequest(id={self.id!r}, status={self.status!r})"

@@ -13,8 +13,11 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.channels import webchat
+from bot.admin.app import create_admin_app
+from bot.channels import webchat, zalo
 from bot.services import Services
+from bot.web import widget
+from bot.web.limits import BodyTooLarge, read_body, too_large
 
 log = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).resolve().parent
@@ -41,16 +44,16 @@ async def telegram_webhook(request: Request) -> Response:
     if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
         log.warning("telegram webhook with a wrong secret token from %s", request.client)
         return JSONResponse({"error": "unauthorized"}, status_code=401)
-    raw = await request.body()
-    if len(raw) > MAX_WEBHOOK_BYTES:
-        return JSONResponse({"error": "body too large"}, status_code=413)
     try:
-        data = json.loads(raw)
-        if not isinstance(data, dict) or "update_id" not in data:
-            raise ValueError("not an update")
-    except ValueError:
+        raw = await read_body(request, MAX_WEBHOOK_BYTES)
+    except BodyTooLarge:
+        return too_large()
+    try:
+        update = channel.parse_update(json.loads(raw))
+    except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested thousands deep
+        log.info("telegram webhook body refused: %s", str(exc)[:200])
         return JSONResponse({"error": "body must be a Telegram update"}, status_code=400)
-    await channel.process_webhook(data)
+    await channel.application.process_update(update)
     return Response(status_code=200)
 
 
@@ -64,7 +67,9 @@ def create_app(services: Services, telegram=None) -> Starlette:
         Mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static"),
         Mount("/images", StaticFiles(directory=services.settings.content_dir / "images", check_dir=False),
               name="images"),
+        Mount("/admin", app=create_admin_app(services), name="admin"),
     ]
+    routes += zalo.routes() + widget.routes()
     app = Starlette(routes=routes)
     app.state.services = services
     app.state.telegram = telegram

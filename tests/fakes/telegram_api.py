@@ -48,15 +48,46 @@ class FakeTelegramApi(TelegramChats):
             "answercallbackquery": self.answer_callback_query, "editmessagetext": self.edit_message_text,
             "editmessagereplymarkup": self.edit_message_reply_markup,
         }
+        self._floods: dict[str, list[int]] = {}  # method (lower case) -> retry_after of each 429 to come
+        self._holds: dict[str, int] = {}  # method (lower case) -> calls still answered before holding
+        self._held: list[Call] = []
+        self._released = threading.Event()
+
+    def hold(self, method: str, after: int = 0) -> None:
+        """After the next `after` calls of `method`, carry out each call (the message is delivered) but keep
+        its answer until release(): a bot killed meanwhile never learns that its message went out."""
+        with self._lock:
+            self._holds[method.lower()] = after
+            self._released.clear()
+
+    def release(self) -> None:
+        """Answer the held calls, and hold no more."""
+        with self._lock:
+            self._holds.clear()
+            self._released.set()
+
+    def held(self, method: str) -> list[Call]:
+        """The calls of `method` carried out but not answered yet."""
+        with self._lock:
+            return [c for c in self._held if c.method.lower() == method.lower()]
+
+    def flood(self, method: str, retry_after: int = 1, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` with 429 Too Many Requests and this retry_after."""
+        with self._lock:
+            self._floods.setdefault(method.lower(), []).extend([retry_after] * times)
 
     # --- lifecycle
     def start(self) -> "FakeTelegramApi":
-        sock = socket.socket()
+        # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that say so, and without it
+        # every answer on a kept-alive connection waits ~40 ms for the client's delayed ACK.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.bind(("127.0.0.1", 0))  # a free port, held until uvicorn takes the socket over
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         app = Starlette(routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])])
+        # Idle connections are kept a long time, as Telegram's servers do: with uvicorn's 5 s, a client
+        # reusing one just as it is closed gets a ReadError for a request the server never saw.
         config = uvicorn.Config(app, log_level="warning", lifespan="off", loop="asyncio",
-                                access_log=False, timeout_graceful_shutdown=2)
+                                access_log=False, timeout_graceful_shutdown=2, timeout_keep_alive=120)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
                                         name="fake-telegram-api", daemon=True)
@@ -84,13 +115,15 @@ class FakeTelegramApi(TelegramChats):
 
     # --- HTTP
     async def _endpoint(self, request: Request) -> JSONResponse:
+        arrived = time.monotonic()  # before the body is read: the closest to when the request came in
         if request.path_params["token"] != self.token:
             return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
         method = request.path_params["method"]
-        call = Call(method, await self._params(request))
+        call = Call(method, await self._params(request), at=arrived)
         with self._lock:
             self.calls.append(call)
         try:
+            self._check_flood(method)
             if method.lower() == "getupdates":
                 result = await self._get_updates(call.params)
             elif method.lower() in self._methods:
@@ -100,10 +133,35 @@ class FakeTelegramApi(TelegramChats):
                 raise ApiError(404, "Not Found")
         except ApiError as exc:
             call.error = exc.description
-            return JSONResponse({"ok": False, "error_code": exc.code, "description": exc.description},
-                                exc.code)
+            answer = {"ok": False, "error_code": exc.code, "description": exc.description}
+            if exc.parameters:
+                answer["parameters"] = exc.parameters
+            return JSONResponse(answer, exc.code)
         call.result = copy.deepcopy(result)
+        if self._holding(method):
+            with self._lock:
+                self._held.append(call)
+            while not self._released.is_set() and not self._closing:
+                await asyncio.sleep(_POLL_INTERVAL)
         return JSONResponse({"ok": True, "result": result})
+
+    def _holding(self, method: str) -> bool:
+        with self._lock:
+            left = self._holds.get(method.lower())
+            if left is None:
+                return False
+            if left > 0:
+                self._holds[method.lower()] = left - 1
+                return False
+            return True
+
+    def _check_flood(self, method: str) -> None:
+        with self._lock:
+            waiting = self._floods.get(method.lower())
+            if not waiting:
+                return
+            retry_after = waiting.pop(0)
+        raise ApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
 
     @staticmethod
     async def _params(request: Request) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import copy
 import itertools
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply markup "
@@ -17,20 +17,21 @@ QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or q
 
 
 class ApiError(Exception):
-    """An answer {"ok": false, "error_code": code, "description": description}."""
+    """An answer {"ok": false, "error_code": code, "description": description[, "parameters": ...]}."""
 
-    def __init__(self, code: int, description: str):
+    def __init__(self, code: int, description: str, parameters: dict[str, Any] | None = None):
         super().__init__(description)
-        self.code, self.description = code, description
+        self.code, self.description, self.parameters = code, description, parameters
 
 
 @dataclass
 class Call:
-    """One request the bot made: method (as sent), parameters, and what was answered."""
+    """One request the bot made: method (as sent), parameters, what was answered, and when it arrived."""
     method: str
     params: dict[str, Any]
     result: Any = None
     error: str | None = None
+    at: float = field(default_factory=time.monotonic)  # CLOCK_MONOTONIC: comparable across processes
 
 
 class TelegramChats:

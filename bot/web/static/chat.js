@@ -5,8 +5,17 @@
   var form = document.getElementById("composer");
   var input = document.getElementById("text");
   var KEY = "camtay.session";
-  var sessionId = localStorage.getItem(KEY);
+  var sessionId = stored();
   var counter = 0;
+
+  // Storage can be refused in a framed page (the widget) when a browser blocks third-party storage.
+  function stored() {
+    try { return localStorage.getItem(KEY); } catch (e) { return null; }
+  }
+
+  function store(value) {
+    try { localStorage.setItem(KEY, value); } catch (e) { /* this visit only */ }
+  }
 
   function newId() {
     var bytes = new Uint8Array(16);
@@ -79,7 +88,7 @@
 
   if (!sessionId) {
     sessionId = newId();
-    localStorage.setItem(KEY, sessionId);
+    store(sessionId);
   }
   send({ text: "/start" });
 }());

@@ -1,0 +1,171 @@
+"""Generated data for the admin web: communes, villages, households, members, tutorials, help, logs.
+
+Deterministic (seeded), written with bulk inserts; used by bench/admin.py and by tests that need volume.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import Engine, insert, text
+
+from bot.storage.models import (
+    Commune, ConversationLog, HelpRequest, Household, Member, StepEvent, TutorialRun, Village,
+)
+from content.loader import Catalog
+from nlu.intents import topic_intent
+
+CHANNELS = ("telegram", "zalo", "web")
+UNDERSTOOD = [
+    "cài vneid thế nào", "cai vneid the nao", "làm sao đăng ký định danh mức 2", "dang ky muc 2 o dau",
+    "trả tiền điện qua điện thoại", "tra tien dien online", "quên mật khẩu vneid", "quen mat khau vneid",
+    "đổi bằng lái xe online", "lý lịch tư pháp làm ở đâu", "xin chào", "cảm ơn cháu", "tiếp", "xong rồi",
+]
+NOT_UNDERSTOOD = [
+    "cho hỏi cái app này là gì", "cho hoi cai app nay la gi", "Cho hỏi cái app này là gì?",
+    "sao không nhận được mã", "sao ko nhan dc ma", "điện thoại bị đơ", "dien thoai bi do",
+    "tôi muốn hỏi về lương hưu", "đóng bảo hiểm xe máy", "mạng yếu quá", "số của tôi là [SĐT]",
+    "mã otp là [MÃ SỐ] đúng không", "căn cước số [SỐ GIẤY TỜ] bị lỗi", "đăng ký khai sinh cho cháu nội",
+    "xem điểm thi của con", "tra cứu phạt nguội", "làm lại thẻ bhyt bị mất", "ông ơi giúp với",
+]
+
+
+@dataclass(frozen=True)
+class Size:
+    communes: int = 5
+    villages_per_commune: int = 10
+    households: int = 10_000
+    logs: int = 200_000
+    days: int = 90
+
+
+def _batched(engine: Engine, table, rows: list[dict], size: int = 5000) -> None:
+    with engine.begin() as connection:
+        for start in range(0, len(rows), size):
+            connection.execute(insert(table), rows[start:start + size])
+
+
+def generate(engine: Engine, catalog: Catalog, size: Size = Size(), seed: int = 7,
+             now: datetime | None = None, statistics: bool = False) -> dict[str, int]:
+    """Fill an empty, migrated database; returns row counts per table.
+
+    `statistics` runs what a live server has run by itself: autovacuum on PostgreSQL. A live SQLite file
+    has no statistics unless someone runs ANALYZE, so the benchmark leaves SQLite without.
+    """
+    rng = random.Random(seed)
+    now = now or datetime.now(timezone.utc)
+    first = now - timedelta(days=size.days)
+
+    def moment() -> datetime:
+        return first + timedelta(seconds=rng.random() * size.days * 86400)
+
+    communes = [{"id": i + 1, "name": f"Xã {name}"} for i, name in enumerate(
+        ["Tân Lập", "Hòa Bình", "Thanh Sơn", "Phú Mỹ", "Đông Hưng", "Yên Thế", "Bình Minh", "An Phú"]
+        [:size.communes])]
+    villages = [{"id": c["id"] * 100 + v + 1, "commune_id": c["id"], "name": f"Thôn {v + 1}"}
+                for c in communes for v in range(size.villages_per_commune)]
+    households, members = [], []
+    surnames = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ"]
+    given = ["Văn An", "Thị Hoa", "Văn Bình", "Thị Lan", "Minh Tuấn", "Thị Mai", "Văn Cường", "Thu Hà"]
+    member_id = 0
+    for h in range(1, size.households + 1):
+        village = villages[rng.randrange(len(villages))]
+        created = moment()
+        households.append({"id": h, "village_id": village["id"], "code": f"HH{h:06d}", "join_code": f"J{h:07d}",
+                           "head_name": f"{rng.choice(surnames)} {rng.choice(given)}", "address": None,
+                           "created_at": created})
+        if rng.random() < 0.85:
+            for _ in range(rng.choice((1, 1, 2, 2, 3))):
+                member_id += 1
+                joined = created + timedelta(hours=rng.random() * 48)
+                members.append({"id": member_id, "channel": rng.choice(CHANNELS), "external_id": f"u{member_id}",
+                                "display_name": f"{rng.choice(given)}", "household_id": h, "is_guest": False,
+                                "address_form": rng.choice(("bac", "co", "chu", "anh", None)),
+                                "created_at": joined, "last_seen_at": min(now, joined + timedelta(days=rng.random() * 60))})
+    guests = []
+    for _ in range(size.households // 10):
+        member_id += 1
+        joined = moment()
+        guests.append({"id": member_id, "channel": "web", "external_id": f"g{member_id}", "display_name": None,
+                       "household_id": None, "is_guest": True, "address_form": None, "created_at": joined,
+                       "last_seen_at": joined})
+    tutorials = [t for t in catalog if t.is_tutorial]
+    runs, events, helps = [], [], []
+    run_id = event_id = 0
+    for member in members:
+        for _ in range(rng.choice((0, 1, 1, 2, 3))):
+            topic = rng.choice(tutorials)
+            steps = len(topic.steps)
+            started = max(member["created_at"], moment())
+            run_id += 1
+            # Each step loses some people; the drop grows with step count.
+            reached = 0
+            while reached < steps - 1 and rng.random() < 0.82:
+                reached += 1
+            finished = reached == steps - 1 and rng.random() < 0.85
+            at = started
+            event_id += 1
+            events.append({"id": event_id, "run_id": run_id, "kind": "started", "step_index": 0, "at": at})
+            for step in range(reached + 1):
+                at += timedelta(seconds=30 + rng.random() * 300)
+                event_id += 1
+                events.append({"id": event_id, "run_id": run_id, "kind": "step_shown", "step_index": step, "at": at})
+                if step < reached or finished:
+                    event_id += 1
+                    events.append({"id": event_id, "run_id": run_id, "kind": "step_done", "step_index": step, "at": at})
+            if finished:
+                event_id += 1
+                events.append({"id": event_id, "run_id": run_id, "kind": "completed", "step_index": reached, "at": at})
+            status = "completed" if finished else rng.choice(("active", "paused", "paused", "abandoned"))
+            runs.append({"id": run_id, "member_id": member["id"], "household_id": member["household_id"],
+                         "topic_id": topic.id, "step_index": reached, "status": status, "started_at": started,
+                         "updated_at": min(at, now), "completed_at": at if finished else None})
+            if not finished and rng.random() < 0.12:
+                helps.append({"member_id": member["id"], "household_id": member["household_id"],
+                              "topic_id": topic.id, "step_index": reached,
+                              "status": rng.choice(("open", "answered", "answered")), "created_at": min(at, now)})
+    everyone = members + guests
+    logs = []
+    topic_ids = [t.id for t in catalog]
+    for _ in range(size.logs):
+        member = everyone[rng.randrange(len(everyone))]
+        at = max(member["created_at"], moment())
+        if rng.random() < 0.45:
+            payload = rng.choice(("tutorial:next:1:0", "menu", "topic:vneid-register", "tutorial:stuck:1:2"))
+            row = {"text": None, "payload": payload, "intent": None, "confidence": None, "topic_id": None,
+                   "understood": True}
+        elif rng.random() < 0.28:
+            guess = rng.choice(topic_ids)
+            row = {"text": rng.choice(NOT_UNDERSTOOD), "payload": None, "intent": topic_intent(guess),
+                   "confidence": round(rng.random() * 0.55, 3), "topic_id": None, "understood": False}
+        else:
+            topic = rng.choice(topic_ids)
+            row = {"text": rng.choice(UNDERSTOOD), "payload": None, "intent": topic_intent(topic),
+                   "confidence": round(0.6 + rng.random() * 0.4, 3), "topic_id": topic, "understood": True}
+        row.update(at=at, channel=member["channel"], member_id=member["id"], household_id=member["household_id"],
+                   replies="clarify" if not row["understood"] else "tutorial_step", latency_ms=40 + rng.random() * 400)
+        logs.append(row)
+    _batched(engine, Commune.__table__, communes)
+    _batched(engine, Village.__table__, villages)
+    _batched(engine, Household.__table__, households)
+    _batched(engine, Member.__table__, members + guests)
+    _batched(engine, TutorialRun.__table__, runs)
+    _batched(engine, StepEvent.__table__, events)
+    _batched(engine, HelpRequest.__table__, helps)
+    _batched(engine, ConversationLog.__table__, logs)
+    if statistics:
+        analyze(engine)
+    return {"communes": len(communes), "villages": len(villages), "households": len(households),
+            "members": len(members) + len(guests), "tutorial_runs": len(runs), "step_events": len(events),
+            "help_requests": len(helps), "conversation_log": len(logs)}
+
+
+def analyze(engine: Engine) -> None:
+    """Planner statistics (and PostgreSQL's visibility map), as autovacuum keeps them on a live server."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+        return
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE"))

@@ -1,0 +1,133 @@
+"""Benchmark NLU pipelines side by side on the evaluation set (nlu/eval/questions.yml).
+
+    .venv/bin/python bench/nlu.py                      # (a) Rasa's recommended pipeline vs (b) config.yml
+    .venv/bin/python bench/nlu.py --retrain --write docs/NLU.md
+
+Trains each config once (models are cached by fingerprint in models/, with their training time
+beside them), serves each model with a real Rasa server and parses through nlu.client.NluClient.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if __name__ == "__main__" and sys.path[0] == str(ROOT / "bench"):
+    sys.path[0] = str(ROOT)  # run as a script: import the project, not this file as "nlu"
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import json  # noqa: E402
+import time  # noqa: E402
+
+from bench.nlu_report import Measured, machine, render  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from content.loader import load_catalog  # noqa: E402
+from nlu.client import NluClient  # noqa: E402
+from nlu.evaluation import Prediction, load_questions, score  # noqa: E402
+from nlu.server import RasaServer  # noqa: E402
+from nlu.training import prepare, train  # noqa: E402
+
+CONFIGS = {"a": ROOT / "bench" / "configs" / "a_recommended.yml", "b": ROOT / "config.yml"}
+RASA_VENV = ROOT / ".venv-rasa"
+MODELS = ROOT / "models"
+# Frequent short messages in a tutorial (next, done, ok, yes, thanks...), mixed into the latency stream.
+SHORT = ["tiếp", "xong", "ok", "dạ", "tiep", "xong rồi", "ừ", "cảm ơn", "tiếp đi", "dạ vâng", "rồi", "ok"]
+
+
+def train_timed(label: str, config: Path, retrain: bool) -> tuple[Path, float | None]:
+    """The model for config, trained now if missing (or asked to), and its training time if known."""
+    catalog = load_catalog()
+    build = ROOT / "build" / "bench" / label
+    model = MODELS / f"{prepare(catalog, build, config).model_name}.tar.gz"
+    sidecar = model.with_suffix("").with_suffix(".train.json")
+    if retrain and model.exists():
+        model.unlink()
+    started = time.perf_counter()
+    model, trained = train(catalog, MODELS, RASA_VENV, build, config=config)
+    if trained:
+        sidecar.write_text(json.dumps({"seconds": time.perf_counter() - started}))
+    seconds = json.loads(sidecar.read_text())["seconds"] if sidecar.exists() else None
+    return model, seconds
+
+
+async def timed_parses(client: NluClient, texts: list[str]) -> tuple[list, list[float]]:
+    answers, latencies = [], []
+    for text in texts:
+        started = time.perf_counter()
+        answers.append(await client.parse(text))
+        latencies.append((time.perf_counter() - started) * 1000)
+    return answers, latencies
+
+
+def chat_stream(questions: list[str]) -> list[str]:
+    """Questions interleaved with frequent short messages, as a tutorial conversation goes."""
+    stream = []
+    for i, question in enumerate(questions):
+        stream += [question, SHORT[i % len(SHORT)]]
+    return stream
+
+
+async def measure(label: str, config: Path, retrain: bool) -> Measured:
+    model, seconds = train_timed(label, config, retrain)
+    return await measure_model(model, label, config.relative_to(ROOT), seconds)
+
+
+async def measure_model(model: Path, label: str = "b", config: Path = Path("config.yml"),
+                        train_seconds: float | None = None) -> Measured:
+    """Serve the model, parse the evaluation set through the client, time a chat stream."""
+    questions = load_questions()
+    topic_ids = list(load_catalog().topics)
+    threshold = Settings().nlu_confidence
+    log = ROOT / "build" / f"bench-rasa-{label}.log"
+    async with RasaServer(model, RASA_VENV, log_file=log) as server:
+        off = NluClient(server.url, server.token, timeout=30, cache_size=0)
+        on = NluClient(server.url, server.token, timeout=30)
+        try:
+            await timed_parses(off, SHORT * 3)  # warm up the model before timing
+            answers, _ = await timed_parses(off, [q.text for q in questions])
+            stream = chat_stream([q.text for q in questions])
+            _, latency_off = await timed_parses(off, stream)
+            _, latency_on = await timed_parses(on, stream)
+        finally:
+            await off.aclose()
+            await on.aclose()
+    predictions = [Prediction(a.intent, a.confidence, tuple(a.ranking)) for a in answers]
+    return Measured(label=label, config=config, model=model, train_seconds=train_seconds,
+                    scores=score(questions, predictions, topic_ids, threshold), predictions=predictions,
+                    questions=questions, latency_off=latency_off, latency_on=latency_on,
+                    min_confidence=threshold, topic_ids=topic_ids)
+
+
+def write_section(path: Path, text: str) -> None:
+    """Replace the text between the bench markers in path (or append it)."""
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    doc = path.read_text(encoding="utf-8") if path.exists() else ""
+    block = f"{start}\n{text}\n{end}"
+    if start in doc and end in doc:
+        doc = doc[:doc.index(start)] + block + doc[doc.index(end) + len(end):]
+    else:
+        doc = doc + ("\n" if doc else "") + block + "\n"
+    path.write_text(doc, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", action="append", metavar="LABEL=PATH",
+                        help="pipelines to compare (default: a=bench/configs/a_recommended.yml b=config.yml)")
+    parser.add_argument("--retrain", action="store_true", help="train again to measure training time")
+    parser.add_argument("--errors", action="store_true", help="list the questions each pipeline gets wrong")
+    parser.add_argument("--write", type=Path, help="also write the tables into this markdown file")
+    args = parser.parse_args(argv)
+    configs = dict(c.split("=", 1) for c in args.config) if args.config else CONFIGS
+    measured = [asyncio.run(measure(label, (ROOT / path).resolve(), args.retrain))
+                for label, path in configs.items()]
+    text = render(measured, machine(), errors=args.errors)
+    print(text)
+    if args.write:
+        write_section(args.write, render(measured, machine(), errors=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The admin web under /admin: usage logs, progress, not-understood questions, reports."""

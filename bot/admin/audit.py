@@ -1,0 +1,40 @@
+"""The audit log: every admin action, who did it, on what; never a citizen's personal data."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.storage.models import utcnow
+from bot.storage.models_admin import AdminAuditLog, AdminUser
+
+# Actions, named once so that the audit page and tests agree.
+LOGIN = "login"
+LOGIN_FAILED = "login_failed"
+LOGIN_LOCKED = "login_locked"
+LOGOUT = "logout"
+VIEW_HOUSEHOLD = "view_household"
+EXPORT_LOG_CSV = "export_log_csv"
+EXPORT_HOUSEHOLD = "export_household"
+DELETE_HOUSEHOLD = "delete_household"
+LEARN_EXAMPLE = "learn_example"
+CREATE_USER = "create_user"
+SET_PASSWORD = "set_password"
+CSRF_REJECTED = "csrf_rejected"
+FORBIDDEN = "forbidden"
+
+
+def record(session: Session, action: str, user: AdminUser | None = None, *, username: str | None = None,
+           target: str | None = None, detail: dict | None = None, ip: str | None = None,
+           at: datetime | None = None) -> AdminAuditLog:
+    """Add one audit row to the session (committed with the action it records)."""
+    row = AdminAuditLog(
+        at=at or utcnow(), user_id=user.id if user else None,
+        username=(user.username if user else username or "?")[:64], action=action,
+        target=target[:200] if target else None,
+        detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str) if detail else None,
+        ip=ip[:64] if ip else None,
+    )
+    session.add(row)
+    return row

@@ -1,0 +1,176 @@
+"""Admin accounts: argon2 passwords, login with lockout, server-side sessions."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from bot.admin.period import as_utc
+from bot.admin.security import Keys, new_token
+from bot.storage.models import Commune, Village, utcnow
+from bot.storage.models_admin import (
+    ROLE_COMMUNE, ROLE_TEAM, ROLES, AdminLoginAttempt, AdminSession, AdminUser,
+)
+
+MAX_FAILURES = 5  # per username, within LOCKOUT_WINDOW
+MAX_FAILURES_PER_IP = 20  # password spraying over many usernames
+LOCKOUT_WINDOW = timedelta(minutes=15)
+SESSION_IDLE = timedelta(hours=2)
+SESSION_MAX = timedelta(hours=12)
+SESSION_TOUCH_EVERY = timedelta(minutes=1)
+MIN_PASSWORD_LENGTH = 10
+USERNAME_MAX = 64
+
+# argon2id with the library's defaults (RFC 9106's low-memory profile: 64 MiB, 3 passes).
+_hasher = PasswordHasher()
+_dummy_hashes: dict[int, str] = {}
+
+
+def _dummy_hash() -> str:
+    """Verified when the username is unknown, so both answers take as long."""
+    key = id(_hasher)
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = _hasher.hash("camtay-no-such-user")
+    return _dummy_hashes[key]
+
+
+class AccountError(ValueError):
+    """A user cannot be created or changed as asked; the message says why."""
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long")
+    return _hasher.hash(password)
+
+
+def clean_username(username: str) -> str:
+    name = (username or "").strip().lower()
+    if not name or len(name) > USERNAME_MAX or not all(c.isalnum() or c in "._-@" for c in name):
+        raise AccountError("a username is 1-64 letters, digits, '.', '_', '-' or '@'")
+    return name
+
+
+def create_user(session: Session, username: str, password: str, role: str, *,
+                commune: Commune | None = None, villages: list[Village] = (),
+                display_name: str | None = None) -> AdminUser:
+    """A new admin user with a role and its scope, checked for consistency."""
+    name = clean_username(username)
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if role == ROLE_COMMUNE and commune is None:
+        raise AccountError("a commune admin needs a commune")
+    if role == ROLE_TEAM and not villages:
+        raise AccountError("a team member needs at least one village")
+    if session.scalars(select(AdminUser.id).where(AdminUser.username == name)).first() is not None:
+        raise AccountError(f"the user {name!r} exists already")
+    user = AdminUser(username=name, password_hash=hash_password(password), role=role,
+                     commune_id=commune.id if role == ROLE_COMMUNE else None,
+                     display_name=display_name, active=True)
+    if role == ROLE_TEAM:
+        user.villages = list(villages)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(session: Session, user: AdminUser, password: str) -> None:
+    user.password_hash = hash_password(password)
+    # A new password logs every browser out.
+    session.execute(delete(AdminSession).where(AdminSession.user_id == user.id))
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: AdminUser | None
+    locked_until: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
+
+
+def _locked_until(session: Session, column, value: str, limit: int, now: datetime) -> datetime | None:
+    """When the last `limit` failures (since the last success, within the window) age out, or None."""
+    last_success = session.scalar(select(func.max(AdminLoginAttempt.at)).where(
+        column == value, AdminLoginAttempt.success.is_(True)))
+    since = now - LOCKOUT_WINDOW
+    if last_success is not None and as_utc(last_success) > since:
+        since = as_utc(last_success)
+    failures = session.scalars(
+        select(AdminLoginAttempt.at)
+        .where(column == value, AdminLoginAttempt.success.is_(False), AdminLoginAttempt.at > since)
+        .order_by(AdminLoginAttempt.at.desc()).limit(limit)).all()
+    if len(failures) < limit:
+        return None
+    return as_utc(failures[-1]) + LOCKOUT_WINDOW
+
+
+def lockout(session: Session, username: str, ip: str, now: datetime) -> datetime | None:
+    """Until when logins for this username (or from this address) are refused, or None."""
+    by_name = _locked_until(session, AdminLoginAttempt.username, username, MAX_FAILURES, now)
+    by_ip = _locked_until(session, AdminLoginAttempt.ip, ip, MAX_FAILURES_PER_IP, now)
+    return max((t for t in (by_name, by_ip) if t is not None), default=None)
+
+
+def authenticate(session: Session, username: str, password: str, ip: str,
+                 now: datetime | None = None) -> LoginResult:
+    """Check a login; every attempt is recorded, and a locked account is refused without a check."""
+    now = now or utcnow()
+    name = (username or "").strip().lower()[:USERNAME_MAX]
+    ip = (ip or "?")[:64]
+    locked = lockout(session, name, ip, now)
+    if locked is not None:
+        return LoginResult(None, locked)
+    user = session.scalars(select(AdminUser).where(AdminUser.username == name)).first() if name else None
+    ok = False
+    try:
+        ok = _hasher.verify(user.password_hash if user else _dummy_hash(), password or "")
+    except (VerificationError, InvalidHashError):
+        ok = False
+    ok = ok and user is not None and user.active
+    session.add(AdminLoginAttempt(username=name, ip=ip, success=ok, at=now))
+    if not ok:
+        session.flush()
+        return LoginResult(None, lockout(session, name, ip, now))
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    user.last_login_at = now
+    return LoginResult(user)
+
+
+def open_session(session: Session, keys: Keys, user: AdminUser, ip: str, now: datetime | None = None) -> str:
+    """A new session for the user; returns the cookie's token (only its keyed hash is stored)."""
+    now = now or utcnow()
+    token = new_token()
+    session.add(AdminSession(id=keys.session_id(token), user_id=user.id, created_at=now, last_seen_at=now,
+                             expires_at=now + SESSION_IDLE, ip=(ip or "?")[:64]))
+    # Expired sessions are removed here, so the table stays small without a cron job.
+    session.execute(delete(AdminSession).where(AdminSession.expires_at < now))
+    return token
+
+
+def session_user(session: Session, keys: Keys, token: str | None, now: datetime | None = None) -> AdminUser | None:
+    """The active user of a session cookie, sliding its idle expiry; None when unknown or expired."""
+    if not token or len(token) > 100:
+        return None
+    now = now or utcnow()
+    row = session.get(AdminSession, keys.session_id(token))
+    if row is None:
+        return None
+    if as_utc(row.expires_at) <= now or not row.user.active:
+        session.delete(row)
+        return None
+    if now - as_utc(row.last_seen_at) >= SESSION_TOUCH_EVERY:
+        row.last_seen_at = now
+        row.expires_at = min(as_utc(row.created_at) + SESSION_MAX, now + SESSION_IDLE)
+    return row.user
+
+
+def close_session(session: Session, keys: Keys, token: str | None) -> None:
+    if token:
+        session.execute(delete(AdminSession).where(AdminSession.id == keys.session_id(token)))

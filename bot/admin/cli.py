@@ -1,0 +1,156 @@
+"""`camtay admin ...`: create admin users, reset a password, list users."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from sqlalchemy import select
+
+from bot.settings import Settings
+
+
+def register(commands) -> None:
+    """Add the `admin` command to the top-level subparsers of bot/cli.py."""
+    admin = commands.add_parser("admin", help="admin web users")
+    sub = admin.add_subparsers(dest="admin_command", required=True)
+    create = sub.add_parser("create-user", help="create a user of the admin web")
+    create.add_argument("username")
+    create.add_argument("--role", required=True, choices=("province", "commune", "team"),
+                        help="province: everything; commune: one commune; team: some villages")
+    create.add_argument("--commune", help="the commune (commune admins and team members)")
+    create.add_argument("--village", action="append", default=[],
+                        help="a village of --commune (team members; repeat for several)")
+    create.add_argument("--name", help="the person's name, shown in the admin web")
+    create.add_argument("--create-places", action="store_true",
+                        help="create the commune and villages when they do not exist yet")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    create.set_defaults(handler=create_user)
+    password = sub.add_parser("set-password", help="set a user's password (logs their browsers out)")
+    password.add_argument("username")
+    password.add_argument("--password-stdin", action="store_true")
+    password.set_defaults(handler=set_password)
+    listing = sub.add_parser("list-users", help="list the admin web's users")
+    listing.set_defaults(handler=list_users)
+
+
+def _sessions(settings: Settings):
+    from bot.storage.db import make_engine, migrate, session_factory
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    return engine, session_factory(engine)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        raise SystemExit("The passwords differ.")
+    return first
+
+
+def _places(session, args):
+    """The commune and villages named on the command line, or an error naming what is missing."""
+    from bot.storage.models import Commune, Village
+    if args.role == "province":
+        if args.commune or args.village:
+            raise ValueError("a province admin sees every commune: leave out --commune and --village")
+        return None, []
+    if not args.commune:
+        raise ValueError(f"a {args.role} user needs --commune")
+    if args.role == "commune" and args.village:
+        raise ValueError("a commune admin sees the whole commune: leave out --village")
+    if args.role == "team" and not args.village:
+        raise ValueError("a team member needs at least one --village")
+    name = args.commune.strip()
+    commune = session.scalars(select(Commune).where(Commune.name == name)).first()
+    if commune is None:
+        if not args.create_places:
+            known = ", ".join(session.scalars(select(Commune.name).order_by(Commune.name))) or "none yet"
+            raise ValueError(f"no commune {name!r} (known: {known}); add --create-places to create it")
+        commune = Commune(name=name)
+        session.add(commune)
+        session.flush()
+    villages = []
+    for village_name in (v.strip() for v in args.village):
+        village = session.scalars(select(Village).where(
+            Village.commune_id == commune.id, Village.name == village_name)).first()
+        if village is None:
+            if not args.create_places:
+                raise ValueError(f"no village {village_name!r} in {name!r}; add --create-places to create it")
+            village = Village(commune_id=commune.id, name=village_name)
+            session.add(village)
+            session.flush()
+        villages.append(village)
+    return commune, villages
+
+
+def create_user(args, settings: Settings) -> int:
+    from bot.admin import audit
+    from bot.admin.auth import AccountError, create_user as create
+    engine, sessions = _sessions(settings)
+    try:
+        with sessions() as session:
+            try:
+                commune, villages = _places(session, args)
+                password = _read_password(args.password_stdin)
+                user = create(session, args.username, password, args.role, commune=commune, villages=villages,
+                              display_name=args.name)
+            except (AccountError, ValueError) as exc:
+                print(f"camtay admin create-user: {exc}", file=sys.stderr)
+                return 1
+            audit.record(session, audit.CREATE_USER, username="(cli)", target=user.username,
+                         detail={"role": user.role, "commune": commune.name if commune else None,
+                                 "villages": [v.name for v in villages]})
+            session.commit()
+            scope = {"province": "every commune", "commune": f"commune {commune.name if commune else ''}",
+                     "team": "villages " + ", ".join(v.name for v in villages)}[user.role]
+            print(f"created {user.username} ({user.role}: {scope}); log in at /admin/login")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def set_password(args, settings: Settings) -> int:
+    from bot.admin import audit
+    from bot.admin.auth import AccountError, clean_username, set_password as change
+    from bot.storage.models_admin import AdminUser
+    engine, sessions = _sessions(settings)
+    try:
+        with sessions() as session:
+            try:
+                name = clean_username(args.username)
+                user = session.scalars(select(AdminUser).where(AdminUser.username == name)).first()
+                if user is None:
+                    raise AccountError(f"no user {name!r}")
+                change(session, user, _read_password(args.password_stdin))
+            except AccountError as exc:
+                print(f"camtay admin set-password: {exc}", file=sys.stderr)
+                return 1
+            audit.record(session, audit.SET_PASSWORD, username="(cli)", target=user.username)
+            session.commit()
+            print(f"password of {user.username} changed; their sessions were closed")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def list_users(args, settings: Settings) -> int:
+    from bot.storage.models_admin import AdminUser
+    engine, sessions = _sessions(settings)
+    try:
+        with sessions() as session:
+            for user in session.scalars(select(AdminUser).order_by(AdminUser.username)):
+                where = user.commune.name if user.commune else ", ".join(v.name for v in user.villages) or "-"
+                print(f"{user.username}\t{user.role}\t{where}\t{'active' if user.active else 'disabled'}")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:  # pragma: no cover - for `python -m bot.admin.cli`
+    top = argparse.ArgumentParser(prog="camtay")
+    register(top.add_subparsers(dest="command", required=True))
+    args = top.parse_args(argv)
+    return args.handler(args, Settings.from_env())

@@ -1,0 +1,109 @@
+"""One household's data: exported as JSON, or deleted with everything that refers to it.
+
+Rows of other features' tables that point at the household or its members are found through the
+foreign keys of the metadata: owned rows are deleted, optional references are set to NULL.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+
+from sqlalchemy import Table, delete, select, update
+from sqlalchemy.orm import Session
+
+from bot.admin.period import as_utc
+from bot.redact import redact
+from bot.storage.models import (
+    Commune, ConversationLog, HelpRequest, Household, Member, StepEvent, TutorialRun, Village,
+)
+from bot.storage.schema import metadata
+
+# Tables whose rows belong to the household's people: deleted even where the reference is optional
+# (the outbox holds messages queued for them: they must not be sent after the delete).
+OWNED = {"members", "conversation_log", "tutorial_runs", "step_events", "help_requests", "outbox"}
+_MAX_DEPTH = 6
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return as_utc(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _row(obj, columns) -> dict:
+    return {c: _plain(getattr(obj, c)) for c in columns}
+
+
+def export_household(session: Session, household_id: int) -> dict | None:
+    """Everything stored about one household, as plain JSON data (texts redacted)."""
+    row = session.execute(
+        select(Household, Village, Commune).join(Village, Village.id == Household.village_id)
+        .join(Commune, Commune.id == Village.commune_id).where(Household.id == household_id)).first()
+    if row is None:
+        return None
+    household, village, commune = row
+    members = list(session.scalars(select(Member).where(Member.household_id == household_id)))
+    member_ids = [m.id for m in members]
+    people = (TutorialRun.household_id == household_id) | TutorialRun.member_id.in_(member_ids)
+    runs = list(session.scalars(select(TutorialRun).where(people).order_by(TutorialRun.id)))
+    events = session.scalars(select(StepEvent).where(StepEvent.run_id.in_([r.id for r in runs]))
+                             .order_by(StepEvent.id)).all()
+    events_by_run: dict[int, list] = {}
+    for event in events:
+        events_by_run.setdefault(event.run_id, []).append(_row(event, ("kind", "step_index", "at")))
+    helps = session.scalars(select(HelpRequest).where(
+        (HelpRequest.household_id == household_id) | HelpRequest.member_id.in_(member_ids))
+        .order_by(HelpRequest.id)).all()
+    logs = session.scalars(select(ConversationLog).where(
+        (ConversationLog.household_id == household_id) | ConversationLog.member_id.in_(member_ids))
+        .order_by(ConversationLog.at, ConversationLog.id)).all()
+    return {
+        "household": {**_row(household, ("code", "head_name", "address", "created_at")),
+                      "phone": redact(getattr(household, "phone", None)),  # never unredacted, even here
+                      "village": village.name, "commune": commune.name},
+        "members": [{**_row(m, ("id", "channel", "display_name", "address_form", "created_at", "last_seen_at")),
+                     "display_name": redact(m.display_name)} for m in members],
+        "tutorial_runs": [{**_row(r, ("id", "member_id", "topic_id", "step_index", "status", "started_at",
+                                      "updated_at", "completed_at")), "events": events_by_run.get(r.id, [])}
+                          for r in runs],
+        "help_requests": [{k: redact(v) if isinstance(v, str) else v for k, v in _row(
+            h, [c.name for c in HelpRequest.__table__.columns if c.name != "household_id"]).items()}
+            for h in helps],
+        "conversation": [{**_row(c, ("at", "channel", "member_id", "payload", "intent", "confidence",
+                                     "topic_id", "understood", "replies")), "text": redact(c.text)}
+                         for c in logs],
+    }
+
+
+def _delete_rows(session: Session, table: Table, condition, counts: Counter, depth: int = 0) -> None:
+    """Delete rows of `table` matching `condition`, after whatever refers to them."""
+    if depth > _MAX_DEPTH:
+        raise RuntimeError(f"references nest too deep below {table.name}")
+    keys = list(table.primary_key.columns)
+    for child in metadata.sorted_tables:
+        for fk in child.foreign_keys:
+            if fk.column.table is not table:
+                continue
+            column = fk.parent
+            child_condition = column.in_(select(fk.column).where(condition))
+            if child.name in OWNED or not column.nullable:
+                _delete_rows(session, child, child_condition, counts, depth + 1)
+            else:
+                result = session.execute(update(child).where(child_condition).values({column.name: None}))
+                if result.rowcount:
+                    counts[f"{child.name}.{column.name} → NULL"] += result.rowcount
+    if keys:
+        result = session.execute(delete(table).where(condition))
+        counts[table.name] += result.rowcount
+
+
+def delete_household(session: Session, household_id: int) -> dict[str, int]:
+    """Delete the household, its members and all their rows; returns counts per table (for the audit)."""
+    counts: Counter = Counter()
+    members = Member.__table__
+    # The members first, with what refers to them (messages sent before the household was linked too).
+    _delete_rows(session, members, members.c.household_id == household_id, counts)
+    _delete_rows(session, Household.__table__, Household.__table__.c.id == household_id, counts)
+    return dict(counts)

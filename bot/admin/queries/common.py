@@ -1,0 +1,38 @@
+"""Definitions shared by several pages: what "stuck" means, the dialect, medians."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from statistics import median
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import ColumnElement
+
+from bot.storage.models import TutorialRun
+
+# A household is stuck when one of its tutorials was left unfinished this long ago and not finished since.
+STUCK_AFTER = timedelta(days=7)
+UNFINISHED = ("active", "paused")
+
+
+def dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def stuck_condition(household_id, now: datetime) -> ColumnElement[bool]:
+    """EXISTS an unfinished run of the household untouched for STUCK_AFTER, its topic never completed."""
+    run, done = aliased(TutorialRun), aliased(TutorialRun)
+    completed_later = exists(select(done.id).where(
+        done.household_id == run.household_id, done.topic_id == run.topic_id, done.status == "completed"))
+    return exists(select(run.id).where(
+        run.household_id == household_id, run.status.in_(UNFINISHED), run.updated_at < now - STUCK_AFTER,
+        ~completed_later))
+
+
+def completed_condition(household_id) -> ColumnElement[bool]:
+    run = aliased(TutorialRun)
+    return exists(select(run.id).where(and_(run.household_id == household_id, run.status == "completed")))
+
+
+def median_or_none(values: list[float]) -> float | None:
+    return median(values) if values else None

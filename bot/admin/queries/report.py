@@ -1,0 +1,111 @@
+"""The monthly report, per commune: reach, completions per topic, help requests."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, distinct, exists, func, select
+from sqlalchemy.orm import Session
+
+from bot.admin.period import Month
+from bot.admin.queries import help as help_requests
+from bot.admin.queries.common import median_or_none
+from bot.admin.scope import Scope
+from bot.storage.models import Commune, ConversationLog, HelpRequest, Household, Member, TutorialRun, Village
+from content.loader import Catalog
+
+
+@dataclass(frozen=True)
+class TopicCompletions:
+    topic_id: str
+    title: str
+    completions: int
+    households: int
+
+
+@dataclass
+class CommuneReport:
+    commune_id: int
+    name: str
+    households: int = 0
+    linked: int = 0
+    reached: int = 0
+    new_members: int = 0
+    completers: int = 0
+    completing_households: int = 0
+    topics: list[TopicCompletions] = field(default_factory=list)
+    help_created: int = 0
+    help_answered: int = 0
+    help_open: int = 0
+    help_median_seconds: float | None = None
+
+    @property
+    def completions(self) -> int:
+        return sum(t.completions for t in self.topics)
+
+
+def _by_commune(session: Session, query) -> dict[int, tuple]:
+    return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in session.execute(query)}
+
+
+def monthly(session: Session, scope: Scope, catalog: Catalog, month: Month,
+            commune_id: int | None = None) -> list[CommuneReport]:
+    """One report per commune in scope (or the one asked for), figures aggregated in SQL."""
+    start, end = month.start, month.end
+    in_scope = scope.village_filter(Household.village_id)
+    query = select(Commune.id, Commune.name).where(scope.commune_filter(Commune.id)).order_by(Commune.name)
+    if commune_id is not None:
+        query = query.where(Commune.id == commune_id)
+    communes = session.execute(query).all()
+    reports = {cid: CommuneReport(cid, name) for cid, name in communes}
+    if not reports:
+        return []
+    ids = list(reports)
+
+    def grouped(*columns, source, where=()):
+        return (select(Village.commune_id, *columns).select_from(source)
+                .join(Household, Household.id == source.household_id)
+                .join(Village, Village.id == Household.village_id)
+                .where(in_scope, Village.commune_id.in_(ids), *where).group_by(Village.commune_id))
+
+    # Households: all, linked (a member exists), reached (a turn in the month: one index probe each).
+    linked = exists(select(Member.id).where(Member.household_id == Household.id))
+    reached = exists(select(ConversationLog.id).where(
+        ConversationLog.household_id == Household.id, ConversationLog.at >= start, ConversationLog.at < end))
+    places = _by_commune(session, select(Village.commune_id, func.count(Household.id),
+                                         func.sum(case((linked, 1), else_=0)),
+                                         func.sum(case((reached, 1), else_=0)))
+                         .join(Household, Household.village_id == Village.id)
+                         .where(in_scope, Village.commune_id.in_(ids)).group_by(Village.commune_id))
+    new_members = _by_commune(session, grouped(func.count(), source=Member,
+                                               where=(Member.created_at >= start, Member.created_at < end)))
+    done = (TutorialRun.completed_at >= start, TutorialRun.completed_at < end)
+    completers = _by_commune(session, grouped(func.count(distinct(TutorialRun.member_id)),
+                                              func.count(distinct(TutorialRun.household_id)),
+                                              source=TutorialRun, where=done))
+    per_topic = session.execute(
+        grouped(TutorialRun.topic_id, func.count(), func.count(distinct(TutorialRun.household_id)),
+                source=TutorialRun, where=done).group_by(TutorialRun.topic_id)).all()
+    answered = help_requests.answered_condition()
+    created = (HelpRequest.created_at >= start, HelpRequest.created_at < end)
+    helped = _by_commune(session, grouped(func.count(), func.sum(case((answered, 1), else_=0)),
+                                          source=HelpRequest, where=created))
+    still_open = _by_commune(session, grouped(func.count(), source=HelpRequest,
+                                              where=(HelpRequest.status == help_requests.OPEN,)))
+    for cid, report in reports.items():
+        report.households, report.linked, report.reached = places.get(cid, (0, 0, 0))
+        report.new_members = new_members.get(cid, (0,))[0]
+        report.completers, report.completing_households = completers.get(cid, (0, 0))
+        report.help_created, report.help_answered = helped.get(cid, (0, 0))
+        report.help_open = still_open.get(cid, (0,))[0]
+        if help_requests.tracked():
+            commune_scope = Scope(frozenset(session.scalars(select(Village.id).where(
+                Village.commune_id == cid, scope.village_filter(Village.id)))), frozenset({cid}))
+            report.help_median_seconds = median_or_none(
+                help_requests.answer_times(session, commune_scope, start, end) or [])
+    for cid, topic_id, runs, households in per_topic:
+        topic = catalog.get(topic_id)
+        reports[cid].topics.append(TopicCompletions(topic_id, topic.title if topic else topic_id,
+                                                    int(runs), int(households)))
+    for report in reports.values():
+        report.topics.sort(key=lambda t: (-t.completions, t.title))
+    return list(reports.values())

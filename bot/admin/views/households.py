@@ -1,0 +1,70 @@
+"""Households: the list with filters, one household's detail, its export and deletion (province only)."""
+from __future__ import annotations
+
+import json
+
+from starlette.responses import Response
+
+from bot.admin import audit, filters
+from bot.admin.errors import BadRequest, NotFound
+from bot.admin.privacy import delete_household, export_household
+from bot.admin.queries.households import STATUSES, household_detail, list_households
+from bot.admin.queries.places import communes_in_scope, villages_in_scope
+from bot.admin.web import Ctx, page
+from bot.storage.models import Household
+from bot.storage.models_admin import ROLE_PROVINCE
+
+
+@page()
+def households_page(ctx: Ctx):
+    f = filters.household_filter(ctx.params)
+    if f.commune_id is not None:
+        ctx.in_scope(lambda: ctx.scope.check_commune(f.commune_id))
+    if f.village_id is not None:
+        ctx.in_scope(lambda: ctx.scope.check_village(f.village_id))
+    result = list_households(ctx.session, ctx.scope, f, ctx.now)
+    return ctx.render("households.html", result=result, f=f, statuses=STATUSES,
+                      deleted=filters.household_code(ctx.params, "deleted"),
+                      communes=communes_in_scope(ctx.session, ctx.scope),
+                      villages=villages_in_scope(ctx.session, ctx.scope, f.commune_id))
+
+
+def _household(ctx: Ctx, household_id: int) -> Household:
+    household = ctx.session.get(Household, household_id)
+    if household is None:
+        raise NotFound("Không có hộ gia đình này.")
+    ctx.in_scope(lambda: ctx.scope.check_village(household.village_id))
+    return household
+
+
+@page()
+def household_page(ctx: Ctx, household_id: int):
+    filters.only(ctx.params, set())
+    household = _household(ctx, household_id)
+    detail = household_detail(ctx.session, household.id, ctx.services.catalog)
+    ctx.audit(audit.VIEW_HOUSEHOLD, household.code)
+    return ctx.render("household.html", d=detail, catalog=ctx.services.catalog,
+                      can_manage=ctx.user.role == ROLE_PROVINCE)
+
+
+@page(ROLE_PROVINCE)
+def household_export(ctx: Ctx, household_id: int):
+    household = _household(ctx, household_id)
+    data = export_household(ctx.session, household.id)
+    ctx.audit(audit.EXPORT_HOUSEHOLD, household.code)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(body, media_type="application/json; charset=utf-8", headers={
+        "content-disposition": f'attachment; filename="ho-{household.code}.json"'})
+
+
+@page(ROLE_PROVINCE)
+def household_delete(ctx: Ctx, household_id: int):
+    household = _household(ctx, household_id)
+    confirm = str(ctx.form.get("confirm_code") or "").strip()
+    if confirm != household.code:
+        raise BadRequest(f"Để xoá, hãy gõ đúng mã hộ “{household.code}” vào ô xác nhận.")
+    code = household.code
+    ctx.session.expunge(household)
+    counts = delete_household(ctx.session, household_id)
+    ctx.audit(audit.DELETE_HOUSEHOLD, code, deleted=counts)
+    return ctx.redirect("/households", deleted=code)

@@ -1,0 +1,17 @@
+"""The overview page."""
+from __future__ import annotations
+
+from bot.admin.charts import Bar, bar_chart
+from bot.admin.panels import overview_panels
+from bot.admin.queries.overview import overview
+from bot.admin.web import Ctx, page
+
+
+@page()
+def overview_page(ctx: Ctx):
+    figures = overview(ctx.session, ctx.scope, ctx.now)
+    chart = bar_chart([Bar(d.day.strftime("%d/%m"), d.messages, d.not_understood) for d in figures.days],
+                      "Tin nhắn mỗi ngày trong 30 ngày qua (đỏ: không hiểu)", highlight_label="không hiểu")
+    panels = [panel(ctx.session, ctx.scope, ctx.now) for panel in overview_panels]
+    return ctx.render("overview.html", figures=figures, chart=chart,
+                      panels=[p for p in panels if p is not None])

@@ -1,0 +1,229 @@
+"""The admin web's plumbing: who is asking (session), may they (role, scope, CSRF), and rendering."""
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from bot.admin import audit, auth, formatting
+from bot.admin.errors import AdminError, CsrfRejected, Forbidden, NotFound
+from bot.admin.queries.content import ContentChecker
+from bot.admin.scope import OutOfScope, Scope
+from bot.admin.security import Keys, load_secret
+from bot.services import Services
+from bot.storage.models import utcnow
+from bot.storage.models_admin import ROLES, AdminUser
+
+log = logging.getLogger(__name__)
+ADMIN_DIR = Path(__file__).resolve().parent
+SESSION_COOKIE = "camtay_admin"
+LOGIN_COOKIE = "camtay_admin_login"
+MAX_FORM_FIELDS = 50
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "cache-control": "no-store",
+}
+
+
+def templates() -> Environment:
+    env = Environment(loader=FileSystemLoader(ADMIN_DIR / "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    formatting.install(env)
+    return env
+
+
+@dataclass
+class Admin:
+    """What the admin pages share, built once with the app."""
+
+    services: Services
+    keys: Keys
+    env: Environment
+    content: ContentChecker
+
+    @classmethod
+    def build(cls, services: Services) -> "Admin":
+        settings = services.settings
+        return cls(services, Keys(load_secret(settings)), templates(),
+                   ContentChecker(settings.content_dir / "topics"))
+
+    @property
+    def learned_path(self) -> Path:
+        return self.services.settings.learned_examples_path
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def is_https(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def set_cookie(response: Response, request: Request, name: str, value: str, max_age: int | None = None) -> None:
+    response.set_cookie(name, value, max_age=max_age, path=mount_path(request), httponly=True,
+                        samesite="strict", secure=is_https(request))
+
+
+def clear_cookie(response: Response, request: Request, name: str) -> None:
+    response.delete_cookie(name, path=mount_path(request), httponly=True, samesite="strict",
+                           secure=is_https(request))
+
+
+def mount_path(request: Request) -> str:
+    """Where the admin app is mounted ("/admin"), from the ASGI root_path."""
+    return request.scope.get("root_path", "").rstrip("/") or "/"
+
+
+def url(request: Request, path: str, **params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "", False)})
+    base = mount_path(request).rstrip("/")
+    return f"{base}{path}" + (f"?{query}" if query else "")
+
+
+@dataclass
+class Ctx:
+    """One request of a logged-in user, handed to every page function (run in a worker thread)."""
+
+    admin: Admin
+    request: Request
+    session: Session
+    user: AdminUser
+    scope: Scope
+    csrf: str
+    now: datetime
+    form: FormData | None = None
+    path_params: dict = field(default_factory=dict)
+
+    @property
+    def services(self) -> Services:
+        return self.admin.services
+
+    @property
+    def params(self):
+        return self.request.query_params
+
+    @property
+    def ip(self) -> str:
+        return client_ip(self.request)
+
+    def url(self, path: str, **params) -> str:
+        return url(self.request, path, **params)
+
+    def render(self, template: str, *, status_code: int = 200, **context) -> HTMLResponse:
+        html = self.admin.env.get_template(template).render(
+            user=self.user, csrf=self.csrf, url=self.url, now=self.now, request_path=self.request.url.path,
+            **context)
+        return HTMLResponse(html, status_code=status_code)
+
+    def audit(self, action: str, target: str | None = None, **detail) -> None:
+        audit.record(self.session, action, self.user, target=target, detail=detail or None, ip=self.ip,
+                     at=self.now)
+
+    def require_role(self, *roles: str) -> None:
+        if self.user.role not in roles:
+            raise Forbidden("Vai trò của bạn không được làm việc này.")
+
+    def in_scope(self, check: Callable[[], None]) -> None:
+        try:
+            check()
+        except OutOfScope:
+            raise Forbidden("Nội dung này nằm ngoài phạm vi quản lý của bạn.") from None
+
+    def redirect(self, path: str, **params) -> RedirectResponse:
+        return RedirectResponse(self.url(path, **params), status_code=303)
+
+
+def error_page(admin: Admin, request: Request, error: AdminError, user: AdminUser | None = None,
+               csrf: str = "") -> HTMLResponse:
+    html = admin.env.get_template("error.html").render(
+        error=error, user=user, csrf=csrf, url=functools.partial(url, request), now=utcnow(),
+        request_path=request.url.path)
+    return HTMLResponse(html, status_code=error.status)
+
+
+def _same_origin(request: Request) -> bool:
+    """A POST must come from our own pages: the Origin (or Referer) names this host, when sent."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if origin is None:
+        return True  # older browsers; the CSRF token still has to match
+    if origin == "null":
+        return False
+    host = request.headers.get("host", "")
+    return origin.split("://", 1)[-1].split("/", 1)[0] == host
+
+
+def page(*roles: str):
+    """Make `fn(ctx, **path_params) -> Response` a route: login, role, CSRF on POST, errors as pages."""
+    allowed = roles or ROLES
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        async def endpoint(request: Request) -> Response:
+            admin: Admin = request.app.state.admin
+            form = None
+            if request.method == "POST":
+                form = await request.form(max_fields=MAX_FORM_FIELDS, max_files=0)
+            return await run_in_threadpool(_serve, admin, request, fn, allowed, form)
+
+        return endpoint
+
+    return decorate
+
+
+def _serve(admin: Admin, request: Request, fn, allowed, form: FormData | None) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    with admin.services.sessions() as session:
+        now = utcnow()
+        user = auth.session_user(session, admin.keys, token, now)
+        if user is None:
+            session.commit()
+            if request.method != "GET":
+                return error_page(admin, request, Forbidden("Phiên đăng nhập đã hết. Hãy đăng nhập lại."))
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(url(request, "/login", next=target), status_code=303)
+        csrf = admin.keys.csrf_token(token)
+        ctx = Ctx(admin, request, session, user, Scope.of(session, user), csrf, now, form,
+                  dict(request.path_params))
+        try:
+            if form is not None and (not admin.keys.csrf_ok(token, form.get("csrf")) or not _same_origin(request)):
+                ctx.audit(audit.CSRF_REJECTED, request.url.path)
+                session.commit()
+                raise CsrfRejected("Biểu mẫu đã hết hạn hoặc không gửi từ trang quản trị. Hãy tải lại trang và thử lại.")
+            if user.role not in allowed:
+                raise Forbidden("Vai trò của bạn không xem được trang này.")
+            response = fn(ctx, **request.path_params)
+            session.commit()
+            return response
+        except AdminError as error:
+            session.rollback()
+            if isinstance(error, Forbidden) and not isinstance(error, CsrfRejected):
+                audit.record(session, audit.FORBIDDEN, user, target=request.url.path[:200], ip=client_ip(request))
+                session.commit()
+            return error_page(admin, request, error, user, csrf)
+        except OutOfScope:
+            session.rollback()
+            return error_page(admin, request, Forbidden("Nội dung này nằm ngoài phạm vi quản lý của bạn."),
+                              user, csrf)
+
+
+async def not_found(request: Request, exc) -> Response:
+    return error_page(request.app.state.admin, request, NotFound("Trang này không có."))
+
+
+__all__ = ["Admin", "Ctx", "NotFound", "page"]

@@ -1,0 +1,216 @@
+"""Zalo Official Account: signed webhook events in, rendered replies out through the OA message API.
+
+The webhook answers at once (Zalo wants an answer within 2 seconds) and the turn runs afterwards in a
+task; one user's events are handled in the order they arrived. Wire details live in zalo_wire.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from datetime import datetime, timezone
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.channels import zalo_wire as wire
+from bot.channels.zalo_api import ZaloApi
+from bot.channels.zalo_send import SEND_ERRORS, ZaloSender
+from bot.channels.zalo_tokens import TokenError, TokenStore
+from bot.dialogue.types import Incoming, Reply
+from bot.services import Services
+from bot.storage.models import Member
+from bot.web.limits import BodyTooLarge, read_body, too_large
+
+log = logging.getLogger(__name__)
+CHANNEL = "zalo"
+WEBHOOK_PATH = "/zalo/webhook"
+MAX_WEBHOOK_BYTES = 1024 * 1024
+KEEPALIVE_SECONDS = 600  # checks the access token this often, so the refresh chain never lapses
+
+
+def within_window(member: Member, now: datetime) -> bool:
+    """Whether the OA may still message this member for free: their last message is under 48 h old."""
+    last = member.last_seen_at
+    if last is None:
+        return False
+    if last.tzinfo is None:
+        last = last.replace(tzinfo=timezone.utc)  # SQLite hands back naive UTC datetimes
+    return now - last < wire.REPLY_WINDOW
+
+
+def incoming_from_event(event: wire.Event) -> Incoming | None:
+    """Plain data from a parsed event; None for events that are not a citizen talking to us."""
+    key = event.delivery_id
+    if event.kind == "text":
+        return Incoming(channel=CHANNEL, user_id=event.user_id, text=event.text, update_key=key)
+    if event.kind == "payload":
+        return Incoming(channel=CHANNEL, user_id=event.user_id, payload=event.payload, update_key=key)
+    if event.kind == "media":
+        return Incoming(channel=CHANNEL, user_id=event.user_id, media=event.media, update_key=key)
+    if event.kind == "follow":
+        # Following the OA is Zalo's "start": welcome them as Telegram's /start does.
+        return Incoming(channel=CHANNEL, user_id=event.user_id, text="/start", update_key=key)
+    return None
+
+
+class _KeyedLocks:
+    """One asyncio lock per user while they have events in flight (asyncio locks are first come, first served)."""
+
+    def __init__(self):
+        self._locks: dict[str, list] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: str):
+        entry = self._locks.setdefault(key, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                yield
+        finally:
+            entry[1] -= 1
+            if entry[1] == 0:
+                del self._locks[key]
+
+
+class ZaloChannel:
+    """Wires the dialogue to one Zalo OA; registers itself as the "zalo" sender."""
+
+    def __init__(self, services: Services, api: ZaloApi | None = None):
+        settings = services.settings
+        self.services = services
+        self.settings = settings
+        self.api = api or ZaloApi(settings.zalo_api_url, settings.zalo_oauth_url, settings.zalo_app_id,
+                                  settings.zalo_app_secret)
+        self.tokens = TokenStore(services.sessions, settings.zalo_app_id, settings.zalo_refresh_token,
+                                 self.api.refresh)
+        self.sender = ZaloSender(self.api, self.tokens, services.renderer, settings.public_base_url)
+        self._tasks: set[asyncio.Task] = set()
+        self._locks = _KeyedLocks()
+        self._keepalive: asyncio.Task | None = None
+        services.senders[CHANNEL] = self
+
+    # --- lifecycle
+    async def start(self) -> None:
+        self._keepalive = asyncio.create_task(self._keep_token_fresh(), name="zalo-token-keepalive")
+
+    async def stop(self) -> None:
+        """Finish the turns in flight (the webhook already said 200 for them), then close."""
+        if self._keepalive is not None:
+            self._keepalive.cancel()
+            await asyncio.gather(self._keepalive, return_exceptions=True)
+        await self.drained(timeout=10)
+        await self.api.aclose()
+
+    async def drained(self, timeout: float = 10) -> None:
+        """Wait until every accepted event has been handled."""
+        while self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+            if pending:
+                log.warning("%d Zalo events still in flight after %s s", len(pending), timeout)
+                return
+
+    async def _keep_token_fresh(self) -> None:
+        while True:
+            try:
+                await asyncio.to_thread(self.tokens.access_token)
+            except TokenError as exc:
+                log.error("Zalo: %s", exc)
+            except Exception:
+                log.exception("Zalo: could not check the access token")
+            await asyncio.sleep(KEEPALIVE_SECONDS)
+
+    # --- webhook
+    async def accept(self, raw: bytes, signature: str | None, client: object = None) -> Response:
+        """Check one webhook delivery and answer at once; the turn runs afterwards."""
+        try:
+            body = json.loads(raw)
+            if not isinstance(body, dict):
+                raise wire.WireError("not a JSON object")
+            timestamp = wire.event_timestamp(body)
+        except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested thousands deep
+            return JSONResponse({"error": f"body must be a Zalo event: {exc}"}, status_code=400)
+        if not wire.signature_matches(signature, self.settings.zalo_app_id, raw, timestamp,
+                                      self.settings.zalo_oa_secret_key):
+            log.warning("Zalo webhook with a bad signature (event %r) from %s", body.get("event_name"), client)
+            return JSONResponse({"error": "bad signature"}, status_code=401)
+        try:
+            event = wire.parse_event(body)
+        except wire.WireError as exc:
+            log.warning("Zalo webhook: malformed %r event: %s", body.get("event_name"), exc)
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        incoming = incoming_from_event(event)
+        if incoming is not None:
+            self._spawn(self._handle(incoming))
+        elif event.kind == "unknown":
+            log.warning("Zalo webhook: unknown event %r ignored", event.name)
+        elif event.kind == "unfollow":
+            log.info("Zalo user %s unfollowed the OA", event.user_id)
+        return Response(status_code=200)
+
+    def _spawn(self, coroutine) -> None:
+        task = asyncio.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _handle(self, incoming: Incoming) -> None:
+        async with self._locks.hold(incoming.user_id):
+            try:
+                result = await self.services.dialogue.handle(incoming)
+            except Exception:
+                log.exception("error while handling a Zalo event")
+                await self._send_logged(incoming.user_id, Reply("error_generic"))
+                return
+            for reply in result.replies:
+                if not await self._send_logged(incoming.user_id, reply, result.address_form):
+                    return
+
+    async def _send_logged(self, user_id: str, reply: Reply, address_form: str | None = None) -> bool:
+        try:
+            await self.send(user_id, reply, address_form)
+            return True
+        except SEND_ERRORS as exc:
+            log.error("could not send a Zalo message (%s) to %s: %s", reply.template, user_id, exc)
+        except Exception:
+            log.exception("could not send a Zalo message (%s) to %s", reply.template, user_id)
+        return False
+
+    # --- sending
+    async def send(self, user_id: str, reply: Reply, address_form: str | None = None) -> None:
+        """Render and send one reply; raises wire.ApiError, TokenError or httpx.HTTPError."""
+        await self.sender.send(user_id, reply, address_form)
+
+    async def send_to(self, external_id: str, reply: Reply, address_form: str | None = None) -> None:
+        """The Sender protocol: the external id is the user's id for this OA."""
+        await self.sender.send(external_id, reply, address_form)
+
+
+async def webhook(request: Request) -> Response:
+    channel = request.app.state.services.senders.get(CHANNEL)
+    if not isinstance(channel, ZaloChannel):
+        return JSONResponse({"error": "zalo is not configured"}, status_code=404)
+    try:
+        raw = await read_body(request, MAX_WEBHOOK_BYTES)
+    except BodyTooLarge:
+        return too_large()
+    return await channel.accept(raw, request.headers.get(wire.SIGNATURE_HEADER), request.client)
+
+
+def routes() -> list[Route]:
+    return [Route(WEBHOOK_PATH, webhook, methods=["POST"])]
+
+
+async def start_if_configured(services: Services) -> ZaloChannel | None:
+    """For `camtay run`: a started channel when ZALO_APP_ID, ZALO_APP_SECRET and ZALO_OA_SECRET_KEY are set."""
+    settings = services.settings
+    if not settings.zalo_configured:
+        given = [settings.zalo_app_id, settings.zalo_app_secret, settings.zalo_oa_secret_key]
+        if any(given):
+            log.warning("Zalo is off: set all of ZALO_APP_ID, ZALO_APP_SECRET and ZALO_OA_SECRET_KEY")
+        return None
+    channel = ZaloChannel(services)
+    await channel.start()
+    log.info("Zalo: webhook at %s%s", settings.public_base_url or "", WEBHOOK_PATH)
+    return channel

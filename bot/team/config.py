@@ -1,0 +1,94 @@
+"""The team feature's settings (part of bot.settings.Settings as `team`), read from the environment."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import time
+
+_SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+_DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+
+def parse_spans(value: str, name: str) -> tuple[tuple[time, time], ...]:
+    """`07:30-11:30,13:30-17:00` -> ((07:30, 11:30), (13:30, 17:00)); a clear error otherwise."""
+    spans = []
+    for part in value.split(","):
+        match = _SPAN.match(part)
+        if not match:
+            raise ValueError(f"{name}: {part.strip()!r} is not a span like 07:30-11:30")
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59:
+            raise ValueError(f"{name}: {part.strip()!r} is not a time of day")
+        spans.append((time(h1, m1), time(min(h2, 23), 59 if h2 == 24 else m2)))
+    return tuple(spans)
+
+
+def parse_days(value: str, name: str) -> tuple[int, ...]:
+    """`mon-fri` or `mon,tue,sat` -> weekday numbers (Monday 0)."""
+    days: list[int] = []
+    for part in value.lower().replace(" ", "").split(","):
+        first, _, last = part.partition("-")
+        if first not in _DAYS or (last and last not in _DAYS):
+            raise ValueError(f"{name}: {part!r} is not a day or range like mon-fri")
+        days += list(range(_DAYS[first], _DAYS[last or first] + 1))
+    return tuple(sorted(set(days)))
+
+
+@dataclass(frozen=True)
+class TeamSettings:
+    timezone: str = "Asia/Ho_Chi_Minh"
+    # Outbox sender: Telegram allows about 30 messages a second overall and 1 a second per chat.
+    telegram_rate: float = 30.0
+    zalo_rate: float = 10.0
+    chat_interval: float = 1.0
+    rate_headroom: float = 0.96  # aim a little under the limit: timing jitter never pushes it over
+    outbox_concurrency: int = 16
+    outbox_poll: float = 0.2  # seconds between looks at an empty outbox
+    outbox_lease: float = 60.0  # seconds a claim lives; longer than any request (PTB's timeouts: 5+5+5 s)
+    outbox_max_attempts: int = 8
+    zalo_window_hours: float = 48.0  # Zalo lets an OA write only this long after the citizen's last message
+    # Help requests: escalated to the commune's admins when nobody takes them in time (working time only).
+    help_escalate_minutes: float = 30.0
+    working_hours: str = "07:30-11:30,13:30-17:00"
+    working_days: str = "mon-fri"
+    # Reminders about unfinished tutorials.
+    reminder_delay_hours: float = 48.0
+    reminder_max: int = 2
+    quiet_hours: str = "21:00-07:00"
+    link_code_days: int = 7  # how long a team member's one-time link code works
+
+    def __post_init__(self):
+        parse_spans(self.working_hours, "WORKING_HOURS")
+        parse_days(self.working_days, "WORKING_DAYS")
+        parse_spans(self.quiet_hours, "QUIET_HOURS")
+
+    @classmethod
+    def from_env(cls, env: dict[str, str]) -> "TeamSettings":
+        names = {
+            "telegram_rate": ("TELEGRAM_RATE_LIMIT", float), "zalo_rate": ("ZALO_RATE_LIMIT", float),
+            "chat_interval": ("CHAT_MESSAGE_INTERVAL", float), "rate_headroom": ("OUTBOX_RATE_HEADROOM", float),
+            "outbox_concurrency": ("OUTBOX_CONCURRENCY", int), "outbox_poll": ("OUTBOX_POLL_SECONDS", float),
+            "outbox_lease": ("OUTBOX_LEASE_SECONDS", float),
+            "outbox_max_attempts": ("OUTBOX_MAX_ATTEMPTS", int),
+            "zalo_window_hours": ("ZALO_WINDOW_HOURS", float),
+            "help_escalate_minutes": ("HELP_ESCALATE_MINUTES", float),
+            "working_hours": ("WORKING_HOURS", str), "working_days": ("WORKING_DAYS", str),
+            "reminder_delay_hours": ("REMINDER_DELAY_HOURS", float), "reminder_max": ("REMINDER_MAX", int),
+            "quiet_hours": ("QUIET_HOURS", str), "timezone": ("TIMEZONE", str),
+            "link_code_days": ("TEAM_LINK_CODE_DAYS", int),
+        }
+        values = {}
+        for field_name, (env_name, kind) in names.items():
+            raw = env.get(env_name)
+            if raw:
+                try:
+                    values[field_name] = kind(raw)
+                except ValueError:
+                    raise ValueError(f"{env_name}: {raw!r} is not a {kind.__name__}") from None
+        return cls(**values)
+
+    def with_(self, **changes) -> "TeamSettings":
+        return replace(self, **changes)
+
+    def rate(self, channel: str) -> float:
+        return self.zalo_rate if channel == "zalo" else self.telegram_rate

@@ -1,0 +1,309 @@
+""""I'm stuck": a help request goes to the village's team members, one takes it, and the assistant relays
+the conversation both ways until one side closes it. Messages to the other side go through the outbox,
+in the same transaction as the turn; every state change is a HelpEvent.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from actions.context import ActionContext
+from bot.team.replies import team_reply
+from bot.dialogue.types import Button, Reply
+from bot.redact import redact
+from bot.storage.models import ConversationLog, HelpRequest, Household, Member, TutorialRun
+from bot.storage.models_team import ROLE_COMMUNE, ROLE_PROVINCE, HelpEvent, TeamMember
+from bot.team import members as team
+from bot.team.clock import LocalTime, aware
+from bot.team.config import TeamSettings
+from bot.team.outbox import PRIORITY_PERSON, enqueue
+
+OPEN, TAKEN, CLOSED = "open", "taken", "closed"
+LAST_MESSAGES = 5
+
+
+def close_button(request: HelpRequest) -> Button:
+    return Button("help_close", f"help:close:{request.id}")
+
+
+def _event(session: Session, request: HelpRequest, kind: str, now: datetime,
+           team_member: TeamMember | None = None, detail: str | None = None) -> None:
+    session.add(HelpEvent(help_request_id=request.id, at=now, kind=kind,
+                          team_member_id=team_member.id if team_member else None,
+                          detail=detail[:300] if detail else None))
+
+
+def _citizen_name(household: Household | None, member: Member) -> str:
+    if household is not None:
+        return household.head_name
+    return member.display_name or "Khách"
+
+
+def active_as_citizen(session: Session, member: Member) -> HelpRequest | None:
+    """The citizen's request that is open or being helped, if any."""
+    return session.scalars(select(HelpRequest).where(
+        HelpRequest.member_id == member.id, HelpRequest.status.in_((OPEN, TAKEN)))
+        .order_by(HelpRequest.id.desc()).limit(1)).first()
+
+
+def active_as_helper(session: Session, team_member: TeamMember) -> HelpRequest | None:
+    return session.scalars(select(HelpRequest).where(
+        HelpRequest.taken_by_id == team_member.id, HelpRequest.status == TAKEN).limit(1)).first()
+
+
+def relay_peer(session: Session, member: Member) -> tuple[str, HelpRequest] | None:
+    """('citizen' | 'helper', request) when this chat identity is in a relayed conversation."""
+    request = session.scalars(select(HelpRequest).where(
+        HelpRequest.member_id == member.id, HelpRequest.status == TAKEN).limit(1)).first()
+    if request is not None:
+        return "citizen", request
+    team_member = team.team_member_of(session, member)
+    if team_member is not None:
+        request = active_as_helper(session, team_member)
+        if request is not None:
+            return "helper", request
+    return None
+
+
+def is_relaying(session: Session, channel: str, user_id: str) -> bool:
+    """Whether this chat's free text goes to a person rather than to the NLU."""
+    member = session.scalars(select(Member).where(Member.channel == channel, Member.external_id == user_id)).first()
+    return member is not None and relay_peer(session, member) is not None
+
+
+def _last_messages(session: Session, member: Member) -> list[str]:
+    texts = session.scalars(select(ConversationLog.text).where(
+        ConversationLog.member_id == member.id, ConversationLog.text.is_not(None),
+        ConversationLog.payload.is_(None))
+        .order_by(ConversationLog.id.desc()).limit(LAST_MESSAGES)).all()
+    return [redact(t)[:300] for t in reversed(texts)]
+
+
+def notice(session: Session, catalog, request: HelpRequest, escalated: bool = False,
+           waited_minutes: int | None = None) -> Reply:
+    """What a team member sees about a request: who, where, what they were doing, their last words."""
+    citizen = session.get(Member, request.member_id)
+    household = session.get(Household, request.household_id) if request.household_id else None
+    topic = catalog.get(request.topic_id)
+    return team_reply("help_notice", {
+        "request_id": request.id, "name": _citizen_name(household, citizen),
+        "village": household.village.name if household else None,
+        "household_code": household.code if household else None,
+        "topic_title": topic.title if topic else None,
+        "number": request.step_index + 1 if request.step_index is not None else None,
+        "last_messages": json.loads(request.last_messages or "[]"),
+        "escalated": escalated, "waited_minutes": waited_minutes,
+    }, buttons=((Button("help_take", f"help:take:{request.id}"),
+                 Button("help_pass", f"help:pass:{request.id}")),))
+
+
+def open_request(ctx: ActionContext, run: TutorialRun | None) -> tuple[HelpRequest, bool, int]:
+    """(request, is it new, how many people were told). An open request is not opened twice."""
+    existing = active_as_citizen(ctx.session, ctx.member)
+    if existing is not None:
+        return existing, False, 0
+    request = HelpRequest(
+        member_id=ctx.member.id, household_id=ctx.member.household_id,
+        topic_id=run.topic_id if run else None, step_index=run.step_index if run else None,
+        created_at=ctx.now, status=OPEN,
+        last_messages=json.dumps(_last_messages(ctx.session, ctx.member), ensure_ascii=False),
+    )
+    ctx.session.add(request)
+    ctx.session.flush()
+    _event(ctx.session, request, "opened", ctx.now)
+    helpers = []
+    if request.household_id is not None:
+        household = ctx.session.get(Household, request.household_id)
+        helpers = [(t, m) for t, m in team.helpers_of_village(ctx.session, household.village_id)
+                   if m.id != ctx.member.id]
+    reply = notice(ctx.session, ctx.catalog, request)
+    for team_member, chat in helpers:
+        enqueue(ctx.session, chat, reply, "help", priority=PRIORITY_PERSON)
+        _event(ctx.session, request, "notified", ctx.now, team_member)
+    told = len(helpers)
+    if not helpers:
+        # Nobody of the village can be reached in chat: the commune's admins hear of it at once.
+        told = escalate(ctx.session, ctx.catalog, request, ctx.now,
+                        reason="no team member of the village in chat") or 0
+    return request, True, told
+
+
+def escalate(session: Session, catalog, request: HelpRequest, now: datetime, reason: str,
+             waited_minutes: int | None = None) -> int | None:
+    """Tell the commune's admins (the province's, for a guest), once per request; how many were told."""
+    result = session.execute(update(HelpRequest).where(
+        HelpRequest.id == request.id, HelpRequest.status == OPEN, HelpRequest.escalated_at.is_(None))
+        .values(escalated_at=now).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return None
+    request.escalated_at = now
+    _event(session, request, "escalated", now, detail=reason)
+    if request.household_id is not None:
+        household = session.get(Household, request.household_id)
+        admins = team.admins_of_commune(session, household.village.commune_id)
+    else:
+        admins = session.execute(select(TeamMember, Member).join(Member, Member.id == TeamMember.member_id)
+                                 .where(TeamMember.role == ROLE_PROVINCE, TeamMember.active.is_(True))).all()
+    reply = notice(session, catalog, request, escalated=True, waited_minutes=waited_minutes)
+    told = 0
+    for team_member, chat in admins:
+        if chat.id != request.member_id:
+            enqueue(session, chat, reply, "help", priority=PRIORITY_PERSON)
+            _event(session, request, "notified", now, team_member)
+            told += 1
+    return told
+
+
+def escalate_due(session: Session, catalog, settings: TeamSettings, now: datetime) -> int:
+    """Escalate every open request nobody took within the configured working minutes."""
+    local = LocalTime.of(settings)
+    count = 0
+    for request in session.scalars(select(HelpRequest).where(
+            HelpRequest.status == OPEN, HelpRequest.escalated_at.is_(None)).order_by(HelpRequest.id)).all():
+        waited = local.working_minutes(aware(request.created_at), now)
+        if waited >= settings.help_escalate_minutes:
+            told = escalate(session, catalog, request, now, reason=f"not taken in {waited:.0f} working minutes",
+                            waited_minutes=round(waited))
+            count += told is not None
+    return count
+
+
+def _may_help(session: Session, team_member: TeamMember, request: HelpRequest) -> bool:
+    if request.household_id is None:
+        return team_member.role in (ROLE_COMMUNE, ROLE_PROVINCE)
+    household = session.get(Household, request.household_id)
+    return household.village_id in team.village_ids(session, team_member)
+
+
+def _request_for(ctx: ActionContext, request_id: str) -> HelpRequest | None:
+    return ctx.session.get(HelpRequest, int(request_id)) if request_id.isdigit() else None
+
+
+def take(ctx: ActionContext, request_id: str) -> list[Reply]:
+    team_member = team.team_member_of(ctx.session, ctx.member)
+    request = _request_for(ctx, request_id)
+    if team_member is None or request is None or not _may_help(ctx.session, team_member, request):
+        return [team_reply("not_team_member")]
+    current = active_as_helper(ctx.session, team_member)
+    if current is not None and current.id != request.id:
+        return [team_reply("help_busy", {"name": _name_of_request(ctx.session, current)},
+                      buttons=((close_button(current),),))]
+    result = ctx.session.execute(update(HelpRequest).where(
+        HelpRequest.id == request.id, HelpRequest.status == OPEN)
+        .values(status=TAKEN, taken_by_id=team_member.id, taken_at=ctx.now)
+        .execution_options(synchronize_session=False))
+    ctx.session.refresh(request)
+    if result.rowcount != 1:
+        if request.status == TAKEN and request.taken_by_id == team_member.id:
+            return [team_reply("help_taken_helper", _helper_context(ctx, request), buttons=((close_button(request),),))]
+        taker = ctx.session.get(TeamMember, request.taken_by_id) if request.taken_by_id else None
+        return [team_reply("help_take_late", {"taken_by": taker.name if taker else None})]
+    _event(ctx.session, request, "taken", ctx.now, team_member)
+    citizen = ctx.session.get(Member, request.member_id)
+    enqueue(ctx.session, citizen, team_reply("help_taken", {"helper_name": team_member.name},
+                                        buttons=((close_button(request),),)), "relay", priority=PRIORITY_PERSON)
+    return [team_reply("help_taken_helper", _helper_context(ctx, request), buttons=((close_button(request),),))]
+
+
+def _name_of_request(session: Session, request: HelpRequest) -> str:
+    household = session.get(Household, request.household_id) if request.household_id else None
+    return _citizen_name(household, session.get(Member, request.member_id))
+
+
+def _helper_context(ctx: ActionContext, request: HelpRequest) -> dict:
+    household = ctx.session.get(Household, request.household_id) if request.household_id else None
+    return {"name": _name_of_request(ctx.session, request),
+            "village": household.village.name if household else None}
+
+
+def pass_(ctx: ActionContext, request_id: str) -> list[Reply]:
+    team_member = team.team_member_of(ctx.session, ctx.member)
+    request = _request_for(ctx, request_id)
+    if team_member is None or request is None or not _may_help(ctx.session, team_member, request):
+        return [team_reply("not_team_member")]
+    _event(ctx.session, request, "passed", ctx.now, team_member)
+    ctx.session.flush()
+    events = ctx.session.execute(select(HelpEvent.kind, HelpEvent.team_member_id).where(
+        HelpEvent.help_request_id == request.id)).all()
+    notified = {m for k, m in events if k == "notified"}
+    passed = {m for k, m in events if k == "passed"}
+    if request.status == OPEN and notified and notified <= passed:
+        escalate(ctx.session, ctx.catalog, request, ctx.now, reason="every team member told passed")
+    return [team_reply("help_passed")]
+
+
+def close(ctx: ActionContext, request_id: str | None = None) -> list[Reply]:
+    """Either side ends the conversation (or the citizen withdraws an open request)."""
+    if request_id is None:
+        peer = relay_peer(ctx.session, ctx.member)
+        request = peer[1] if peer else active_as_citizen(ctx.session, ctx.member)
+    else:
+        request = _request_for(ctx, request_id)
+    if request is None:
+        return [team_reply("help_none")]
+    team_member = team.team_member_of(ctx.session, ctx.member)
+    if request.member_id == ctx.member.id:
+        side = "citizen"
+    elif team_member is not None and request.taken_by_id == team_member.id:
+        side = "helper"
+    else:
+        return [team_reply("not_team_member")]
+    if request.status == CLOSED:
+        return [team_reply("help_closed", {"by_you": True, "other_name": None})]
+    was_taken = request.status == TAKEN
+    request.status, request.closed_at, request.closed_by = CLOSED, ctx.now, side
+    _event(ctx.session, request, "closed", ctx.now, team_member if side == "helper" else None, detail=side)
+    if was_taken:
+        helper = ctx.session.get(TeamMember, request.taken_by_id)
+        if side == "citizen":
+            other, other_name = ctx.session.get(Member, helper.member_id), _name_of_request(ctx.session, request)
+            reply_name = helper.name
+        else:
+            other, other_name = ctx.session.get(Member, request.member_id), helper.name
+            reply_name = _name_of_request(ctx.session, request)
+        if other is not None:
+            enqueue(ctx.session, other, team_reply("help_closed", {"by_you": False, "other_name": other_name}),
+                    "relay", priority=PRIORITY_PERSON)
+        return [team_reply("help_closed", {"by_you": True, "other_name": reply_name})]
+    return [team_reply("help_closed", {"by_you": True, "other_name": None})]
+
+
+def relay(ctx: ActionContext, text: str) -> list[Reply] | None:
+    """Free text in a relayed conversation goes to the other side; None when there is none."""
+    peer = relay_peer(ctx.session, ctx.member)
+    if peer is None:
+        return None
+    side, request = peer
+    helper = ctx.session.get(TeamMember, request.taken_by_id)
+    if side == "citizen":
+        masked = redact(text)
+        other = ctx.session.get(Member, helper.member_id)
+        if other is not None:
+            enqueue(ctx.session, other, team_reply("relay_from_citizen", {
+                "name": _name_of_request(ctx.session, request), "text": masked},
+                buttons=((close_button(request),),)), "relay", priority=PRIORITY_PERSON)
+        # Numbers that look like an OTP or an ID were masked: say so, so the citizen knows why.
+        return [team_reply("relay_redacted")] if masked != text else []
+    citizen = ctx.session.get(Member, request.member_id)
+    enqueue(ctx.session, citizen, team_reply("relay_from_helper", {"helper_name": helper.name, "text": text}),
+            "relay", priority=PRIORITY_PERSON)
+    return []
+
+
+def open_list(ctx: ActionContext) -> list[Reply]:
+    """`/hotro`: the open requests a team member may take."""
+    team_member = team.team_member_of(ctx.session, ctx.member)
+    if team_member is None:
+        return [team_reply("not_team_member")]
+    villages = team.village_ids(ctx.session, team_member)
+    requests = ctx.session.scalars(
+        select(HelpRequest).outerjoin(Household, Household.id == HelpRequest.household_id)
+        .where(HelpRequest.status == OPEN, Household.village_id.in_(villages))
+        .order_by(HelpRequest.id).limit(10)).all()
+    if not requests:
+        return [team_reply("help_list_empty")]
+    return [notice(ctx.session, ctx.catalog, r) for r in requests]
+

@@ -1,0 +1,67 @@
+"""What `camtay run` starts for the team: the outbox sender and a minute tick (escalations, reminders)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timezone
+
+from bot.team import helpdesk, reminders
+from bot.team.sender import OutboxSender, telegram_sender
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 60.0
+
+
+def tick(services, now: datetime | None = None) -> dict[str, int]:
+    """One pass of the periodic work; safe on every worker at once (compare-and-set, unique keys)."""
+    now = now or datetime.now(timezone.utc)
+    settings = services.settings.team
+    with services.sessions() as session:
+        escalated = helpdesk.escalate_due(session, services.catalog, settings, now)
+        session.commit()
+    with services.sessions() as session:
+        reminded = reminders.send_due(session, services.catalog, settings, now)
+        session.commit()
+    return {"escalated": escalated, "reminders": reminded}
+
+
+class TeamRuntime:
+    def __init__(self, services):
+        self.services = services
+        self.sender: OutboxSender | None = None
+        self._telegram = None
+        self._tasks: list[asyncio.Task] = []
+        self._stopping = asyncio.Event()
+
+    async def start(self) -> "TeamRuntime":
+        self._telegram = await telegram_sender(self.services)
+        senders = dict(self.services.senders)
+        if self._telegram is not None:
+            senders["telegram"] = self._telegram
+        senders.pop("web", None)
+        if senders:
+            self.sender = OutboxSender(self.services.sessions, senders, self.services.settings.team)
+            self._tasks.append(asyncio.create_task(self.sender.run(), name="outbox-sender"))
+        self._tasks.append(asyncio.create_task(self._ticking(), name="team-tick"))
+        return self
+
+    async def _ticking(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                done = await asyncio.to_thread(tick, self.services)
+                if any(done.values()):
+                    log.info("team tick: %s", done)
+            except Exception:
+                log.exception("team tick failed; trying again in a minute")
+            try:
+                await asyncio.wait_for(self._stopping.wait(), timeout=TICK_SECONDS)
+            except asyncio.TimeoutError:
+                pass
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        if self.sender is not None:
+            self.sender.stop()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._telegram is not None:
+            await self._telegram.application.shutdown()

@@ -1,0 +1,50 @@
+"""Abbreviations, teencode and misspelled app names, as citizens type them, and what they stand for.
+
+Keys are lower-case words after punctuation is removed; values are normalized text. No value word
+is itself a key (tests/nlu/test_normalizer.py checks it), so normalizing twice changes nothing.
+"""
+from __future__ import annotations
+
+_KHONG = "không"
+
+# Two typed words -> their meaning; matched before WORDS so "vs id" is VssID, not "với id".
+PAIRS: dict[tuple[str, str], str] = {
+    ("vn", "eid"): "vneid", ("vn", "id"): "vneid", ("vne", "id"): "vneid", ("vn", "ied"): "vneid",
+    ("vss", "id"): "vssid", ("vs", "id"): "vssid", ("vss", "ld"): "vssid",
+    ("wi", "fi"): "wifi", ("wai", "phai"): "wifi",
+    # levels of the electronic identity account, however they are written
+    ("mức", "một"): "mức 1", ("mức", "hai"): "mức 2", ("muc", "mot"): "muc 1", ("muc", "hai"): "muc 2",
+    ("level", "1"): "mức 1", ("level", "2"): "mức 2", ("lv", "1"): "mức 1", ("lv", "2"): "mức 2",
+}
+
+# One typed word -> its meaning.
+WORDS: dict[str, str] = {
+    # không
+    "ko": _KHONG, "k": _KHONG, "kg": _KHONG, "hok": _KHONG, "hông": _KHONG, "kh": _KHONG,
+    "khg": _KHONG, "khum": _KHONG, "hem": _KHONG, "kô": _KHONG, "hk": _KHONG, "hog": _KHONG,
+    # small words
+    "dc": "được", "đc": "được", "r": "rồi", "j": "gì", "z": "vậy", "zậy": "vậy", "vs": "với",
+    "cx": "cũng", "cg": "cũng", "ntn": "như thế nào", "lm": "làm", "bik": "biết", "bjt": "biết",
+    "mik": "mình", "ngta": "người ta", "ng": "người", "mn": "mọi người", "mng": "mọi người",
+    "nv": "nhân viên", "cty": "công ty", "ud": "ứng dụng",
+    "oke": "ok", "okie": "ok", "oki": "ok", "okela": "ok", "okay": "ok", "uk": "ừ", "uh": "ừ",
+    # đăng ký, mật khẩu, số điện thoại, tài khoản
+    "dk": "đăng ký", "đk": "đăng ký", "dky": "đăng ký", "đky": "đăng ký", "dki": "đăng ký",
+    "đki": "đăng ký", "mk": "mật khẩu", "mkhau": "mật khẩu", "pass": "mật khẩu",
+    "password": "mật khẩu", "sdt": "số điện thoại", "sđt": "số điện thoại", "dt": "điện thoại",
+    "đt": "điện thoại", "dthoai": "điện thoại", "đthoai": "điện thoại", "tk": "tài khoản",
+    "tkhoan": "tài khoản", "stk": "số tài khoản",
+    # documents and services
+    "cccd": "căn cước công dân", "cmnd": "chứng minh nhân dân", "dvc": "dịch vụ công",
+    "dvcqg": "dịch vụ công quốc gia", "dvctt": "dịch vụ công trực tuyến", "bhyt": "bảo hiểm y tế",
+    "bhxh": "bảo hiểm xã hội", "gplx": "giấy phép lái xe", "lltp": "lý lịch tư pháp",
+    "ltp": "lý lịch tư pháp", "ks": "khai sinh",
+    # app names and their misspellings
+    "vnied": "vneid", "vneld": "vneid", "vnedi": "vneid", "vnid": "vneid", "vneiđ": "vneid",
+    "veneid": "vneid", "vnieid": "vneid", "vsid": "vssid", "vssd": "vssid", "vsisd": "vssid",
+    "vssi": "vssid", "chplay": "ch play", "appstore": "app store", "wiffi": "wifi",
+    "wify": "wifi", "zalô": "zalo", "lv1": "mức 1", "lv2": "mức 2", "level1": "mức 1", "level2": "mức 2",
+    # i/y spellings of one syllable: kí/ký, lí/lý, qui/quy
+    "kí": "ký", "ki": "ky", "lí": "lý", "li": "ly", "kì": "kỳ", "kĩ": "kỹ", "mĩ": "mỹ",
+    "qui": "quy", "quí": "quý",
+}

@@ -1,0 +1,204 @@
+"""The admin pages' figures on seeded data, for each scope."""
+import json
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from bot.admin.period import Month
+from bot.admin.privacy import delete_household, export_household
+from bot.admin.queries.content import ContentChecker
+from bot.admin.queries.funnel import funnels
+from bot.admin.queries.households import HouseholdFilter, household_detail, list_households
+from bot.admin.queries.log import LogFilter, log_page, log_rows
+from bot.admin.queries.overview import overview
+from bot.admin.queries.places import places
+from bot.admin.queries.report import monthly
+from bot.admin.queries.unknown import groups
+from bot.admin.scope import Scope
+from bot.storage.models import ConversationLog, Household, Member, StepEvent, TutorialRun
+from tests.helpers import turn
+
+
+def _commune(seed):
+    return Scope(frozenset({seed.village_a1, seed.village_a2}), frozenset({seed.commune_a}))
+
+
+def test_overview_counts_activity_messages_tutorials_and_help(services, seed):
+    with services.sessions() as session:
+        everything = overview(session, Scope.all(), seed.now)
+        commune = overview(session, _commune(seed), seed.now)
+    today = {a.days: a for a in everything.active}
+    assert (today[7].members, today[7].households) == (5, 3)  # and the guest, without a household
+    assert today[1].members in (4, 5) and today[1].households == 3  # the guest came 2 days ago
+    assert everything.messages == 10 and everything.text_messages == 9
+    assert everything.not_understood == 6
+    assert everything.completions[7] == 2 and everything.starts[30] == 3
+    assert (everything.households, everything.households_linked) == (4, 3)
+    assert everything.help_open == 1
+    assert commune.messages == 7 and commune.completions[7] == 1 and commune.households == 3
+    assert len(everything.days) == 30
+
+
+def test_funnel_counts_runs_reaching_each_step(services, seed, catalog):
+    with services.sessions() as session:
+        rows = {f.topic_id: f for f in funnels(session, Scope.all(), catalog, None)}
+    pay = rows["pay-electricity"]
+    steps = len(catalog["pay-electricity"].steps)
+    assert pay.reached == [3, 3] + [2] * (steps - 2) and pay.completed == 2
+    assert pay.worst_step == 2
+    assert rows["vneid-register"].started == 0
+    assert all(topic.is_tutorial for topic in (catalog[t] for t in rows))
+
+
+def test_places_aggregate_households_completions_stuck_and_help(services, seed):
+    with services.sessions() as session:
+        communes = {c.name: c for c in places(session, Scope.all(), seed.now)}
+        scoped = places(session, _commune(seed), seed.now)
+    tan_lap = communes["Xã Tân Lập"]
+    assert (tan_lap.households, tan_lap.linked, tan_lap.completed, tan_lap.stuck) == (3, 2, 1, 1)
+    assert (tan_lap.help_open, tan_lap.help_total) == (1, 1)
+    assert [v.name for v in tan_lap.villages] == ["Thôn 1", "Thôn 2"]
+    assert communes["Xã Hòa Bình"].completed_share == 1.0
+    assert [c.name for c in scoped] == ["Xã Tân Lập"]
+
+
+def test_household_filters(services, seed):
+    def codes(**kwargs):
+        with services.sessions() as session:
+            return [r.code for r in list_households(session, Scope.all(), HouseholdFilter(**kwargs), seed.now).rows]
+
+    assert codes() == ["HA1", "HA2", "HA3", "HB1"]
+    assert codes(status="completed") == ["HA1", "HB1"]
+    assert codes(status="stuck") == ["HA2"]
+    assert codes(status="help") == ["HA2"]
+    assert codes(status="not_started") == ["HA3"]
+    assert codes(status="unlinked") == ["HA3"]
+    assert codes(status="active") == ["HA1", "HA2", "HB1"]
+    assert codes(commune_id=seed.commune_b) == ["HB1"]
+    assert codes(village_id=seed.village_a2) == ["HA3"]
+    assert codes(q="hoa") == ["HA1"] and codes(q="%") == [] and codes(q="HB") == ["HB1"]
+
+
+def test_household_detail_has_members_progress_and_timeline(services, seed, catalog):
+    with services.sessions() as session:
+        detail = household_detail(session, seed.households["HA1"], catalog)
+    assert [m.display_name for m in detail.members] == ["Hoa", "Cháu Hoa"]
+    assert [(p.topic_id, p.status) for p in detail.progress] == [("pay-electricity", "completed")]
+    kinds = [item.kind for item in detail.timeline]
+    assert kinds.count("message") == 3 and "step" in kinds
+    assert detail.timeline == sorted(detail.timeline, key=lambda i: i.at, reverse=True)
+
+
+def test_log_filters_and_pagination(services, seed):
+    def page(**kwargs):
+        with services.sessions() as session:
+            return log_page(session, Scope.all(), LogFilter(**kwargs))
+
+    assert page().total == 10
+    assert page(not_understood=True).total == 6
+    assert page(topic="pay-electricity").total == 1
+    assert page(intent="greet").total == 1
+    assert page(channel="zalo").total == 4
+    assert page(min_confidence=0.9).total == 3
+    assert page(max_confidence=0.5, not_understood=True).total == 4
+    assert page(household="HA1").total == 3
+    assert page(start=date.today() + timedelta(days=2)).total == 0
+    first = page().rows
+    assert first == sorted(first, key=lambda r: (r.at, r.id), reverse=True)
+    with services.sessions() as session:
+        scoped = log_page(session, _commune(seed), LogFilter())
+        assert scoped.total == 7 and {r.household_code for r in scoped.rows} == {"HA1", "HA2"}
+        assert len(list(log_rows(session, Scope.all(), LogFilter(not_understood=True)))) == 6
+
+
+def test_log_pages_beyond_the_first(services, seed):
+    with services.sessions() as session:
+        member = session.scalars(select(Member)).first()
+        session.add_all([ConversationLog(at=seed.now - timedelta(minutes=i), channel="web", member_id=member.id,
+                                         household_id=member.household_id, text=f"câu {i}", understood=True)
+                         for i in range(120)])
+        session.commit()
+        pages = [log_page(session, Scope.all(), LogFilter(page=n)) for n in (1, 2, 3, 99)]
+    assert [len(p.rows) for p in pages] == [50, 50, 30, 30] and pages[3].page == 3
+    ids = [r.id for p in pages[:3] for r in p.rows]
+    assert len(set(ids)) == 130
+
+
+def test_not_understood_questions_are_grouped_by_normalized_text(services, seed):
+    with services.sessions() as session:
+        rows, read = groups(session, Scope.all(), seed.now - timedelta(days=30))
+        scoped, _ = groups(session, Scope(frozenset({seed.village_b1}), frozenset({seed.commune_b})), None)
+    top = rows[0]
+    assert (top.key, top.count, top.guess) == ("cho hoi cai app nay la gi", 3, "faq-vneid-what")
+    assert top.text in ("Cho hỏi cái app này là gì?", "cho hoi cai app nay la gi", "cho hỏi cái app này là gì")
+    assert read == 6 and len(rows) == 4
+    # Stored text is shown redacted again: a number that slipped through is masked.
+    assert [g.text for g in scoped] == ["mã OTP [MÃ SỐ] của tôi"]
+
+
+def test_monthly_report_per_commune(services, seed, catalog):
+    month = Month.of(seed.now - timedelta(days=3))
+    with services.sessions() as session:
+        reports = {r.name: r for r in monthly(session, Scope.all(), catalog, month)}
+        only_b = monthly(session, Scope.all(), catalog, month, commune_id=seed.commune_b)
+        next_month = monthly(session, Scope.all(), catalog, month.next().next())
+    tan_lap = reports["Xã Tân Lập"]
+    assert tan_lap.households == 3 and tan_lap.linked == 2
+    assert tan_lap.help_open == 1
+    assert [r.name for r in only_b] == ["Xã Hòa Bình"]
+    assert all(r.completions == 0 and r.reached == 0 for r in next_month)
+    both = sum(r.completions for r in reports.values())
+    assert both in (1, 2)  # the month boundary may fall between the two completions
+
+
+def test_content_status_flags_old_reviews_and_errors(tmp_path):
+    topics = tmp_path / "topics"
+    topics.mkdir()
+    source = (ContentChecker.__module__ and __import__("content").CONTENT_DIR) / "topics"
+    for name in ("pay-electricity.yml", "scam-safety.yml"):
+        (topics / name).write_text((source / name).read_text(encoding="utf-8"), encoding="utf-8")
+    old = (topics / "scam-safety.yml").read_text(encoding="utf-8")
+    import re
+    (topics / "scam-safety.yml").write_text(re.sub(r"reviewed_on: .*", "reviewed_on: 2020-01-15", old),
+                                            encoding="utf-8")
+    (topics / "broken.yml").write_text("id: broken\nkind: tutorial\n", encoding="utf-8")
+    checker = ContentChecker(topics, spec=None)
+    status = checker.status(date(2026, 11, 25))
+    by_file = {t.file: t for t in status.topics}
+    assert by_file["scam-safety.yml"].review_due and not by_file["pay-electricity.yml"].review_due
+    assert not by_file["broken.yml"].ok and by_file["broken.yml"].errors[0].startswith("dòng ")
+    assert status.review_due == 1 and status.error_count >= 1
+    assert [t.ok for t in status.topics] == sorted(t.ok for t in status.topics)  # errors first
+    assert checker.check() is checker.check()  # cached while files are unchanged
+
+
+def test_export_holds_the_household_and_delete_removes_it_all(services, seed):
+    household_id = seed.households["HA1"]
+    with services.sessions() as session:
+        data = export_household(session, household_id)
+        json.dumps(data)
+        assert data["household"]["code"] == "HA1" and len(data["members"]) == 2
+        assert len(data["conversation"]) == 3 and data["tutorial_runs"][0]["events"]
+        runs = [r["id"] for r in data["tutorial_runs"]]
+        counts = delete_household(session, household_id)
+        session.commit()
+        assert counts["households"] == 1 and counts["members"] == 2 and counts["conversation_log"] == 3
+        assert session.get(Household, household_id) is None
+        assert session.scalar(select(func.count()).select_from(StepEvent).where(StepEvent.run_id.in_(runs))) == 0
+        assert session.scalar(select(func.count()).select_from(TutorialRun).where(
+            TutorialRun.household_id == household_id)) == 0
+        assert session.scalar(select(func.count()).select_from(Household)) == 3
+
+
+async def test_real_chats_show_up_in_the_figures(services, seed):
+    """A citizen chats through the real dialogue (no NLU here): the overview and log count it."""
+    with services.sessions() as session:
+        join_code = session.get(Household, seed.households["HA3"]).join_code
+    await turn(services, "citizen-9", text=f"/start {join_code}", channel="web")
+    await turn(services, "citizen-9", text="số tôi 0912345678, OTP 123456", channel="web")
+    with services.sessions() as session:
+        page = log_page(session, Scope.all(), LogFilter(household="HA3"))
+        figures = overview(session, Scope.all(), page.rows[0].at)
+    texts = [r.text for r in page.rows]
+    assert "số tôi [SĐT], OTP [MÃ SỐ]" in texts
+    assert figures.households_linked == 4

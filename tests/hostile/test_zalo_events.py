@@ -1,0 +1,69 @@
+"""Hostile Zalo webhook events: any JSON gives an Event or a WireError, never another exception."""
+from __future__ import annotations
+
+import copy
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from bot.channels.zalo_wire import Event, WireError, parse_event
+
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+TEXT = {"app_id": "1", "event_name": "user_send_text", "timestamp": "1700000000000",
+        "sender": {"id": "8234"}, "recipient": {"id": "99"}, "message": {"msg_id": "m1", "text": "xin chào"}}
+FOLLOW = {"app_id": "1", "event_name": "follow", "timestamp": 1700000000000, "follower": {"id": "8234"}}
+IMAGE = {"app_id": "1", "event_name": "user_send_image", "timestamp": "1700000000000", "sender": {"id": "8234"},
+         "message": {"msg_id": "m2", "attachments": [{"type": "image", "payload": {"url": "https://x/y.png"}}]}}
+
+json_scalars = (st.none() | st.booleans() | st.integers(-2 ** 70, 2 ** 70) | st.floats(allow_nan=False)
+                | st.text(max_size=30))
+json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=3)
+                           | st.dictionaries(st.text(max_size=12), inner, max_size=3), max_leaves=8)
+
+
+@st.composite
+def mutated_events(draw):
+    event = copy.deepcopy(draw(st.sampled_from([TEXT, FOLLOW, IMAGE])))
+    for _ in range(draw(st.integers(1, 3))):
+        key = draw(st.sampled_from(sorted(event)))
+        inner = event[key]
+        if isinstance(inner, dict) and inner and draw(st.booleans()):
+            inner[draw(st.sampled_from(sorted(inner)))] = draw(json_values)
+        elif draw(st.booleans()):
+            del event[key]
+        else:
+            event[key] = draw(json_values)
+        if not event:
+            break
+    return event
+
+
+def check(event) -> None:
+    try:
+        parsed = parse_event(event)
+    except WireError as exc:
+        assert str(exc)
+        return
+    assert isinstance(parsed, Event) and isinstance(parsed.kind, str)
+    if parsed.kind in ("text", "payload", "media", "follow", "unfollow"):
+        assert isinstance(parsed.user_id, str) and parsed.user_id
+        assert isinstance(parsed.delivery_id, str) and parsed.delivery_id
+    assert parsed.text is None or isinstance(parsed.text, str)
+    assert parsed.payload is None or isinstance(parsed.payload, str)
+
+
+def test_the_valid_events_parse():
+    assert parse_event(TEXT).text == "xin chào"
+    assert parse_event(FOLLOW).kind == "follow"
+    assert parse_event(IMAGE).kind == "media"
+
+
+@FUZZ
+@given(mutated_events())
+def test_mutated_events(event):
+    check(event)
+
+
+@FUZZ
+@given(json_values)
+def test_arbitrary_json(event):
+    check(event)

@@ -1,0 +1,95 @@
+"""`/push` from chat: where, which tutorial, to whom, confirm; audiences; who may push where; the report."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import select, update
+
+from bot.storage.models import Member, TutorialRun, Village
+from bot.storage.models_team import OutboxItem
+from bot.team import push
+from tests.helpers import payload_starting, payloads, templates, turn
+from tests.team.helpers import household, join_household, join_team, outbox
+
+HELPER, ADMIN = "900", "901"
+TOPIC = "vneid-register"
+
+
+async def three_households(services):
+    """One has not started, one is midway, one has finished the tutorial; a fourth never joined."""
+    for user, name in (("1", "Hộ Một"), ("2", "Hộ Hai"), ("3", "Hộ Ba")):
+        _, code = household(services, name)
+        await join_household(services, user, code)
+    household(services, "Hộ Chưa Vào")
+    await turn(services, "2", payload=f"topic:{TOPIC}", channel="telegram")
+    started = await turn(services, "3", payload=f"topic:{TOPIC}", channel="telegram")
+    with services.sessions() as session:
+        session.execute(update(TutorialRun).where(TutorialRun.member_id == session.scalar(
+            select(Member.id).where(Member.external_id == "3"))).values(status="completed"))
+        session.commit()
+    return started
+
+
+async def test_a_member_pushes_to_their_village_from_chat(services):
+    await three_households(services)
+    await join_team(services, HELPER, "Trần Thị Lan")
+    menu = await turn(services, HELPER, text="/push", channel="telegram")
+    assert templates(menu) == ["team/push_choose_topic"]  # one village: straight to the topics
+    assert all(len(p.encode()) <= 64 for p in payloads(menu))
+    chosen = await turn(services, HELPER, payload=[p for p in payloads(menu) if p.endswith(f":{TOPIC}")][0],
+                        channel="telegram")
+    assert templates(chosen) == ["team/push_choose_audience"]
+    counts = chosen.replies[0].context["counts"]
+    assert counts["all"] == {"households": 4, "reachable": 3}
+    assert counts["not_started"] == {"households": 2, "reachable": 1}
+    assert counts["unfinished"] == {"households": 1, "reachable": 1}
+    not_started = next(p for p in payloads(chosen) if p.startswith("push:a:") and p.endswith(":n"))
+    confirm = await turn(services, HELPER, payload=not_started, channel="telegram")
+    assert templates(confirm) == ["team/push_confirm"] and confirm.replies[0].context["reachable"] == 1
+    go = payload_starting(confirm, "push:go:")
+    queued = await turn(services, HELPER, payload=go, channel="telegram")
+    assert templates(queued) == ["team/push_queued"] and queued.replies[0].context["queued"] == 1
+    [item] = outbox(services, kind="push")
+    assert item.chat_key == "telegram:1"
+    # A double tap does not push twice.
+    again = await turn(services, HELPER, payload=go, channel="telegram")
+    assert again.replies[0].context["again"] is True and len(outbox(services, kind="push")) == 1
+
+
+async def test_report_counts_sent_opened_and_completed(services):
+    await three_households(services)
+    with services.sessions() as session:
+        village_id = session.scalar(select(Village.id).where(Village.name == "Thôn Đồng Bằng"))
+        created, _ = push.create_push(session, services.catalog, TOPIC, "all", "village", village_id, "t", None,
+                                      datetime.now(timezone.utc))
+        session.commit()
+        session.execute(update(OutboxItem).values(status="sent", sent_at=datetime(2020, 1, 1, tzinfo=timezone.utc)))
+        session.commit()
+        report = push.report(session, services.catalog, created.id).as_dict()
+    assert (report["queued"], report["sent"], report["not_joined"]) == (3, 3, 1)
+    assert (report["opened"], report["completed"]) == (2, 0)  # Hộ Hai and Hộ Ba walked it since; none finished since
+
+
+async def test_pushing_elsewhere_or_without_being_a_member_is_refused(services):
+    await three_households(services)
+    household(services, "Hộ Xa", village="Thôn Xa")
+    await join_team(services, HELPER, "Trần Thị Lan")
+    assert templates(await turn(services, "1", text="/push", channel="telegram")) == ["team/not_team_member"]
+    with services.sessions() as session:
+        far = session.scalar(select(Village.id).where(Village.name == "Thôn Xa"))
+    refused = await turn(services, HELPER, payload=f"push:t:v:{far}:{TOPIC}", channel="telegram")
+    assert templates(refused) == ["team/not_team_member"]
+    refused = await turn(services, HELPER, payload="push:s:p:0", channel="telegram")
+    assert templates(refused) == ["team/not_team_member"]
+
+
+async def test_a_commune_admin_chooses_a_village_or_the_whole_commune(services):
+    await three_households(services)
+    household(services, "Hộ Xa", village="Thôn Xa")
+    await join_team(services, ADMIN, "Cán bộ xã", villages=(), role="commune")
+    menu = await turn(services, ADMIN, text="/push", channel="telegram")
+    assert templates(menu) == ["team/push_choose_place"]
+    choices = payloads(menu)
+    assert choices[0].startswith("push:s:c:") and len(choices) == 3  # the commune, then its two villages
+    topics = await turn(services, ADMIN, payload=choices[0], channel="telegram")
+    assert templates(topics) == ["team/push_choose_topic"]

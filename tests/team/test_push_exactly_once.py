@@ -1,0 +1,157 @@
+"""Pushes drained by real sender processes against the fake Bot API: killed halfway and restarted, on
+SQLite and on PostgreSQL with two senders; every household gets the push exactly once, and Telegram's
+limits hold as measured from the fake's own timestamps."""
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from bot.storage.db import make_engine, migrate, session_factory
+from bot.storage.models import Village
+from bot.team import push
+from content.loader import load_catalog
+from tests.fakes.telegram_api import FakeTelegramApi
+from tests.team.pushing import (
+    TOKEN, TRANSPORT_JITTER, max_in_window, measuring_priority, pending, per_chat, seed, sender_env, sends, start_sender, statuses,
+)
+
+pytestmark = pytest.mark.slow
+HOUSEHOLDS = 2000
+FAST = 400.0  # messages a second for the big runs (the real limit is measured on a smaller run below)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'push.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+def prepared(url: str, households: int, api: FakeTelegramApi):
+    engine = make_engine(url)
+    migrate(engine)
+    sessions = session_factory(engine)
+    chats = seed(sessions, households)
+    for chat in chats:
+        api.user(chat)
+    with sessions() as session:
+        village_id = session.scalar(select(Village.id))
+        created, _ = push.create_push(session, load_catalog(), "vneid-register", "all", "village", village_id,
+                                      "test", None, datetime.now(timezone.utc))
+        session.commit()
+    return engine, sessions, chats, created.id
+
+
+def wait_exit(process: subprocess.Popen, timeout: float, log_path) -> None:
+    try:
+        assert process.wait(timeout=timeout) == 0, log_path.read_text()[-3000:]
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise AssertionError(f"the sender did not finish in {timeout} s: {log_path.read_text()[-3000:]}")
+
+
+def wait_until(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while not (value := predicate()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+    return value
+
+
+def wait_held_steady(api: FakeTelegramApi, timeout: float = 120) -> int:
+    """The sender is stuck on answers the fake keeps: every request it started has arrived."""
+    wait_until(lambda: api.held("sendMessage"), timeout, "held calls")
+    count, since = -1, time.monotonic()
+    while time.monotonic() - since < 0.6:
+        now = len(api.held("sendMessage"))
+        if now != count:
+            count, since = now, time.monotonic()
+        time.sleep(0.05)
+    return count
+
+
+def test_real_limit_30_per_second_measured_from_the_fake(tmp_path):
+    measuring_priority()
+    with FakeTelegramApi(TOKEN) as api:
+        engine, sessions, chats, _ = prepared(f"sqlite:///{tmp_path / 'limit.sqlite3'}", 240, api)
+        log = tmp_path / "sender.log"
+        with log.open("w") as out:
+            sender = start_sender(sender_env(engine.url.render_as_string(hide_password=False), api.url,
+                                             outbox_poll_seconds=0.05), "limit", out)
+            wait_exit(sender, 60, log)
+        engine.dispose()
+        assert set(per_chat(api).values()) == {1} and len(per_chat(api)) == 240
+        times = [c.at for c in sends(api)]
+        assert max_in_window(times, 1.0 - TRANSPORT_JITTER) <= 30
+        # Close to the limit too (bench/push.py measures it against the 95 % target; a busy machine, where
+        # late slots are given up rather than caught up on, gets less).
+        achieved = (len(times) - 1) / (max(times) - min(times))
+        assert 0.8 * 30 <= achieved <= 30, f"{achieved:.2f} messages/s"
+
+
+def test_killed_sender_restarts_and_every_household_gets_the_push_exactly_once(database_url, tmp_path):
+    two = database_url.startswith("postgresql")  # PostgreSQL: two senders drain the outbox together
+    with FakeTelegramApi(TOKEN) as api:
+        engine, sessions, chats, push_id = prepared(database_url, HOUSEHOLDS, api)
+        env = sender_env(database_url, api.url, telegram_rate_limit=FAST, outbox_lease_seconds=4,
+                         outbox_poll_seconds=0.05)
+        logs = [tmp_path / f"sender-{n}.log" for n in range(3)]
+        outs = [log.open("w") for log in logs]
+        try:
+            # Halfway, Telegram takes the messages but its answers stop coming; then a sender is killed.
+            api.hold("sendMessage", after=HOUSEHOLDS // 2)
+            first = start_sender(env, "first", outs[0])
+            second = start_sender(env, "second", outs[1]) if two else None
+            in_flight = wait_held_steady(api)
+            assert 0 < in_flight <= 16 * (2 if two else 1)
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=10)
+            held_by_killed = in_flight if not two else None
+            api.release()
+            restarted = start_sender(env, "restarted", outs[2])
+            wait_exit(restarted, 120, logs[2])
+            if second is not None:
+                wait_exit(second, 60, logs[1])
+        finally:
+            for out in outs:
+                out.close()
+        counts = per_chat(api)
+        assert len(counts) == HOUSEHOLDS and set(counts.values()) == {1}, "a household got the push twice or never"
+        assert set(counts) == set(chats)
+        assert pending(sessions) == 0
+        final = statuses(sessions)
+        # The messages in flight when the sender died were delivered, but nobody could know: `unknown`,
+        # and never sent again. Everything else is `sent`.
+        assert final["sent"] + final["unknown"] == HOUSEHOLDS and final["unknown"] > 0
+        if held_by_killed is not None:
+            # On a loaded machine a few more answers may come after PTB's read timeout: unknown, yet delivered.
+            assert final["unknown"] >= held_by_killed
+        assert max_in_window([c.at for c in sends(api)], 1.0 - TRANSPORT_JITTER) <= FAST
+        with sessions() as session:
+            report = push.report(session, load_catalog(), push_id).as_dict()
+        assert (report["queued"], report["pending"], report["sent"]) == (HOUSEHOLDS, 0, final["sent"])
+        engine.dispose()
+
+
+def test_a_sender_stopped_gracefully_leaves_nothing_unknown(tmp_path):
+    with FakeTelegramApi(TOKEN) as api:
+        engine, sessions, chats, _ = prepared(f"sqlite:///{tmp_path / 'term.sqlite3'}", 600, api)
+        env = sender_env(engine.url.render_as_string(hide_password=False), api.url, telegram_rate_limit=FAST,
+                         outbox_poll_seconds=0.05)
+        log = tmp_path / "sender.log"
+        with log.open("w") as out:
+            first = start_sender(env, "first", out)
+            wait_until(lambda: len(sends(api)) >= 300, 60, "half the messages")
+            first.send_signal(signal.SIGTERM)  # a deploy: finish what is in flight, claim nothing new
+            assert first.wait(timeout=20) == 0
+            assert 0 < len(sends(api)) < 600
+            wait_exit(start_sender(env, "second", out), 60, log)
+        assert set(per_chat(api).values()) == {1} and len(per_chat(api)) == 600
+        assert statuses(sessions) == {"sent": 600}
+        engine.dispose()

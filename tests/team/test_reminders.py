@@ -1,0 +1,124 @@
+"""Gentle reminders: after the delay, never in quiet hours (Asia/Ho_Chi_Minh), at most two per run, off in one tap."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.storage.models import Member, TutorialRun
+from bot.team import reminders
+from bot.team.clock import LocalTime
+from bot.team.config import TeamSettings
+from tests.helpers import payload_starting, templates, turn
+from tests.team.helpers import household, join_household, outbox
+
+CITIZEN = "100"
+SETTINGS = TeamSettings()
+# 10:00 in Hà Nội is 03:00 UTC.
+MORNING = datetime(2026, 3, 10, 3, 0, tzinfo=timezone.utc)
+
+
+async def stopped_midway(services, when: datetime, user: str = CITIZEN):
+    """A citizen who walked two steps of a tutorial, last seen at `when`."""
+    _, code = household(services, f"Hộ {user}")
+    await join_household(services, user, code)
+    started = await turn(services, user, payload="topic:vneid-register", channel="telegram")
+    await turn(services, user, payload=payload_starting(started, "tutorial:next:"), channel="telegram")
+    with services.sessions() as session:
+        member = session.scalars(select(Member).where(Member.external_id == user)).one()
+        session.execute(update(TutorialRun).where(TutorialRun.member_id == member.id).values(updated_at=when))
+        member.last_seen_at = when
+        session.commit()
+
+
+def run(services, now: datetime, settings: TeamSettings = SETTINGS) -> int:
+    with services.sessions() as session:
+        count = reminders.send_due(session, services.catalog, settings, now)
+        session.commit()
+        return count
+
+
+def queued(services) -> list[dict]:
+    return [json.loads(item.reply) for item in outbox(services, kind="reminder")]
+
+
+async def test_a_reminder_after_the_delay_with_resume_and_off_buttons(services):
+    await stopped_midway(services, MORNING)
+    assert run(services, MORNING + timedelta(hours=47)) == 0
+    assert run(services, MORNING + timedelta(hours=48, minutes=1)) == 1
+    [reminder] = queued(services)
+    assert reminder["template"] == "team/reminder" and reminder["context"]["number"] == 2
+    payloads = [b["payload"] for row in reminder["buttons"] for b in row]
+    assert payloads[0].startswith("tutorial:resume:") and payloads[1] == "reminders:off"
+    assert run(services, MORNING + timedelta(hours=49)) == 0  # not again so soon
+
+
+async def test_never_in_quiet_hours(services):
+    await stopped_midway(services, MORNING)
+    # 22:30 and 06:59 in Hà Nội: quiet. 07:00: allowed.
+    late = datetime(2026, 3, 12, 15, 30, tzinfo=timezone.utc)
+    early = datetime(2026, 3, 12, 23, 59, tzinfo=timezone.utc)
+    seven = datetime(2026, 3, 13, 0, 0, tzinfo=timezone.utc)
+    assert run(services, late) == 0 and run(services, early) == 0
+    assert run(services, seven) == 1
+    # The reminder must go out before 21:00 local, or not at all.
+    [item] = outbox(services, kind="reminder")
+    assert LocalTime.of(SETTINGS).local(datetime.fromtimestamp(item.not_after, timezone.utc)).hour == 21
+
+
+@pytest.mark.parametrize("moment, quiet", [
+    (datetime(2026, 3, 10, 13, 59, tzinfo=timezone.utc), False),  # 20:59
+    (datetime(2026, 3, 10, 14, 0, tzinfo=timezone.utc), True),    # 21:00
+    (datetime(2026, 3, 10, 19, 0, tzinfo=timezone.utc), True),    # 02:00
+    (datetime(2026, 3, 10, 23, 59, tzinfo=timezone.utc), True),   # 06:59
+    (datetime(2026, 3, 11, 0, 0, tzinfo=timezone.utc), False),    # 07:00
+])
+def test_quiet_hours_are_local_time(moment, quiet):
+    assert LocalTime.of(SETTINGS).is_quiet(moment) is quiet
+
+
+async def test_at_most_two_reminders_per_run(services):
+    await stopped_midway(services, MORNING)
+    sent = [run(services, MORNING + timedelta(days=days)) for days in (2, 3, 4, 5, 6, 8, 10)]
+    assert sum(sent) == 2 and sent[:3] == [1, 0, 1]
+
+
+async def test_one_tap_turns_reminders_off(services):
+    await stopped_midway(services, MORNING)
+    off = await turn(services, CITIZEN, payload="reminders:off", channel="telegram")
+    assert templates(off) == ["team/reminders_off"]
+    assert run(services, MORNING + timedelta(days=3)) == 0
+    on = await turn(services, CITIZEN, payload="reminders:on", channel="telegram")
+    assert templates(on) == ["team/reminders_on"]
+    with services.sessions() as session:  # the taps were "now"; the test's clock is in March
+        session.execute(update(Member).values(last_seen_at=MORNING))
+        session.commit()
+    assert run(services, MORNING + timedelta(days=3)) == 1
+
+
+async def test_the_delay_is_configurable_and_active_people_are_left_alone(services):
+    await stopped_midway(services, MORNING)
+    assert run(services, MORNING + timedelta(hours=7), SETTINGS.with_(reminder_delay_hours=6)) == 1
+    await stopped_midway(services, MORNING, user="200")
+    with services.sessions() as session:  # they chatted an hour ago, about something else
+        session.execute(update(Member).where(Member.external_id == "200").values(
+            last_seen_at=MORNING + timedelta(days=2, hours=23)))
+        session.commit()
+    run(services, MORNING + timedelta(days=3))
+    assert not outbox(services, kind="reminder", chat_key="telegram:200")
+
+
+async def test_finished_tutorials_and_web_chat_get_no_reminder(services):
+    await stopped_midway(services, MORNING)
+    with services.sessions() as session:
+        session.execute(update(TutorialRun).values(status="completed"))
+        session.commit()
+    assert run(services, MORNING + timedelta(days=3)) == 0
+    await turn(services, "web-session-000000001", payload="topic:vneid-register", channel="web")
+    with services.sessions() as session:
+        session.execute(update(TutorialRun).where(TutorialRun.status == "active").values(updated_at=MORNING))
+        session.execute(update(Member).values(last_seen_at=MORNING))
+        session.commit()
+    assert run(services, MORNING + timedelta(days=3)) == 0

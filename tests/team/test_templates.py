@@ -1,0 +1,107 @@
+"""Every team template renders with the context bot/team gives it, in every form of address."""
+from __future__ import annotations
+
+import pytest
+from jinja2 import UndefinedError, meta
+
+from bot.dialogue.types import Reply
+from bot.render import Renderer
+from content import CONTENT_DIR
+
+renderer = Renderer()
+TEAM_DIR = CONTENT_DIR / "templates" / "team"
+REPORT = {"push_id": 7, "topic_id": "vneid-register", "title": "Cài VNeID", "scope": "Thôn Đông, Xã A",
+          "audience": "all", "households": 120, "not_joined": 20, "queued": 100, "sent": 90, "pending": 2,
+          "failed": 3, "unknown": 1, "skipped": 4, "expired": 0,
+          "failures": [("blocked", 2), ("refused", 1)], "skipped_households": ["HH000001", "HH000002"],
+          "opened": 40, "completed": 12}
+NOTICE = {"request_id": 12, "name": "Nguyễn Văn An", "village": "Thôn Đông", "household_code": "HH000012",
+          "topic_title": "Cài VNeID", "number": 3, "last_messages": ["khong nhan duoc [MÃ SỐ]", "giup voi"],
+          "escalated": True, "waited_minutes": 31}
+CONTEXTS: dict[str, list[dict]] = {
+    "help_notice": [NOTICE, {**NOTICE, "village": None, "household_code": None, "topic_title": None,
+                             "number": None, "last_messages": [], "escalated": False, "waited_minutes": None}],
+    "help_taken": [{"helper_name": "Trần Thị Lan"}],
+    "help_taken_helper": [{"name": "Nguyễn Văn An", "village": "Thôn Đông"}, {"name": "Khách", "village": None}],
+    "help_take_late": [{"taken_by": "Trần Thị Lan"}, {"taken_by": None}],
+    "help_busy": [{"name": "Nguyễn Văn An"}],
+    "help_passed": [{}],
+    "help_closed": [{"by_you": True, "other_name": "Trần Thị Lan"}, {"by_you": False, "other_name": "Trần Thị Lan"},
+                    {"by_you": True, "other_name": None}],
+    "help_none": [{}],
+    "help_already_open": [{"taken": True}, {"taken": False}],
+    "help_list_empty": [{}],
+    "relay_from_citizen": [{"name": "Nguyễn Văn An", "text": "mã [MÃ SỐ] nhập ở đâu"}],
+    "relay_from_helper": [{"helper_name": "Trần Thị Lan", "text": "Bác bấm nút Đăng ký"}],
+    "relay_redacted": [{}],
+    "not_team_member": [{}],
+    "link_code_unknown": [{}],
+    "member_linked": [{"name": "Trần Thị Lan", "villages": ["Thôn Đông", "Thôn Tây"], "role": "member"},
+                      {"name": "Cán bộ xã", "villages": [], "role": "commune"}],
+    "push_choose_place": [{}],
+    "push_choose_topic": [{"place": "Thôn Đông, Xã A"}],
+    "push_choose_audience": [{"title": "Cài VNeID", "place": "Thôn Đông, Xã A", "counts": {
+        w: {"households": 10, "reachable": 8} for w in ("all", "not_started", "unfinished")}}],
+    "push_confirm": [{"title": "Cài VNeID", "place": "Xã A", "audience": "unfinished", "households": 10,
+                      "reachable": 8},
+                     {"title": "Cài VNeID", "place": "Xã A", "audience": "all", "households": 8, "reachable": 8}],
+    "push_queued": [{**REPORT, "again": False}, {**REPORT, "again": True, "skipped": 0, "not_joined": 0}],
+    "push_report": [REPORT, {**REPORT, "failures": [], "skipped": 0, "skipped_households": []}],
+    "push_tutorial": [{"topic_id": "vneid-register", "title": "Cài VNeID", "summary": "Cùng {{ you }} cài VNeID.",
+                       "village": "Thôn Đông"},
+                      {"topic_id": "vneid-register", "title": "Cài VNeID", "summary": "Cài VNeID.", "village": ""}],
+    "reminder": [{"title": "Cài VNeID", "number": 3, "total": 10}],
+    "reminders_off": [{}],
+    "reminders_on": [{}],
+}
+TEMPLATE_IDS = sorted(p.name.removesuffix(".j2") for p in TEAM_DIR.glob("*.j2"))
+CASES = [pytest.param(t, c, id=f"{t}-{i}") for t, contexts in CONTEXTS.items() for i, c in enumerate(contexts)]
+
+
+def source(name: str) -> str:
+    return (TEAM_DIR / f"{name}.j2").read_text(encoding="utf-8")
+
+
+def test_every_team_template_has_a_context():
+    assert sorted(CONTEXTS) == TEMPLATE_IDS
+
+
+@pytest.mark.parametrize("address", ["bác", "chị", None])
+@pytest.mark.parametrize("name, context", CASES)
+def test_team_template_renders(name, context, address):
+    text = renderer.render(Reply(f"team/{name}", context), address).text
+    assert text.strip()
+    for leftover in ("{{", "}}", "{%", "%}", "None", "\n\n\n"):
+        assert leftover not in text
+    if address == "bác":
+        assert "bạn" not in text.lower()
+        if "{{ you }}" in source(name):
+            assert " bác" in text
+
+
+@pytest.mark.parametrize("name, variable", [
+    pytest.param(t, v, id=f"{t}-{v}") for t in TEMPLATE_IDS
+    for v in sorted(meta.find_undeclared_variables(renderer.env.parse(source(t)))
+                    - {"you", "You", "me", "Me", "address_form"})])
+def test_missing_context_key_fails(name, variable):
+    context = {k: v for k, v in CONTEXTS[name][0].items() if k != variable}
+    with pytest.raises(UndefinedError):
+        renderer.render(Reply(f"team/{name}", context), "bác")
+
+
+def test_citizen_is_told_who_helps_in_their_form_of_address():
+    text = renderer.render(Reply("team/help_taken", {"helper_name": "Trần Thị Lan"}), "bác").text
+    assert text.startswith("Dạ, Trần Thị Lan ở Tổ công nghệ số cộng đồng đang hỗ trợ bác ạ.")
+    assert "cháu sẽ chuyển" in text
+
+
+def test_team_templates_used_in_code_exist_and_every_one_is_used():
+    import ast
+    from bot.settings import ROOT
+    used = set()
+    for path in [*(ROOT / "actions").rglob("*.py"), *(ROOT / "bot").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "team_reply" and node.args
+                    and isinstance(node.args[0], ast.Constant)):
+                used.add(node.args[0].value)
+    assert used == set(TEMPLATE_IDS)
