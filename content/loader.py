@@ -33,8 +33,24 @@ class ContentInvalid(Exception):
         super().__init__("\n".join(str(e) for e in errors))
 
 
+# A topic file is a few levels deep; far deeper nesting is an error (and would exhaust Python's stack).
+MAX_NESTING = 50
+
+
 class _LineLoader(yaml.SafeLoader):
     """A YAML loader that remembers the line of every mapping key and sequence item."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        if self._depth >= MAX_NESTING:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested more than {MAX_NESTING} levels deep", self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
