@@ -9,7 +9,7 @@ from starlette.datastructures import ImmutableMultiDict
 from bot.admin.errors import BadRequest
 from bot.admin.period import Month
 from bot.admin.queries.households import STATUSES, HouseholdFilter
-from bot.admin.queries.log import LogFilter
+from bot.admin.queries.log import Cursor, LogFilter
 from content.loader import Catalog
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -129,7 +129,17 @@ def text(params, name: str, max_length: int = MAX_SEARCH) -> str:
 
 
 LOG_PARAMS = {"from", "to", "channel", "topic", "intent", "min_conf", "max_conf", "not_understood",
-              "household", "page"}
+              "household", "page", "after", "before"}
+
+
+def cursor(params, name: str) -> Cursor | None:
+    raw = _one(params, name)
+    if not raw:
+        return None
+    try:
+        return Cursor.parse(raw)
+    except (ValueError, OverflowError):
+        raise BadRequest(f"“{name}” không hợp lệ.") from None
 
 
 def log_filter(params, catalog: Catalog) -> LogFilter:
@@ -140,7 +150,10 @@ def log_filter(params, catalog: Catalog) -> LogFilter:
         intent=pattern(params, "intent", _NAME),
         min_confidence=confidence(params, "min_conf"), max_confidence=confidence(params, "max_conf"),
         not_understood=flag(params, "not_understood"),
-        household=pattern(params, "household", _HOUSEHOLD_CODE), page=page(params))
+        household=pattern(params, "household", _HOUSEHOLD_CODE), page=page(params),
+        after=cursor(params, "after"), before=cursor(params, "before"))
+    if f.after and f.before:
+        raise BadRequest("Chỉ dùng một trong “after” và “before”.")
     if f.start and f.end and f.start > f.end:
         raise BadRequest("Ngày bắt đầu phải trước ngày kết thúc.")
     if f.min_confidence is not None and f.max_confidence is not None and f.min_confidence > f.max_confidence:

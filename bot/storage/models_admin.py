@@ -123,6 +123,8 @@ Index("ix_conversation_log_household_at_understood", ConversationLog.household_i
 Index("ix_conversation_log_understood_payload_at", ConversationLog.understood, ConversationLog.payload,
       ConversationLog.at)
 Index("ix_conversation_log_topic_id_at", ConversationLog.topic_id, ConversationLog.at)
+# The log's order (newest first, id breaks ties): pages are sought from a cursor on it (migration 0005).
+Index("ix_conversation_log_at_id", ConversationLog.at, ConversationLog.id)
 # Tutorial runs: completions and starts in a period, stuck runs; the funnel's furthest step per run.
 Index("ix_tutorial_runs_completed_at", TutorialRun.completed_at)
 Index("ix_tutorial_runs_started_at", TutorialRun.started_at)

@@ -1,7 +1,8 @@
 """The admin pages' figures on seeded data, for each scope."""
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.admin.period import Month
@@ -9,7 +10,7 @@ from bot.admin.privacy import delete_household, export_household
 from bot.admin.queries.content import ContentChecker
 from bot.admin.queries.funnel import funnels
 from bot.admin.queries.households import HouseholdFilter, household_detail, list_households
-from bot.admin.queries.log import LogFilter, log_page, log_rows
+from bot.admin.queries.log import Cursor, LogFilter, log_page, log_rows
 from bot.admin.queries.overview import overview
 from bot.admin.queries.places import places
 from bot.admin.queries.report import monthly
@@ -122,6 +123,39 @@ def test_log_pages_beyond_the_first(services, seed):
     assert [len(p.rows) for p in pages] == [50, 50, 30, 30] and pages[3].page == 3
     ids = [r.id for p in pages[:3] for r in p.rows]
     assert len(set(ids)) == 130
+
+
+def test_log_pages_are_sought_from_a_cursor_in_both_directions(services, seed):
+    with services.sessions() as session:
+        member = session.scalars(select(Member)).first()
+        # Rows sharing one instant: the id settles their order, no row is shown twice or skipped.
+        session.add_all([ConversationLog(at=seed.now - timedelta(minutes=i // 3), channel="web", member_id=member.id,
+                                         household_id=member.household_id, text=f"câu {i}", understood=True)
+                         for i in range(120)])
+        session.commit()
+        walked, page = [], log_page(session, Scope.all(), LogFilter())
+        while True:
+            walked.append(page)
+            if page.page == page.pages:
+                break
+            page = log_page(session, Scope.all(), LogFilter(page=page.page + 1, after=page.last))
+        by_number = [log_page(session, Scope.all(), LogFilter(page=n)) for n in (1, 2, 3)]
+        back = log_page(session, Scope.all(), LogFilter(page=2, before=walked[2].first))
+        top = log_page(session, Scope.all(), LogFilter(page=1, before=walked[1].first))
+        filtered = log_page(session, Scope.all(), LogFilter(channel="zalo", page=2, after=walked[0].last))
+    assert [(p.page, len(p.rows)) for p in walked] == [(1, 50), (2, 50), (3, 30)]
+    assert [[r.id for r in p.rows] for p in walked] == [[r.id for r in p.rows] for p in by_number]
+    assert [r.id for r in back.rows] == [r.id for r in walked[1].rows] and back.page == 2
+    assert [r.id for r in top.rows] == [r.id for r in walked[0].rows] and top.page == 1
+    assert filtered.total == 4 and all(r.channel == "zalo" for r in filtered.rows)
+
+
+def test_log_cursor_round_trips_and_refuses_garbage():
+    cursor = Cursor.of(datetime(2026, 11, 24, 3, 4, 5, 678901, tzinfo=timezone.utc), 42)
+    assert Cursor.parse(str(cursor)) == cursor
+    for raw in ("", "1.", ".1", "abc.1", "1.2.3", "-5.1", "9" * 30 + ".1"):
+        with pytest.raises(ValueError):
+            Cursor.parse(raw)
 
 
 def test_not_understood_questions_are_grouped_by_normalized_text(services, seed):

@@ -14,7 +14,9 @@ BIG_TABLES = ("conversation_log", "step_events", "tutorial_runs", "members", "ho
 PAGES = ["/admin/", "/admin/funnel", "/admin/funnel?period=all&topic=vneid-register", "/admin/households",
          "/admin/households?status=stuck", "/admin/households/5", "/admin/places", "/admin/places/1",
          "/admin/log", "/admin/log?not_understood=1", "/admin/log?topic=vneid-register&page=3",
-         "/admin/log?household=HH000005", "/admin/unknown", "/admin/report"]
+         "/admin/log?household=HH000005",
+         "/admin/log?page=2&after=1764000000000000.100", "/admin/log?page=2&before=1760000000000000.100",
+         "/admin/log?page=59", "/admin/unknown", "/admin/report"]
 
 
 @pytest.fixture
