@@ -5,7 +5,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.admin.views import audit_log, content, funnel, households, log, login, overview, places, report, unknown
+from bot.admin.views import audit_log, content, funnel, households, log, login, overview, places, pushes, report, unknown
 from bot.admin.web import ADMIN_DIR, SECURITY_HEADERS, Admin, not_found
 from bot.services import Services
 
@@ -42,6 +42,7 @@ def routes() -> list:
         Route("/households/{household_id:int}/delete", households.household_delete, methods=["POST"]),
         Route("/places", places.places_page, name="places"),
         Route("/places/{commune_id:int}", places.commune_page, name="commune"),
+        Route("/pushes", pushes.pushes_page, name="pushes"),
         Route("/log", log.log_page_view, name="log"),
         Route("/log.csv", log.log_csv, name="log_csv"),
         Route("/unknown", unknown.unknown_page, name="unknown"),

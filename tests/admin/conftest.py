@@ -11,6 +11,7 @@ import pytest
 from bot.admin.auth import create_user
 from bot.households import add_household
 from bot.storage.models import ConversationLog, HelpRequest, Member, StepEvent, TutorialRun, Village
+from bot.storage.models_team import OutboxItem, Push
 from bot.web.app import create_app
 
 PASSWORD = "mat-khau-du-dai-1"
@@ -97,6 +98,23 @@ def seed_data(services, now: datetime | None = None) -> Seed:
         _run(session, mai, "pay-electricity", steps - 1, "completed", now - timedelta(days=1), completed=True)
         session.add(HelpRequest(member_id=binh.id, household_id=binh.household_id, topic_id="pay-electricity",
                                 step_index=1, status="open", created_at=now - timedelta(days=9)))
+        # HB1's request was taken by a team member 25 minutes after it was made, then closed.
+        session.add(HelpRequest(member_id=mai.id, household_id=mai.household_id, topic_id="pay-electricity",
+                                step_index=2, status="closed", created_at=now - timedelta(days=2),
+                                taken_at=now - timedelta(days=2) + timedelta(minutes=25),
+                                closed_at=now - timedelta(days=2) + timedelta(hours=1), closed_by="helper"))
+        # pay-electricity pushed province-wide 4 days ago: HA1 and HB1 got it (and then did it), HA2's failed.
+        push = Push(topic_id="pay-electricity", audience="all", scope="province", scope_id=None,
+                    created_by="Tổ công nghệ tỉnh", created_at=now - timedelta(days=4), households=4, not_joined=1)
+        session.add(push)
+        session.flush()
+        for member, status in [(hoa, "sent"), (binh, "failed"), (mai, "sent")]:
+            session.add(OutboxItem(kind="push", channel=member.channel, external_id=member.external_id,
+                                   chat_key=f"{member.channel}:{member.external_id}", member_id=member.id,
+                                   household_id=member.household_id, push_id=push.id, reply="{}", status=status,
+                                   error="blocked: the user blocked the bot" if status == "failed" else None,
+                                   created_at=push.created_at,
+                                   sent_at=push.created_at + timedelta(minutes=1) if status == "sent" else None))
         _log(session, now - timedelta(hours=5), hoa, text="trả tiền điện", intent="topic_pay_electricity",
              confidence=0.93, topic_id="pay-electricity", replies="tutorial_intro,tutorial_step")
         _log(session, now - timedelta(hours=4), hoa, payload="tutorial:next:1:0", replies="tutorial_step")

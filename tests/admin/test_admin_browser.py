@@ -63,6 +63,7 @@ PAGES = [
     ("households", "/admin/households", "Hộ gia đình"),
     ("household", "/admin/households/{HA1}", "Hộ HA1: Lê Thị Hoa"),
     ("places", "/admin/places", "Xã và thôn"),
+    ("pushes", "/admin/pushes", "Bài đã gửi đến các hộ"),
     ("commune", "/admin/places/{commune_a}", "Xã Tân Lập: các thôn"),
     ("log", "/admin/log", "Nhật ký hội thoại"),
     ("unknown", "/admin/unknown", "Câu trợ lý chưa hiểu"),

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.postgres
 PAGES = ["/admin/", "/admin/funnel?period=all", "/admin/households", "/admin/households?status=stuck",
          "/admin/households/{HA1}", "/admin/places", "/admin/places/{commune_a}", "/admin/log",
          "/admin/log?not_understood=1&page=2", "/admin/log.csv?channel=zalo", "/admin/unknown?period=all",
-         "/admin/content", "/admin/report", "/admin/audit"]
+         "/admin/content", "/admin/report", "/admin/audit", "/admin/pushes?period=all",
+         "/admin/log?page=2&after=1764000000000000.100", "/admin/log?page=2&before=1760000000000000.100"]
 
 
 @pytest.fixture

@@ -11,7 +11,9 @@ from bot.admin.queries.content import ContentChecker
 from bot.admin.queries.funnel import funnels
 from bot.admin.queries.households import HouseholdFilter, household_detail, list_households
 from bot.admin.queries.log import Cursor, LogFilter, log_page, log_rows
+from bot.admin.queries.help import median_answer_seconds
 from bot.admin.queries.overview import overview
+from bot.admin.queries.pushes import pushes
 from bot.admin.queries.places import places
 from bot.admin.queries.report import monthly
 from bot.admin.queries.unknown import groups
@@ -49,6 +51,30 @@ def test_funnel_counts_runs_reaching_each_step(services, seed, catalog):
     assert pay.worst_step == 2
     assert rows["vneid-register"].started == 0
     assert all(topic.is_tutorial for topic in (catalog[t] for t in rows))
+
+
+def test_help_answer_time_is_from_request_to_a_team_member_taking_it(services, seed):
+    since = seed.now - timedelta(days=30)
+    with services.sessions() as session:
+        assert median_answer_seconds(session, Scope.all(), since, seed.now) == 25 * 60
+        assert median_answer_seconds(session, _commune(seed), since, seed.now) is None
+        figures = overview(session, Scope.all(), seed.now)
+    assert (figures.help_open, figures.help_taken, figures.help_median_seconds) == (1, 0, 25 * 60)
+
+
+def test_pushes_count_queued_sent_failed_opened_completed_in_scope(services, seed):
+    def counts(scope):
+        with services.sessions() as session:
+            return [(r.title, r.place, r.queued, r.pending, r.sent, r.failed, r.opened, r.completed)
+                    for r in pushes(session, scope, services.catalog, seed.now - timedelta(days=30))]
+
+    title = services.catalog["pay-electricity"].title
+    assert counts(Scope.all()) == [(title, "toàn tỉnh", 3, 0, 2, 1, 2, 2)]
+    assert counts(_commune(seed)) == [(title, "toàn tỉnh", 2, 0, 1, 1, 1, 1)]
+    # A team member of a village no push reached sees none.
+    assert counts(Scope(frozenset({seed.village_a2}), frozenset({seed.commune_a}))) == []
+    with services.sessions() as session:
+        assert pushes(session, Scope.all(), services.catalog, seed.now - timedelta(days=1)) == []
 
 
 def test_places_aggregate_households_completions_stuck_and_help(services, seed):

@@ -42,8 +42,8 @@ class Overview:
     households: int
     households_linked: int
     help_open: int
+    help_taken: int
     help_median_seconds: float | None
-    help_tracked: bool
 
     @property
     def text_messages(self) -> int:
@@ -151,7 +151,6 @@ def overview(session: Session, scope: Scope, now: datetime) -> Overview:
     return Overview(
         active=active(session, scope, now), days=per_day(session, scope, now),
         starts=starts, completions=completions, households=total, households_linked=linked,
-        help_open=help_requests.open_count(session, scope),
+        help_open=help_requests.open_count(session, scope), help_taken=help_requests.taken_count(session, scope),
         help_median_seconds=help_requests.median_answer_seconds(session, scope, _since(now, 30), now),
-        help_tracked=help_requests.tracked(),
     )

@@ -97,11 +97,9 @@ def monthly(session: Session, scope: Scope, catalog: Catalog, month: Month,
         report.completers, report.completing_households = completers.get(cid, (0, 0))
         report.help_created, report.help_answered = helped.get(cid, (0, 0))
         report.help_open = still_open.get(cid, (0,))[0]
-        if help_requests.tracked():
-            commune_scope = Scope(frozenset(session.scalars(select(Village.id).where(
-                Village.commune_id == cid, scope.village_filter(Village.id)))), frozenset({cid}))
-            report.help_median_seconds = median_or_none(
-                help_requests.answer_times(session, commune_scope, start, end) or [])
+        commune_scope = Scope(frozenset(session.scalars(select(Village.id).where(
+            Village.commune_id == cid, scope.village_filter(Village.id)))), frozenset({cid}))
+        report.help_median_seconds = median_or_none(help_requests.answer_times(session, commune_scope, start, end))
     for cid, topic_id, runs, households in per_topic:
         topic = catalog.get(topic_id)
         reports[cid].topics.append(TopicCompletions(topic_id, topic.title if topic else topic_id,

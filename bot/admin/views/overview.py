@@ -12,6 +12,6 @@ def overview_page(ctx: Ctx):
     figures = overview(ctx.session, ctx.scope, ctx.now)
     chart = bar_chart([Bar(d.day.strftime("%d/%m"), d.messages, d.not_understood) for d in figures.days],
                       "Tin nhắn mỗi ngày trong 30 ngày qua (đỏ: không hiểu)", highlight_label="không hiểu")
-    panels = [panel(ctx.session, ctx.scope, ctx.now) for panel in overview_panels]
+    panels = [panel(ctx.session, ctx.scope, ctx.now, ctx.services.catalog) for panel in overview_panels]
     return ctx.render("overview.html", figures=figures, chart=chart,
                       panels=[p for p in panels if p is not None])

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from bot.admin import filters
 from bot.admin.period import Month
-from bot.admin.queries import help as help_requests
 from bot.admin.queries.places import communes_in_scope
 from bot.admin.queries.report import monthly
 from bot.admin.web import Ctx, page
@@ -18,5 +17,4 @@ def report_page(ctx: Ctx):
         ctx.in_scope(lambda: ctx.scope.check_commune(commune_id))
     reports = monthly(ctx.session, ctx.scope, ctx.services.catalog, month, commune_id)
     return ctx.render("report.html", reports=reports, month=month, commune_id=commune_id,
-                      communes=communes_in_scope(ctx.session, ctx.scope), current=Month.of(ctx.now),
-                      help_tracked=help_requests.tracked())
+                      communes=communes_in_scope(ctx.session, ctx.scope), current=Month.of(ctx.now))
