@@ -1,4 +1,4 @@
-"""Generated data for the admin web: communes, villages, households, members, tutorials, help, logs.
+"""Generated data for the admin web: communes, villages, households, members, tutorials, help, logs, pushes.
 
 Deterministic (seeded), written with bulk inserts; used by bench/admin.py and by tests that need volume.
 """
@@ -13,6 +13,7 @@ from sqlalchemy import Engine, insert, text
 from bot.storage.models import (
     Commune, ConversationLog, HelpRequest, Household, Member, StepEvent, TutorialRun, Village,
 )
+from bot.storage.models_team import OutboxItem, Push
 from content.loader import Catalog
 from nlu.intents import topic_intent
 
@@ -122,9 +123,13 @@ def generate(engine: Engine, catalog: Catalog, size: Size = Size(), seed: int = 
                          "topic_id": topic.id, "step_index": reached, "status": status, "started_at": started,
                          "updated_at": min(at, now), "completed_at": at if finished else None})
             if not finished and rng.random() < 0.12:
+                created = min(at, now)
+                status = rng.choice(("open", "taken", "closed", "closed"))
+                taken = None if status == "open" else min(now, created + timedelta(minutes=2 + rng.random() * 600))
                 helps.append({"member_id": member["id"], "household_id": member["household_id"],
-                              "topic_id": topic.id, "step_index": reached,
-                              "status": rng.choice(("open", "answered", "answered")), "created_at": min(at, now)})
+                              "topic_id": topic.id, "step_index": reached, "status": status, "created_at": created,
+                              "taken_at": taken, "closed_at": taken if status == "closed" else None,
+                              "closed_by": "helper" if status == "closed" else None})
     everyone = members + guests
     logs = []
     topic_ids = [t.id for t in catalog]
@@ -146,6 +151,7 @@ def generate(engine: Engine, catalog: Catalog, size: Size = Size(), seed: int = 
         row.update(at=at, channel=member["channel"], member_id=member["id"], household_id=member["household_id"],
                    replies="clarify" if not row["understood"] else "tutorial_step", latency_ms=40 + rng.random() * 400)
         logs.append(row)
+    pushes, outbox = _pushes(rng, catalog, tutorials, communes, villages, households, members, now, size.days)
     _batched(engine, Commune.__table__, communes)
     _batched(engine, Village.__table__, villages)
     _batched(engine, Household.__table__, households)
@@ -154,11 +160,46 @@ def generate(engine: Engine, catalog: Catalog, size: Size = Size(), seed: int = 
     _batched(engine, StepEvent.__table__, events)
     _batched(engine, HelpRequest.__table__, helps)
     _batched(engine, ConversationLog.__table__, logs)
+    _batched(engine, Push.__table__, pushes)
+    _batched(engine, OutboxItem.__table__, outbox)
     if statistics:
         analyze(engine)
     return {"communes": len(communes), "villages": len(villages), "households": len(households),
             "members": len(members) + len(guests), "tutorial_runs": len(runs), "step_events": len(events),
-            "help_requests": len(helps), "conversation_log": len(logs)}
+            "help_requests": len(helps), "conversation_log": len(logs), "pushes": len(pushes), "outbox": len(outbox)}
+
+
+def _pushes(rng, catalog, tutorials, communes, villages, households, members, now, days):
+    """Tutorials pushed by team members: to villages, to communes, twice to the whole province (one recent)."""
+    village_of = {h["id"]: h["village_id"] for h in households}
+    commune_of = {v["id"]: v["commune_id"] for v in villages}
+    reachable = {}
+    for m in members:
+        if m["channel"] in ("telegram", "zalo"):
+            reachable[m["household_id"]] = m  # the last one wins, like bot/team/push.py's latest-seen member
+    plans = ([("village", rng.choice(villages)["id"]) for _ in range(20)]
+             + [("commune", rng.choice(communes)["id"]) for _ in range(8)] + [("province", None)] * 2)
+    pushes, outbox = [], []
+    for push_id, (scope, scope_id) in enumerate(plans, start=1):
+        created = now - timedelta(days=5 if push_id == len(plans) else rng.random() * days)
+        chosen = [h for h in reachable if scope == "province" or (scope == "village" and village_of[h] == scope_id)
+                  or (scope == "commune" and commune_of[village_of[h]] == scope_id)]
+        pushes.append({"id": push_id, "topic_id": rng.choice(tutorials).id, "audience": "all", "scope": scope,
+                       "scope_id": scope_id, "team_member_id": None, "created_by": "Tổ công nghệ số",
+                       "created_at": created, "households": len(chosen) + len(chosen) // 6,
+                       "not_joined": len(chosen) // 6})
+        for h in chosen:
+            m = reachable[h]
+            status = rng.choices(("sent", "failed", "skipped", "queued"), (90, 4, 4, 2))[0]
+            sent = created + timedelta(seconds=rng.random() * 3600) if status == "sent" else None
+            outbox.append({"kind": "push", "channel": m["channel"], "external_id": m["external_id"],
+                           "chat_key": f"{m['channel']}:{m['external_id']}", "member_id": m["id"],
+                           "household_id": h, "push_id": push_id, "reply": "{}", "address_form": None,
+                           "priority": 0, "status": status, "attempts": 1 if sent else 0, "not_before": 0.0,
+                           "dedupe_key": f"push:{push_id}:{h}", "created_at": created, "sent_at": sent,
+                           "sent_ts": sent.timestamp() if sent else None,
+                           "error": "blocked: bot blocked" if status == "failed" else None})
+    return pushes, outbox
 
 
 def analyze(engine: Engine) -> None:
