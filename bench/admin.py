@@ -251,7 +251,7 @@ def main() -> int:
         "per-household facts (linked, completed, stuck, reached) are `EXISTS` probes on covering indexes "
         "(see `bot/storage/models_admin.py`).",
         "- Pushes: one row per push with its outbox counted in the admin's scope; \"opened\" and "
-        "\"completed\" are `EXISTS` probes per sent message on the tutorial-run and step-event indexes.",
+        "\"completed\" are flat `EXISTS` probes per sent message on the tutorial runs' (household, status, topic, updated_at) index.",
         "",
     ]
     text_report = "\n".join(report)

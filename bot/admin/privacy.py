@@ -16,6 +16,7 @@ from bot.redact import redact
 from bot.storage.models import (
     Commune, ConversationLog, HelpRequest, Household, Member, StepEvent, TutorialRun, Village,
 )
+from bot.storage.models_team import HelpEvent, OutboxItem, Push
 from bot.storage.schema import metadata
 
 # Tables whose rows belong to the household's people: deleted even where the reference is optional
@@ -56,6 +57,15 @@ def export_household(session: Session, household_id: int) -> dict | None:
     helps = session.scalars(select(HelpRequest).where(
         (HelpRequest.household_id == household_id) | HelpRequest.member_id.in_(member_ids))
         .order_by(HelpRequest.id)).all()
+    help_events = session.scalars(select(HelpEvent).where(HelpEvent.help_request_id.in_([h.id for h in helps]))
+                                  .order_by(HelpEvent.id)).all()
+    events_by_request: dict[int, list] = {}
+    for event in help_events:
+        events_by_request.setdefault(event.help_request_id, []).append(
+            {**_row(event, ("kind", "at", "team_member_id")), "detail": redact(event.detail)})
+    messages = session.execute(select(OutboxItem, Push.topic_id).outerjoin(Push, Push.id == OutboxItem.push_id).where(
+        (OutboxItem.household_id == household_id) | OutboxItem.member_id.in_(member_ids))
+        .order_by(OutboxItem.id)).all()
     logs = session.scalars(select(ConversationLog).where(
         (ConversationLog.household_id == household_id) | ConversationLog.member_id.in_(member_ids))
         .order_by(ConversationLog.at, ConversationLog.id)).all()
@@ -70,7 +80,10 @@ def export_household(session: Session, household_id: int) -> dict | None:
                           for r in runs],
         "help_requests": [{k: redact(v) if isinstance(v, str) else v for k, v in _row(
             h, [c.name for c in HelpRequest.__table__.columns if c.name != "household_id"]).items()}
-            for h in helps],
+            | {"events": events_by_request.get(h.id, [])} for h in helps],
+        # Messages the assistant sent them unasked (pushed tutorials, relayed help, reminders): what and when.
+        "messages_sent": [{**_row(o, ("kind", "channel", "member_id", "push_id", "status", "created_at", "sent_at")),
+                           "topic_id": topic_id} for o, topic_id in messages],
         "conversation": [{**_row(c, ("at", "channel", "member_id", "payload", "intent", "confidence",
                                      "topic_id", "understood", "replies")), "text": redact(c.text)}
                          for c in logs],

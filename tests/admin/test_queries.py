@@ -113,6 +113,7 @@ def test_household_detail_has_members_progress_and_timeline(services, seed, cata
     assert [(p.topic_id, p.status) for p in detail.progress] == [("pay-electricity", "completed")]
     kinds = [item.kind for item in detail.timeline]
     assert kinds.count("message") == 3 and "step" in kinds
+    assert [(i.topic_id, i.event) for i in detail.timeline if i.kind == "push"] == [("pay-electricity", "sent")]
     assert detail.timeline == sorted(detail.timeline, key=lambda i: i.at, reverse=True)
 
 
@@ -239,10 +240,13 @@ def test_export_holds_the_household_and_delete_removes_it_all(services, seed):
         json.dumps(data)
         assert data["household"]["code"] == "HA1" and len(data["members"]) == 2
         assert len(data["conversation"]) == 3 and data["tutorial_runs"][0]["events"]
+        assert [(m["kind"], m["status"], m["topic_id"]) for m in data["messages_sent"]] == [
+            ("push", "sent", "pay-electricity")]
         runs = [r["id"] for r in data["tutorial_runs"]]
         counts = delete_household(session, household_id)
         session.commit()
         assert counts["households"] == 1 and counts["members"] == 2 and counts["conversation_log"] == 3
+        assert counts["outbox"] == 1  # nothing queued for them is sent after the delete
         assert session.get(Household, household_id) is None
         assert session.scalar(select(func.count()).select_from(StepEvent).where(StepEvent.run_id.in_(runs))) == 0
         assert session.scalar(select(func.count()).select_from(TutorialRun).where(

@@ -13,6 +13,7 @@ from bot.admin.scope import Scope
 from bot.storage.models import (
     Commune, ConversationLog, HelpRequest, Household, Member, StepEvent, TutorialRun, Village,
 )
+from bot.storage.models_team import OutboxItem, Push
 from content.loader import Catalog
 
 PAGE_SIZE = 50
@@ -146,7 +147,7 @@ class Progress:
 @dataclass(frozen=True)
 class TimelineItem:
     at: datetime
-    kind: str  # message, step, help
+    kind: str  # message, step, help, help_taken, push
     text: str | None = None
     payload: str | None = None
     channel: str | None = None
@@ -224,5 +225,13 @@ def _timeline(session: Session, household_id: int, help_requests: list[HelpReque
     items += [TimelineItem(as_utc(h.created_at), "help", topic_id=h.topic_id,
                            step=h.step_index + 1 if h.step_index is not None else None, event=h.status)
               for h in help_requests]
+    items += [TimelineItem(as_utc(h.taken_at), "help_taken", topic_id=h.topic_id)
+              for h in help_requests if h.taken_at is not None]
+    pushed = session.execute(
+        select(OutboxItem.created_at, OutboxItem.sent_at, OutboxItem.status, OutboxItem.channel, Push.topic_id)
+        .join(Push, Push.id == OutboxItem.push_id).where(OutboxItem.household_id == household_id)
+        .order_by(OutboxItem.created_at.desc()).limit(TIMELINE_LIMIT)).all()
+    items += [TimelineItem(as_utc(sent or created), "push", topic_id=topic_id, event=status, channel=channel)
+              for created, sent, status, channel, topic_id in pushed]
     items.sort(key=lambda i: i.at, reverse=True)
     return items[:TIMELINE_LIMIT]

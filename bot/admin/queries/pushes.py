@@ -2,7 +2,8 @@
 
 Counts are over the push's outbox rows for households in the admin's scope, so a commune admin sees
 what a province-wide push did in their commune. "Opened" and "completed" mean what the team's push
-report means: a step of that topic taken, or that topic completed, by the household after the send.
+report means: a run of that topic touched (a step shown or done), or completed, by the household after
+the send.
 """
 from __future__ import annotations
 
@@ -14,10 +15,9 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.admin.scope import Scope
-from bot.storage.models import StepEvent, TutorialRun
+from bot.storage.models import Commune, TutorialRun, Village
 from bot.storage.models_team import OutboxItem, Push
 from bot.team.outbox import EXPIRED, FAILED, PENDING, SENT, SKIPPED, UNKNOWN
-from bot.team.push import scope_name
 
 LIMIT = 100
 
@@ -79,26 +79,32 @@ def pushes(session: Session, scope: Scope, catalog, since: datetime | None, limi
         query = query.where(Push.created_at >= since)
     if (visible := _visible(scope)) is not None:
         query = query.where(visible)
-    rows = {}
-    for push in session.scalars(query):
-        topic = catalog.get(push.topic_id)
-        rows[push.id] = PushRow(push, topic.title if topic else push.topic_id,
-                                scope_name(session, push.scope, push.scope_id))
-    if not rows:
+    found = list(session.scalars(query))
+    if not found:
         return []
+    villages = {v: f"{name}, {commune}" for v, name, commune in session.execute(
+        select(Village.id, Village.name, Commune.name).join(Commune, Commune.id == Village.commune_id))}
+    communes = dict(session.execute(select(Commune.id, Commune.name)).all())
+    rows = {}
+    for push in found:
+        topic = catalog.get(push.topic_id)
+        place = {"village": villages, "commune": communes}.get(push.scope, {}).get(push.scope_id, "toàn tỉnh")
+        rows[push.id] = PushRow(push, topic.title if topic else push.topic_id, place)
     o, run = OutboxItem, TutorialRun
     mine = (o.push_id.in_(sorted(rows)), scope.household_filter(o.household_id))
     for push_id, status, number in session.execute(
             select(o.push_id, o.status, func.count()).where(*mine).group_by(o.push_id, o.status)):
         rows[push_id].counts[status] += number
-    sent = (*mine, o.status == SENT, Push.id == o.push_id)
-    opened = exists().where(run.household_id == o.household_id, run.topic_id == Push.topic_id,
-                            exists().where(StepEvent.run_id == run.id, StepEvent.at >= o.sent_at))
-    completed = exists().where(run.household_id == o.household_id, run.topic_id == Push.topic_id,
-                               run.completed_at >= o.sent_at)
+    sent = (*mine, o.status == SENT)
+    same_run = (run.household_id == o.household_id, run.topic_id == Push.topic_id)
+    # One flat EXISTS each, correlated to the outbox row and its push: a probe per sent message on the
+    # runs' (household, status, topic, updated_at) index.
+    # A run's updated_at moves with every step it shows or finishes: touched after the send is "opened".
+    opened = exists().where(*same_run, run.updated_at >= o.sent_at).correlate(o, Push)
+    completed = exists().where(*same_run, run.completed_at >= o.sent_at).correlate(o, Push)
     for attribute, condition in (("opened", opened), ("completed", completed)):
-        for push_id, number in session.execute(select(o.push_id, func.count()).select_from(o).join(Push)
-                                               .where(*sent, condition).group_by(o.push_id)):
+        for push_id, number in session.execute(select(o.push_id, func.count()).where(
+                Push.id == o.push_id, *sent, condition).group_by(o.push_id)):
             setattr(rows[push_id], attribute, number)
     return list(rows.values())
 
