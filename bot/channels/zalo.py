@@ -1,7 +1,9 @@
 """Zalo Official Account: signed webhook events in, rendered replies out through the OA message API.
 
-The webhook answers at once (Zalo wants an answer within 2 seconds) and the turn runs afterwards in a
-task; one user's events are handled in the order they arrived. Wire details live in zalo_wire.
+The webhook stores the event in the inbox (zalo_inbox) and answers at once (Zalo wants an answer within
+2 seconds, and never resends an event it got 200 for); the turn runs afterwards in a task, from the inbox,
+and events a crash left there are handled at the next start. One user's events are handled in the order
+they arrived. Wire details live in zalo_wire.
 """
 from __future__ import annotations
 
@@ -11,12 +13,14 @@ import json
 import logging
 from datetime import datetime, timezone
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.channels import zalo_wire as wire
 from bot.channels.zalo_api import ZaloApi
+from bot.channels.zalo_inbox import ZaloInbox
 from bot.channels.zalo_send import SEND_ERRORS, ZaloSender
 from bot.channels.zalo_tokens import TokenError, TokenStore
 from bot.dialogue.types import Incoming, Reply
@@ -29,6 +33,7 @@ CHANNEL = "zalo"
 WEBHOOK_PATH = "/zalo/webhook"
 MAX_WEBHOOK_BYTES = 1024 * 1024
 KEEPALIVE_SECONDS = 600  # checks the access token this often, so the refresh chain never lapses
+RECOVER_SECONDS = 30     # looks this often for inbox events whose worker died (after the lease ran out)
 
 
 def within_window(member: Member, now: datetime) -> bool:
@@ -87,20 +92,30 @@ class ZaloChannel:
         self.tokens = TokenStore(services.sessions, settings.zalo_app_id, settings.zalo_refresh_token,
                                  self.api.refresh)
         self.sender = ZaloSender(self.api, self.tokens, services.renderer, settings.public_base_url)
+        self.inbox = ZaloInbox(services.sessions)
         self._tasks: set[asyncio.Task] = set()
+        self._in_flight: set[int] = set()  # inbox ids this worker is handling
         self._locks = _KeyedLocks()
-        self._keepalive: asyncio.Task | None = None
+        self._background: list[asyncio.Task] = []
         services.senders[CHANNEL] = self
 
     # --- lifecycle
     async def start(self) -> None:
-        self._keepalive = asyncio.create_task(self._keep_token_fresh(), name="zalo-token-keepalive")
+        """Hand the events a crash or a restart left in the inbox to turns; then keep the token fresh."""
+        try:
+            await self.recover()
+        except SQLAlchemyError:
+            log.exception("Zalo: could not read the inbox at start; will try again")
+        self._background = [
+            asyncio.create_task(self._keep_token_fresh(), name="zalo-token-keepalive"),
+            asyncio.create_task(self._keep_recovering(), name="zalo-inbox-recovery"),
+        ]
 
     async def stop(self) -> None:
         """Finish the turns in flight (the webhook already said 200 for them), then close."""
-        if self._keepalive is not None:
-            self._keepalive.cancel()
-            await asyncio.gather(self._keepalive, return_exceptions=True)
+        for task in self._background:
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
         await self.drained(timeout=10)
         await self.api.aclose()
 
@@ -121,6 +136,34 @@ class ZaloChannel:
             except Exception:
                 log.exception("Zalo: could not check the access token")
             await asyncio.sleep(KEEPALIVE_SECONDS)
+
+    async def _keep_recovering(self) -> None:
+        while True:
+            await asyncio.sleep(RECOVER_SECONDS)
+            try:
+                await self.recover()
+                await asyncio.to_thread(self.inbox.prune)
+            except Exception:
+                log.exception("Zalo: could not go through the inbox")
+
+    async def recover(self) -> int:
+        """Hand the inbox events nobody is handling to turns, one user's in order; returns how many."""
+        by_user: dict[str, list[int]] = {}
+        for event_id, user_id in await asyncio.to_thread(self.inbox.due):
+            if event_id not in self._in_flight:
+                by_user.setdefault(user_id, []).append(event_id)
+        for user_id, event_ids in by_user.items():
+            self._spawn(self._process_in_order(user_id, event_ids))
+        started = sum(map(len, by_user.values()))
+        if started:
+            log.warning("Zalo: %d accepted events found unhandled in the inbox; handling them now", started)
+        return started
+
+    async def _process_in_order(self, user_id: str, event_ids: list[int]) -> None:
+        # Stops at the first event another worker holds: that worker goes on with the rest, in order.
+        for event_id in event_ids:
+            if not await self._process(event_id, user_id):
+                return
 
     # --- webhook
     async def accept(self, raw: bytes, signature: str | None, client: object = None) -> Response:
@@ -143,7 +186,17 @@ class ZaloChannel:
             return JSONResponse({"error": str(exc)}, status_code=400)
         incoming = incoming_from_event(event)
         if incoming is not None:
-            self._spawn(self._handle(incoming))
+            # Stored before the 200: Zalo never resends an event it got 200 for. Unstored, it gets 503
+            # and Zalo tries again later.
+            try:
+                event_id = await asyncio.to_thread(self.inbox.add, incoming)
+            except SQLAlchemyError as exc:
+                log.error("Zalo webhook: could not store the %r event, asking Zalo to retry: %s", event.name, exc)
+                return JSONResponse({"error": "try again later"}, status_code=503)
+            if event_id is None:
+                log.info("Zalo webhook: %r event %s delivered again, ignored", event.name, event.delivery_id)
+            else:
+                self._spawn(self._process(event_id, incoming.user_id))
         elif event.kind == "unknown":
             log.warning("Zalo webhook: unknown event %r ignored", event.name)
         elif event.kind == "unfollow":
@@ -155,17 +208,33 @@ class ZaloChannel:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def _process(self, event_id: int, user_id: str) -> bool:
+        """One inbox event: claim it, run the turn, send the replies, mark it handled; False if not claimed."""
+        self._in_flight.add(event_id)
+        try:
+            async with self._locks.hold(user_id):
+                incoming = await asyncio.to_thread(self.inbox.claim, event_id)
+                if incoming is None:
+                    return False  # handled already, or another worker has it
+                await self._handle(incoming)
+                await asyncio.to_thread(self.inbox.done, event_id)
+                return True
+        except SQLAlchemyError as exc:
+            log.error("Zalo event %s stays in the inbox for another try: %s", event_id, exc)
+            return False
+        finally:
+            self._in_flight.discard(event_id)
+
     async def _handle(self, incoming: Incoming) -> None:
-        async with self._locks.hold(incoming.user_id):
-            try:
-                result = await self.services.dialogue.handle(incoming)
-            except Exception:
-                log.exception("error while handling a Zalo event")
-                await self._send_logged(incoming.user_id, Reply("error_generic"))
+        try:
+            result = await self.services.dialogue.handle(incoming)
+        except Exception:
+            log.exception("error while handling a Zalo event")
+            await self._send_logged(incoming.user_id, Reply("error_generic"))
+            return
+        for reply in result.replies:
+            if not await self._send_logged(incoming.user_id, reply, result.address_form):
                 return
-            for reply in result.replies:
-                if not await self._send_logged(incoming.user_id, reply, result.address_form):
-                    return
 
     async def _send_logged(self, user_id: str, reply: Reply, address_form: str | None = None) -> bool:
         try:
