@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -83,7 +84,23 @@ class ImportReport:
 
 
 class ImportFailed(Exception):
-    """The file cannot be read at all (encoding, no header)."""
+    """The file cannot be read (encoding, no header, a line csv cannot parse); the message names the line."""
+
+
+def _rows(reader) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of each row; a row csv cannot read ends the file with an error naming its line."""
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = reader.line_num
+            if "field larger than field limit" in str(exc):
+                raise ImportFailed(f"line {line}: a cell is longer than {csv.field_size_limit()} characters; "
+                                   "is this really the households file?") from None
+            raise ImportFailed(f"line {line}: not readable as CSV ({exc})") from None
+        yield reader.line_num, cells
 
 
 def read_rows(data: bytes) -> tuple[list[Row], list[tuple[int, str]]]:
@@ -94,9 +111,9 @@ def read_rows(data: bytes) -> tuple[list[Row], list[tuple[int, str]]]:
         raise ImportFailed("the file is not UTF-8: in Excel, save it as \"CSV UTF-8 (Comma delimited)\"")
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ("\t" if first.count("\t") > first.count(",") else ",")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = _rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     try:
-        header = next(reader)
+        _, header = next(reader)
     except StopIteration:
         raise ImportFailed("the file is empty")
     columns: dict[str, int] = {}
@@ -116,8 +133,7 @@ def read_rows(data: bytes) -> tuple[list[Row], list[tuple[int, str]]]:
     rows: list[Row] = []
     seen_codes: dict[str, int] = {}
     seen_people: dict[tuple, int] = {}
-    for cells in reader:
-        line = reader.line_num
+    for line, cells in reader:
         if not any(c.strip() for c in cells):
             continue
         value = {name: (cells[i].strip() if i < len(cells) else "") for name, i in columns.items()}

@@ -3,7 +3,8 @@
 - Slots: per channel, send slots come from a throttle row shared by every sender process, spaced
   1 / (rate x headroom) apart. A request late for its slot (this process was slow) takes a new slot
   rather than catch up, since the next slots may be another sender's.
-- Here: at most `rate` request starts in any 1/headroom seconds, never two closer than half a spacing.
+- Here: at most `rate` request starts in any 1/headroom seconds, never two closer than half a spacing,
+  held right before each request (after `sending` is committed, whose latency varies).
 - Per chat: the claim keeps one message per chat in progress and `chat_interval` after the last one sent.
 - 429: the channel pauses for retry_after (here at once, for the others through the throttle row);
   the message goes back to the queue, as Telegram did not deliver it.
@@ -98,7 +99,7 @@ class OutboxSender:
         self._inflight: set[asyncio.Task] = set()
         self._done = asyncio.Event()  # a delivery finished: room to claim more
         self._semaphore = asyncio.Semaphore(settings.outbox_concurrency)
-        # Slots come from the shared throttle; _wait_turn also limits this process's own request starts,
+        # Slots come from the shared throttle; _pace also limits this process's own request starts,
         # whatever the database's latency did to the tasks in between.
         self._pace_locks: dict[str, asyncio.Lock] = {}
         self._next_send: dict[str, float] = {}
@@ -196,6 +197,9 @@ class OutboxSender:
                 # Paused by a 429 since the claim (or the claim was lost): back to the queue, untouched.
                 await asyncio.to_thread(self.store.release, [item.id])
                 return
+            # The commit above takes a varying time (SQLite's lock, fsync): paced before it, requests could
+            # leave in bunches. The limit is held on the real request starts, right before each request.
+            await self._pace(channel)
             try:
                 await self.senders[channel].send_to(item.external_id, reply_from_json(item.reply),
                                                     item.address_form)
@@ -212,30 +216,38 @@ class OutboxSender:
         return 1.0 / (self.settings.rate(channel) * self.settings.rate_headroom)
 
     async def _wait_turn(self, channel: str, slot: float | None) -> None:
-        """Wait until this request may start: its slot (shared with every sender), at most `rate` starts in
-        any 1/headroom seconds here, never closer than half the spacing, and never during a 429 pause.
+        """Wait for this message's slot (shared with every sender) and for any 429 pause to end.
         Late for its slot (this process was slow), it takes a new slot rather than catch up: the slots
         after ours may be another sender's, and catching up would make a burst."""
         spacing = self.spacing(channel)
-        recent = self._recent.setdefault(channel, deque(maxlen=max(1, int(self.settings.rate(channel)))))
-        window = 1.0 / self.settings.rate_headroom
-        lock = self._pace_locks.setdefault(channel, asyncio.Lock())
         for attempt in range(5):
-            async with lock:
-                while True:
-                    now = time.monotonic()
-                    due = max(self._next_send.get(channel, 0.0), self._paused_until.get(channel, 0.0),
-                              recent[0] + window if len(recent) == recent.maxlen else 0.0)
-                    if now >= due:
-                        break
-                    await asyncio.sleep(due - now)
-                if slot is None or time.time() <= slot + spacing / 2 or attempt == 4:
-                    recent.append(now)
-                    self._next_send[channel] = now + spacing / 2
-                    return
-            # Outside the lock: the others keep their own slots while this one waits for a new one.
+            while True:
+                now = time.monotonic()
+                due = self._paused_until.get(channel, 0.0)
+                if now >= due:
+                    break
+                await asyncio.sleep(due - now)
+            if slot is None or time.time() <= slot + spacing / 2 or attempt == 4:
+                return
             slot = await asyncio.to_thread(self.store.reserve, channel, 1, spacing, time.time())
             await self._sleep(slot - time.time())
+
+    async def _pace(self, channel: str) -> None:
+        """Hold this process's request starts to at most `rate` in any 1/headroom seconds, never two closer
+        than half a spacing, and none during a 429 pause; the start is recorded as it happens."""
+        spacing = self.spacing(channel)
+        recent = self._recent.setdefault(channel, deque(maxlen=max(1, int(self.settings.rate(channel)))))
+        window = 1.0 / self.settings.rate_headroom
+        async with self._pace_locks.setdefault(channel, asyncio.Lock()):
+            while True:
+                now = time.monotonic()
+                due = max(self._next_send.get(channel, 0.0), self._paused_until.get(channel, 0.0),
+                          recent[0] + window if len(recent) == recent.maxlen else 0.0)
+                if now >= due:
+                    break
+                await asyncio.sleep(due - now)
+            recent.append(now)
+            self._next_send[channel] = now + spacing / 2
 
     async def _failed(self, channel: str, item: Claimed, exc: Exception) -> None:
         outcome = classify(exc)

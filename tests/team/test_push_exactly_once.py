@@ -76,23 +76,36 @@ def wait_held_steady(api: FakeTelegramApi, timeout: float = 120) -> int:
     return count
 
 
-def test_real_limit_30_per_second_measured_from_the_fake(tmp_path):
+def measured_sends(tmp_path, households: int, **team) -> list[float]:
+    """One sender process drains a push to `households` chats; the fake's arrival times of its messages."""
     measuring_priority()
     with FakeTelegramApi(TOKEN) as api:
-        engine, sessions, chats, _ = prepared(f"sqlite:///{tmp_path / 'limit.sqlite3'}", 240, api)
+        engine, sessions, chats, _ = prepared(f"sqlite:///{tmp_path / 'limit.sqlite3'}", households, api)
         log = tmp_path / "sender.log"
         with log.open("w") as out:
             sender = start_sender(sender_env(engine.url.render_as_string(hide_password=False), api.url,
-                                             outbox_poll_seconds=0.05), "limit", out)
+                                             outbox_poll_seconds=0.05, **team), "limit", out)
             wait_exit(sender, 60, log)
         engine.dispose()
-        assert set(per_chat(api).values()) == {1} and len(per_chat(api)) == 240
-        times = [c.at for c in sends(api)]
-        assert max_in_window(times, 1.0 - TRANSPORT_JITTER) <= 30
-        # Close to the limit too (bench/push.py measures it against the 95 % target; a busy machine, where
-        # late slots are given up rather than caught up on, gets less).
-        achieved = (len(times) - 1) / (max(times) - min(times))
-        assert 0.8 * 30 <= achieved <= 30, f"{achieved:.2f} messages/s"
+        assert set(per_chat(api).values()) == {1} and len(per_chat(api)) == households
+        return [c.at for c in sends(api)]
+
+
+def test_real_limit_30_per_second_measured_from_the_fake(tmp_path):
+    times = measured_sends(tmp_path, 240)
+    # The sender holds the limit on its real request starts (after its database commit, whose latency
+    # varies under load), so what arrives stays under it with only transport jitter allowed for.
+    assert max_in_window(times, 1.0 - TRANSPORT_JITTER) <= 30
+    # Close to the limit too (bench/push.py measures it against the 95 % target; a busy machine, where
+    # late slots are given up rather than caught up on, gets less).
+    achieved = (len(times) - 1) / (max(times) - min(times))
+    assert 0.8 * 30 <= achieved <= 30, f"{achieved:.2f} messages/s"
+
+
+def test_the_measure_catches_a_sender_over_the_limit(tmp_path):
+    """The check above can fail: a sender configured for 40 a second is caught by the same measure."""
+    times = measured_sends(tmp_path, 120, telegram_rate_limit=40)
+    assert max_in_window(times, 1.0 - TRANSPORT_JITTER) > 30
 
 
 def test_killed_sender_restarts_and_every_household_gets_the_push_exactly_once(database_url, tmp_path):
