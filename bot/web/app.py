@@ -53,8 +53,8 @@ async def telegram_webhook(request: Request) -> Response:
     except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested thousands deep
         log.info("telegram webhook body refused: %s", str(exc)[:200])
         return JSONResponse({"error": "body must be a Telegram update"}, status_code=400)
-    await channel.application.process_update(update)
-    return Response(status_code=200)
+    answer = await channel.process_webhook(update)
+    return JSONResponse(answer) if answer is not None else Response(status_code=200)
 
 
 def create_app(services: Services, telegram=None) -> Starlette:

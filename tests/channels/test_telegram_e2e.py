@@ -215,6 +215,28 @@ async def test_webhook_delivers_once_and_checks_the_secret(settings, catalog, te
         assert "mã hộ gia đình" in body(welcome)
 
 
+async def test_a_press_on_the_webhook_is_answered_in_the_http_response(settings, catalog, telegram_api):
+    """Telegram carries out the answerCallbackQuery given as the webhook's reply: no Bot API call for it."""
+    api = telegram_api
+    async with running_bot(settings, catalog, api, telegram_webhook_url=WEBHOOK_URL,
+                           telegram_webhook_secret=SECRET) as (services, channel):
+        app = create_app(services, channel)
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://camtay.test") as client:
+            typed = await client.post("/telegram/webhook", json=api.message_update(CITIZEN, "/start"), headers=headers)
+            assert typed.status_code == 200 and typed.content == b""  # a message: nothing to answer
+            [welcome] = api.sent(CITIZEN)
+            since = api.mark()
+            update = api.callback_update(CITIZEN, welcome["message_id"], button(welcome, "household:guest"))
+            pressed = await client.post("/telegram/webhook", json=update, headers=headers)
+        assert pressed.status_code == 200
+        assert pressed.json() == {"method": "answerCallbackQuery",
+                                  "callback_query_id": update["callback_query"]["id"]}
+        assert not api.calls_to("answerCallbackQuery")
+        assert not buttons(api.message(CITIZEN, welcome["message_id"]))  # the keyboard is still retired
+        assert api.sent(CITIZEN, since)  # and the turn answered
+
+
 def first_image_step(catalog):
     return next(((topic, index) for topic in catalog if topic.is_tutorial
                  for index, step in enumerate(topic.steps) if step.image), None)
