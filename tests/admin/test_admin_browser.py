@@ -2,10 +2,14 @@
 import csv
 import io
 
+from datetime import timedelta
+
 import pytest
 import yaml
+from sqlalchemy import select
 
 from bot.settings import ROOT
+from bot.storage.models import ConversationLog, Member
 from bot.web.app import create_app
 from tests.admin.conftest import PASSWORD, SCRIPT_TEXT
 from tests.helpers import serving
@@ -100,6 +104,36 @@ async def test_every_page_renders_with_seeded_data(services, seed, users, browse
             assert not await page.locator(".report-tools").is_visible()
             await _shot(page, "report-print")
             await page.pdf(path=SCREENSHOTS / "admin-report.pdf", format="A4")
+        finally:
+            await context.close()
+
+
+async def test_log_pager_moves_older_newer_and_to_a_typed_page(services, seed, users, browser):
+    with services.sessions() as session:
+        member = session.scalars(select(Member).where(Member.channel == "zalo")).first()
+        session.add_all([ConversationLog(at=seed.now - timedelta(days=3, minutes=i), channel="zalo",
+                                         member_id=member.id, household_id=member.household_id,
+                                         text=f"câu số {i}", understood=True) for i in range(120)])
+        session.commit()
+    async with serving(create_app(services)) as url:
+        context, page = await _page(browser)
+        try:
+            await _login(page, url, "tinh")
+            await page.goto(url + "/admin/log?channel=zalo")
+            await page.get_by_text("Trang 1 / 3").wait_for()
+            await page.get_by_role("link", name="Cũ hơn ›").click()
+            await page.get_by_text("Trang 2 / 3").wait_for()
+            assert "after=" in page.url and "channel=zalo" in page.url
+            await _shot(page, "log-page-2")
+            await page.get_by_role("link", name="Cũ hơn ›").click()
+            await page.get_by_text("Trang 3 / 3").wait_for()
+            await page.get_by_text("câu số 119", exact=True).wait_for()
+            await page.get_by_role("link", name="‹ Mới hơn").click()
+            await page.get_by_text("Trang 2 / 3").wait_for()
+            await page.get_by_label("Đến trang").fill("3")
+            await page.get_by_role("button", name="Đi").click()
+            await page.get_by_text("Trang 3 / 3").wait_for()
+            assert "channel=zalo" in page.url
         finally:
             await context.close()
 
