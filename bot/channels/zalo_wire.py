@@ -13,7 +13,19 @@ Sources (looked up for issue 7; the official pages live at developers.zalo.me/do
              query payload <= 1000, text <= 2000 (-210 beyond), a click comes back as `user_send_text`.
   [ESMS]     developers.esms.vn "Send Zalo message Consulting button": text + template with buttons.
   [REDAI]    @warriorteam/redai-zalo-sdk docs/BUTTON_TYPES_GUIDE.md: oa.query.show shows the payload in the
-             chat as the user's message, oa.query.hide does not.
+             chat as the user's message, oa.query.hide does not; types/consultation.d.ts: the v3 cs endpoint
+             (POST openapi.zalo.me/v3.0/oa/message/cs, JSON) and its action types.
+  [ETELECOM] docs.etelecom.vn "Send Text Consulting": free consultation replies are counted against the
+             "8 messages within 48 hours" of the user's last message (quota_type "reply").
+
+Checked again for the inbox work (Nov 2026), nothing here had to change: [CHATWOOT] zalo_events_job.rb
+computes sha256 of app_id + raw body + timestamp + OA secret key and compares with "mac=<hex>", and lists
+user_send_{text,image,link,audio,video,sticker,location,file} and the receipts; its zalo_oa/
+incoming_message_service.rb reads message.msg_id, message.text and message.attachments[0].payload (url,
+coordinates); several independent refresh clients POST form-encoded refresh_token, app_id and
+grant_type=refresh_token to oauth.zaloapp.com/v4/oa/access_token with the app secret in a secret_key header.
+One third-party CLI names "user_click_button"/"user_click_link" events, with a signature scheme that
+contradicts all the others; no source shows their JSON, so they stay unknown events (logged, answered 200).
 """
 from __future__ import annotations
 
@@ -42,7 +54,8 @@ MAX_BUTTONS = 5
 MAX_BUTTON_TITLE = 100
 MAX_BUTTON_PAYLOAD = 1000
 
-# Free customer-service replies are allowed for 48 hours after the user's last interaction [GUIDE].
+# Free customer-service replies are allowed for 48 hours after the user's last interaction [GUIDE], at most
+# 8 of them per interaction [ETELECOM]; past that Zalo answers with an error, which the sender logs.
 REPLY_WINDOW = timedelta(hours=48)
 
 # An access token that is invalid (-216) or expired (-220): refresh and send again once [GUIDE] [CHATWOOT].
