@@ -18,6 +18,7 @@ if __name__ == "__main__" and sys.path[0] == str(ROOT / "bench"):
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import time  # noqa: E402
 
 from bench.nlu_report import Measured, machine, render  # noqa: E402
@@ -87,8 +88,10 @@ async def measure_model(model: Path, label: str = "b", config: Path = Path("conf
             await timed_parses(off, SHORT * 3)  # warm up the model before timing
             answers, _ = await timed_parses(off, [q.text for q in questions])
             stream = chat_stream([q.text for q in questions])
+            load_before = os.getloadavg()[0]  # other work on the machine inflates latency
             _, latency_off = await timed_parses(off, stream)
             _, latency_on = await timed_parses(on, stream)
+            load = (load_before, os.getloadavg()[0])
         finally:
             await off.aclose()
             await on.aclose()
@@ -96,7 +99,7 @@ async def measure_model(model: Path, label: str = "b", config: Path = Path("conf
     return Measured(label=label, config=config, model=model, train_seconds=train_seconds,
                     scores=score(questions, predictions, topic_ids, threshold), predictions=predictions,
                     questions=questions, latency_off=latency_off, latency_on=latency_on,
-                    min_confidence=threshold, topic_ids=topic_ids)
+                    min_confidence=threshold, topic_ids=topic_ids, load=load)
 
 
 def write_section(path: Path, text: str) -> None:

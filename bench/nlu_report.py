@@ -28,6 +28,7 @@ class Measured:
     latency_on: list[float]
     min_confidence: float
     topic_ids: list[str]
+    load: tuple[float, float] = (float("nan"), float("nan"))  # 1-minute load average around the timing
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -80,6 +81,8 @@ def render(measured: list[Measured], machine_line: str, errors: bool = False) ->
     for name, attr in (("cache off", "latency_off"), ("cache on", "latency_on")):
         row(f"parse p50 / p95, {name} (ms)", "p95 ≤ 40" if name == "cache off" else "",
             [f"{percentile(getattr(m, attr), .5):.1f} / {percentile(getattr(m, attr), .95):.1f}" for m in measured])
+    row("load average while timed (1 min, before → after)", "",
+        [f"{m.load[0]:.2f} → {m.load[1]:.2f}" for m in measured])
     row("training time", "", ["n/a (cached)" if m.train_seconds is None else f"{m.train_seconds / 60:.1f} min"
                               for m in measured])
     row("model size", "", [f"{m.model.stat().st_size / 1e6:.1f} MB" for m in measured])
