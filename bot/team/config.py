@@ -55,9 +55,12 @@ class TeamSettings:
     reminder_delay_hours: float = 48.0
     reminder_max: int = 2
     quiet_hours: str = "21:00-07:00"
+    tick_seconds: float = 60.0  # how often `camtay run` escalates untaken requests and queues due reminders
     link_code_days: int = 7  # how long a team member's one-time link code works
 
     def __post_init__(self):
+        if self.reminder_delay_hours <= 0 or self.reminder_max < 0 or self.tick_seconds <= 0:
+            raise ValueError("REMINDER_DELAY_HOURS and TEAM_TICK_SECONDS must be above 0, REMINDER_MAX not below 0")
         parse_spans(self.working_hours, "WORKING_HOURS")
         parse_days(self.working_days, "WORKING_DAYS")
         parse_spans(self.quiet_hours, "QUIET_HOURS")
@@ -75,7 +78,7 @@ class TeamSettings:
             "working_hours": ("WORKING_HOURS", str), "working_days": ("WORKING_DAYS", str),
             "reminder_delay_hours": ("REMINDER_DELAY_HOURS", float), "reminder_max": ("REMINDER_MAX", int),
             "quiet_hours": ("QUIET_HOURS", str), "timezone": ("TIMEZONE", str),
-            "link_code_days": ("TEAM_LINK_CODE_DAYS", int),
+            "link_code_days": ("TEAM_LINK_CODE_DAYS", int), "tick_seconds": ("TEAM_TICK_SECONDS", float),
         }
         values = {}
         for field_name, (env_name, kind) in names.items():

@@ -1,10 +1,12 @@
-"""Gentle reminders: a household that stopped in the middle of a tutorial hears from us after a delay,
-never in quiet hours, at most twice per tutorial run, and never again after one tap on "turn off"."""
+"""Gentle reminders: a household that stopped in the middle of a tutorial hears from us after a delay
+(REMINDER_DELAY_HOURS, default 2 days), never in quiet hours (21:00-07:00 Asia/Ho_Chi_Minh), at most
+REMINDER_MAX (2) per tutorial run, and never again after one tap on "turn off".
+`camtay run` calls `send_due` every TEAM_TICK_SECONDS (bot/team/runtime.py); `camtay team-tick` once."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -12,12 +14,14 @@ from actions.context import ActionContext
 from bot.team.replies import team_reply
 from bot.dialogue.types import Button, Reply
 from bot.storage.models import Member, TutorialRun
-from bot.storage.models_team import Reminder
+from bot.storage.models_team import OutboxItem, Reminder
 from bot.team.clock import LocalTime, aware
 from bot.team.config import TeamSettings
-from bot.team.outbox import PRIORITY_REMINDER, PUSHABLE_CHANNELS, enqueue
+from bot.team.outbox import EXPIRED, PRIORITY_REMINDER, PUSHABLE_CHANNELS, QUEUED, SKIPPED, enqueue
 
 OFF = Button("reminders_off", "reminders:off")
+UNSENT = (EXPIRED, SKIPPED)
+TURNED_OFF = "skipped: the citizen turned reminders off"
 ON = Button("reminders_on", "reminders:on")
 
 
@@ -51,10 +55,14 @@ def send_due(session: Session, catalog, settings: TeamSettings, now: datetime) -
             continue
         if member.channel == "zalo" and now - aware(member.last_seen_at) >= window:
             continue  # Zalo would refuse it
-        sent = session.scalars(select(Reminder).where(Reminder.run_id == run.id).order_by(Reminder.number)).all()
-        if len(sent) >= settings.reminder_max or (sent and now - aware(sent[-1].created_at) < delay):
+        made = session.execute(select(Reminder.created_at, OutboxItem.status)
+                               .outerjoin(OutboxItem, OutboxItem.id == Reminder.outbox_id)
+                               .where(Reminder.run_id == run.id).order_by(Reminder.number)).all()
+        # One that never went out (quiet hours came first, or it was turned off) does not count.
+        counted = [created for created, status in made if status not in UNSENT]
+        if len(counted) >= settings.reminder_max or (counted and now - aware(counted[-1]) < delay):
             continue
-        number = len(sent) + 1
+        number = len(made) + 1
         try:
             with session.begin_nested():
                 item = enqueue(session, member, reminder_reply(catalog, run), "reminder", priority=PRIORITY_REMINDER,
@@ -71,7 +79,11 @@ def send_due(session: Session, catalog, settings: TeamSettings, now: datetime) -
 
 
 def turn_off(ctx: ActionContext) -> list[Reply]:
+    """One tap: no more reminders, and none still waiting in the outbox goes out."""
     ctx.member.reminders_off = True
+    ctx.session.execute(update(OutboxItem).where(
+        OutboxItem.member_id == ctx.member.id, OutboxItem.kind == "reminder", OutboxItem.status == QUEUED)
+        .values(status=SKIPPED, error=TURNED_OFF).execution_options(synchronize_session=False))
     return [team_reply("reminders_off", buttons=((ON,),))]
 
 

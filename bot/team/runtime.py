@@ -6,10 +6,10 @@ import logging
 from datetime import datetime, timezone
 
 from bot.team import helpdesk, reminders
+from bot.team.clock import Clock, system_clock
 from bot.team.sender import OutboxSender, telegram_sender
 
 log = logging.getLogger(__name__)
-TICK_SECONDS = 60.0
 
 
 def tick(services, now: datetime | None = None) -> dict[str, int]:
@@ -26,8 +26,12 @@ def tick(services, now: datetime | None = None) -> dict[str, int]:
 
 
 class TeamRuntime:
-    def __init__(self, services):
+    """Started by `camtay run` (bot/runner.py): the sender, and `tick` every `tick_seconds`."""
+
+    def __init__(self, services, clock: Clock = system_clock):
         self.services = services
+        self.clock = clock
+        self.ticks = 0
         self.sender: OutboxSender | None = None
         self._telegram = None
         self._tasks: list[asyncio.Task] = []
@@ -46,15 +50,19 @@ class TeamRuntime:
         return self
 
     async def _ticking(self) -> None:
+        seconds = self.services.settings.team.tick_seconds
         while not self._stopping.is_set():
             try:
-                done = await asyncio.to_thread(tick, self.services)
+                done = await asyncio.to_thread(tick, self.services, self.clock())
+                self.ticks += 1
                 if any(done.values()):
                     log.info("team tick: %s", done)
+                    if self.sender is not None:
+                        self.sender.wake()  # what was just queued goes out now, not at the next poll
             except Exception:
-                log.exception("team tick failed; trying again in a minute")
+                log.exception("team tick failed; trying again in %.0f s", seconds)
             try:
-                await asyncio.wait_for(self._stopping.wait(), timeout=TICK_SECONDS)
+                await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
             except asyncio.TimeoutError:
                 pass
 

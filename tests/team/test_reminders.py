@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.storage.models import Member, TutorialRun
+from bot.storage.models_team import OutboxItem
 from bot.team import reminders
 from bot.team.clock import LocalTime
 from bot.team.config import TeamSettings
@@ -122,3 +123,25 @@ async def test_finished_tutorials_and_web_chat_get_no_reminder(services):
         session.execute(update(Member).values(last_seen_at=MORNING))
         session.commit()
     assert run(services, MORNING + timedelta(days=3)) == 0
+
+
+async def test_turning_reminders_off_cancels_one_already_queued(services):
+    await stopped_midway(services, MORNING)
+    assert run(services, MORNING + timedelta(days=2, hours=1)) == 1
+    await turn(services, CITIZEN, payload="reminders:off", channel="telegram")
+    [item] = outbox(services, kind="reminder")
+    assert (item.status, item.error) == ("skipped", reminders.TURNED_OFF)
+
+
+async def test_a_reminder_that_never_went_out_does_not_count(services):
+    await stopped_midway(services, MORNING)
+    evening = datetime(2026, 3, 12, 13, 30, tzinfo=timezone.utc)  # 20:30 in Hà Nội: due until 21:00
+    assert run(services, evening) == 1
+    with services.sessions() as session:  # the sender was down until after 21:00
+        session.execute(update(OutboxItem).values(status="expired", error="expired: not sent in time"))
+        session.commit()
+    morning = datetime(2026, 3, 13, 1, 0, tzinfo=timezone.utc)  # 08:00 the next day
+    assert run(services, morning) == 1
+    assert run(services, morning + timedelta(days=2)) == 1
+    assert run(services, morning + timedelta(days=5)) == 0  # two went out: that is all
+    assert [item.dedupe_key.rsplit(":", 1)[1] for item in outbox(services, kind="reminder")] == ["1", "2", "3"]
