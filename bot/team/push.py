@@ -143,6 +143,18 @@ def create_push(session: Session, catalog, topic_id: str, who: str, scope: str, 
     return push, True
 
 
+# The outbox's error prefixes (bot/team/sender.py, outbox.py) -> the reasons a report gives.
+_REASONS = {"blocked": "blocked", "refused": "refused", "unknown": "unknown", "interrupted": "unknown",
+            "expired": "expired", "gave up": "gave_up", "ApiError": "refused"}
+FAILURE_REASONS = ("blocked", "refused", "unknown", "expired", "gave_up", "other")
+
+
+def failure_reason(error: str | None) -> str:
+    """blocked (the citizen blocked the bot), refused (the platform said no), unknown (maybe delivered,
+    never sent again), expired (not sent in time), gave_up (the network failed every try), other."""
+    return _REASONS.get((error or "").split(":", 1)[0].strip(), "other")
+
+
 @dataclass
 class PushReport:
     push: Push
@@ -180,7 +192,7 @@ def report(session: Session, catalog, push_id: int) -> PushReport | None:
     failures = Counter()
     for error, number in session.execute(select(o.error, func.count()).where(
             o.push_id == push_id, o.status.in_((FAILED, UNKNOWN, EXPIRED))).group_by(o.error)).all():
-        failures[(error or "?").split(":")[0]] += number
+        failures[failure_reason(error)] += number
     skipped = list(session.scalars(select(Household.code).join(o, o.household_id == Household.id).where(
         o.push_id == push_id, o.status == SKIPPED).order_by(Household.code)))
     run = TutorialRun

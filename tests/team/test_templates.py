@@ -105,3 +105,9 @@ def test_team_templates_used_in_code_exist_and_every_one_is_used():
                     and isinstance(node.args[0], ast.Constant)):
                 used.add(node.args[0].value)
     assert used == set(TEMPLATE_IDS)
+
+
+def test_push_report_gives_failure_reasons_in_vietnamese():
+    text = renderer.render(Reply("team/push_report", REPORT), "bác").text
+    assert "Không gửi được: 4 (người dân đã chặn trợ lý: 2; ứng dụng từ chối: 1)" in text
+    assert "Đã gửi: 90" in text and "Đã mở bài: 40, đã học xong: 12" in text
