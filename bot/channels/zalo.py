@@ -13,7 +13,8 @@ import json
 import logging
 from datetime import datetime, timezone
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -50,9 +51,12 @@ def incoming_from_event(event: wire.Event) -> Incoming | None:
     """Plain data from a parsed event; None for events that are not a citizen talking to us."""
     key = event.delivery_id
     if event.kind == "text":
-        return Incoming(channel=CHANNEL, user_id=event.user_id, text=event.text, update_key=key)
+        # NUL means nothing in a chat message, and PostgreSQL refuses it in text columns.
+        text = event.text.replace("\x00", "")
+        return Incoming(channel=CHANNEL, user_id=event.user_id, text=text, update_key=key)
     if event.kind == "payload":
-        return Incoming(channel=CHANNEL, user_id=event.user_id, payload=event.payload, update_key=key)
+        return Incoming(channel=CHANNEL, user_id=event.user_id, payload=event.payload.replace("\x00", ""),
+                        update_key=key)
     if event.kind == "media":
         return Incoming(channel=CHANNEL, user_id=event.user_id, media=event.media, update_key=key)
     if event.kind == "follow":
@@ -190,9 +194,15 @@ class ZaloChannel:
             # and Zalo tries again later.
             try:
                 event_id = await asyncio.to_thread(self.inbox.add, incoming)
-            except SQLAlchemyError as exc:
+            except (OperationalError, InterfaceError, PoolTimeout) as exc:
                 log.error("Zalo webhook: could not store the %r event, asking Zalo to retry: %s", event.name, exc)
                 return JSONResponse({"error": "try again later"}, status_code=503)
+            except SQLAlchemyError:
+                # Not the database being away but this event: a retry would fail the same way, and Zalo
+                # disables a webhook that keeps failing, so it is logged and dropped.
+                log.exception("Zalo webhook: the %r event %s could not be stored; dropped", event.name,
+                              event.delivery_id)
+                return Response(status_code=200)
             if event_id is None:
                 log.info("Zalo webhook: %r event %s delivered again, ignored", event.name, event.delivery_id)
             else:

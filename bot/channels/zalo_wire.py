@@ -151,7 +151,7 @@ def parse_event(event: Any) -> Event:
         if not isinstance(message, dict) or not isinstance(message.get("msg_id"), str) \
                 or not message["msg_id"].strip():
             raise WireError(f"{name} without message.msg_id")  # the id is what makes a replay recognizable
-        key = message["msg_id"]
+        key = delivery_key(message["msg_id"])
         if name in MEDIA_EVENTS:
             return Event(name, "media", user_id, media=MEDIA_EVENTS[name], delivery_id=key)
         text = message.get("text")
@@ -163,10 +163,20 @@ def parse_event(event: Any) -> Event:
     if name in (FOLLOW_EVENT, UNFOLLOW_EVENT):
         user_id = _id_of(event, "follower")
         # Follow events carry no message id; the user and the time identify a delivery.
-        return Event(name, name, user_id, delivery_id=f"{name}:{user_id}:{timestamp}")
+        return Event(name, name, user_id, delivery_id=delivery_key(f"{name}:{user_id}:{timestamp}"))
     if name in QUIET_EVENTS:
         return Event(name, "quiet")
     return Event(name, "unknown")
+
+
+MAX_DELIVERY_KEY = 64  # Zalo's msg_id is 32 hex digits; the dedupe tables keep 64 characters
+
+
+def delivery_key(raw: str) -> str:
+    """The id a replay is recognized by, at most MAX_DELIVERY_KEY long (a longer one is hashed, not cut)."""
+    if len(raw) <= MAX_DELIVERY_KEY:
+        return raw
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _id_of(event: dict, field: str) -> str:

@@ -46,7 +46,7 @@ def check(event) -> None:
     assert isinstance(parsed, Event) and isinstance(parsed.kind, str)
     if parsed.kind in ("text", "payload", "media", "follow", "unfollow"):
         assert isinstance(parsed.user_id, str) and parsed.user_id
-        assert isinstance(parsed.delivery_id, str) and parsed.delivery_id
+        assert isinstance(parsed.delivery_id, str) and 0 < len(parsed.delivery_id) <= 64
     assert parsed.text is None or isinstance(parsed.text, str)
     assert parsed.payload is None or isinstance(parsed.payload, str)
 
@@ -67,3 +67,14 @@ def test_mutated_events(event):
 @given(json_values)
 def test_arbitrary_json(event):
     check(event)
+
+
+def test_long_delivery_ids_are_hashed_not_cut():
+    """Two ids that share their first 64 characters stay two deliveries for the dedupe tables."""
+    first, second = copy.deepcopy(TEXT), copy.deepcopy(TEXT)
+    first["message"]["msg_id"] = "m" * 64 + "1"
+    second["message"]["msg_id"] = "m" * 64 + "2"
+    keys = {parse_event(first).delivery_id, parse_event(second).delivery_id}
+    assert len(keys) == 2 and all(len(key) == 64 for key in keys)
+    follow = {**FOLLOW, "timestamp": "9" * 1000}
+    assert len(parse_event(follow).delivery_id) == 64

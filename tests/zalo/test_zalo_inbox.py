@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_inbox import KEEP_HANDLED, MAX_ATTEMPTS, ZaloInbox
@@ -137,6 +137,26 @@ async def test_an_event_that_cannot_be_stored_gets_503_so_zalo_retries(shared_se
         assert (await zalo_api.deliver(event)).status_code == 200  # Zalo's retry
         await channel.drained()
         assert len(zalo_api.messages(CITIZEN)) == 1
+
+
+async def test_an_event_that_can_never_be_stored_is_logged_and_dropped(shared_settings, catalog, zalo_api, caplog):
+    """A retry would fail the same way, and Zalo disables a webhook that keeps failing."""
+    async with running_zalo(shared_settings, catalog, zalo_api) as (services, channel, _):
+        def refused(*args, **kwargs):
+            raise DataError("INSERT INTO zalo_inbox", {}, ValueError("value too long"))
+
+        channel.inbox.add = refused
+        with caplog.at_level(logging.ERROR, logger="bot.channels.zalo"):
+            assert (await zalo_api.deliver(zalo_api.text_event(CITIZEN, "/start"))).status_code == 200
+        assert "could not be stored; dropped" in caplog.text
+
+
+async def test_text_with_nul_characters_is_stored_and_handled(shared_settings, catalog, zalo_api):
+    async with running_zalo(shared_settings, catalog, zalo_api) as (services, channel, _):
+        assert (await zalo_api.deliver(zalo_api.text_event(CITIZEN, "/st\x00art"))).status_code == 200
+        await channel.drained()
+        assert len(zalo_api.messages(CITIZEN)) == 1
+        assert all(row.processed_at is not None for row in inbox_rows(services))
 
 
 def test_an_event_that_keeps_failing_is_given_up(services, caplog):
