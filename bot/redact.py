@@ -6,12 +6,15 @@ import re
 _RULES: list[tuple[re.Pattern[str], str]] = [
     # E-mails first, before their digits are masked and the rest leaks.
     (re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), "[EMAIL]"),
+    # Numbers read out digit by digit ("0 0 1 2 0 3 ..."), before the rules below take a part of them.
+    (re.compile(r"(?<!\d)\d(?:[\s.\-]\d){5,}(?!\d)"), "[MÃ SỐ]"),
     # Phone numbers: 0xxxxxxxxx or +84 / 84 followed by 9 digits, spaces or dots allowed.
     (re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.\-]?\d){9}(?!\d)"), "[SĐT]"),
     # Citizen ID (12 digits) and old ID card (9 digits), grouped or not.
     (re.compile(r"(?<!\d)\d{3}[\s.\-]?\d{3}[\s.\-]?\d{3}(?:[\s.\-]?\d{3})?(?!\d)"), "[SỐ GIẤY TỜ]"),
-    # Any other run of 4 or more digits may be an OTP, a passcode, a bank or card number.
-    (re.compile(r"(?<!\d)\d{4,}(?!\d)"), "[MÃ SỐ]"),
+    # Any other run of 4 or more digits, grouped or not ("123 456"), may be an OTP, a passcode,
+    # a bank or card number.
+    (re.compile(r"(?<!\d)\d(?:[\s.\-]?\d){3,}(?!\d)"), "[MÃ SỐ]"),
 ]
 
 

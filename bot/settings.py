@@ -27,20 +27,20 @@ def _env() -> dict[str, str]:
 class Settings:
     database_url: str = f"sqlite:///{ROOT / 'data' / 'camtay.sqlite3'}"
     nlu_url: str | None = None
-    nlu_token: str | None = None
+    nlu_token: str | None = field(default=None, repr=False)
     nlu_timeout: float = 3.0
     nlu_confidence: float = 0.6
-    telegram_bot_token: str | None = None
+    telegram_bot_token: str | None = field(default=None, repr=False)
     telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
     telegram_webhook_url: str | None = None
-    telegram_webhook_secret: str | None = None
+    telegram_webhook_secret: str | None = field(default=None, repr=False)
     telegram_bot_username: str | None = None  # for deep links t.me/<bot>?start=<code>; else asked with getMe
     host: str = "127.0.0.1"
     port: int = 8080
     content_dir: Path = ROOT / "content"
     models_dir: Path = ROOT / "models"
     rasa_venv: Path = ROOT / ".venv-rasa"
-    admin_secret_key: str | None = None  # signs admin sessions and CSRF tokens; generated into data/ when unset
+    admin_secret_key: str | None = field(default=None, repr=False)  # signs admin sessions and CSRF tokens; generated into data/ when unset
     learned_examples_path: Path = ROOT / "nlu" / "data" / "learned.yml"  # written by the admin web
     zalo_app_id: str | None = None
     zalo_app_secret: str | None = field(default=None, repr=False)  # the app's secret key: token refresh

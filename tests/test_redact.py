@@ -31,6 +31,12 @@ from bot.redact import redact
     pytest.param("0912345678@gmail.com", "[EMAIL]"),
     pytest.param("stk 1234567890", "stk [MÃ SỐ]"),
     pytest.param("thẻ 9704123412341234", "thẻ [MÃ SỐ]"),
+    # OTPs and numbers typed in groups or digit by digit.
+    ("ma otp 123 456", "ma otp [MÃ SỐ]"),
+    ("otp: 12 34 56", "otp: [MÃ SỐ]"),
+    ("0 0 1 2 0 3 0 0 4 5 6 7", "[MÃ SỐ]"),
+    ("001 2030 04567", "[MÃ SỐ]"),
+    ("4 8 2 9 1 3 nhé", "[MÃ SỐ] nhé"),
 ])
 def test_personal_numbers_are_masked(text, expected):
     assert redact(text) == expected

@@ -26,7 +26,9 @@ _pages = Environment(loader=FileSystemLoader(WEB_DIR / "templates"), autoescape=
 
 
 async def chat_page(request: Request) -> HTMLResponse:
-    return HTMLResponse(_pages.get_template("chat.html").render())
+    # Framed only by this host: commune websites embed /embed, which checks WIDGET_ORIGINS.
+    return HTMLResponse(_pages.get_template("chat.html").render(),
+                        headers={"Content-Security-Policy": "frame-ancestors 'self'"})
 
 
 async def health(request: Request) -> JSONResponse:

@@ -28,6 +28,8 @@ async def test_page_and_assets_are_served_without_a_cdn(web):
     assert "http" not in page.text.split("<body>")[1]  # no remote script, style or font
     assert (await web.get("/static/chat.js")).status_code == 200
     assert (await web.get("/healthz")).json()["topics"] >= 5
+    # Other websites embed /embed, which checks WIDGET_ORIGINS; this page is never framed elsewhere.
+    assert page.headers["content-security-policy"] == "frame-ancestors 'self'"
 
 
 @pytest.mark.parametrize("body, status", [
