@@ -17,6 +17,9 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<!\d)\d(?:[\s.\-]?\d){3,}(?!\d)"), "[MÃ SỐ]"),
 ]
 
+# What stands in for a masked number in stored text.
+MASKS = tuple(dict.fromkeys(mask for _, mask in _RULES))
+
 
 def redact(text: str | None) -> str | None:
     """The text with phone numbers, ID numbers, OTP-like codes and e-mails masked."""

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from bot.admin.normalize import normalize
+from bot.redact import MASKS, redact
 from nlu.intents import TOPIC_PREFIX, topic_intent
 
 HEADER = ("# Learned from the admin web's \"not understood\" page (bot/admin/learned.py).\n"
@@ -45,8 +46,13 @@ def clean_example(text: str) -> str:
     if len(cleaned) > MAX_EXAMPLE_LENGTH:
         raise ExampleRefused(f"Câu hỏi dài quá {MAX_EXAMPLE_LENGTH} ký tự.")
     # Rasa reads [text](entity) and [text]{...} as entity annotations.
-    if "](" in cleaned or "]{" in cleaned:
-        raise ExampleRefused("Câu hỏi có ký hiệu ']( ' hoặc ']{' mà dữ liệu huấn luyện hiểu là thực thể.")
+    if "](" in cleaned or "]{" in cleaned or "][" in cleaned:
+        raise ExampleRefused("Câu hỏi có ký hiệu ']( ', ']{' hoặc '][' mà dữ liệu huấn luyện hiểu là thực thể.")
+    # Training data is kept in the repository: no personal number may reach it, nor the masks that
+    # stand for one in the log (they would teach the model nothing but noise).
+    if redact(cleaned) != cleaned or any(mask in cleaned for mask in MASKS):
+        raise ExampleRefused("Câu hỏi có số điện thoại, số giấy tờ, mã số hoặc email: "
+                             "hãy bỏ các số đó rồi thêm lại.")
     return cleaned
 
 

@@ -46,10 +46,14 @@ def test_a_question_that_means_something_else_in_the_training_data_is_refused(tm
     assert not (tmp_path / "learned.yml").exists()
 
 
-@pytest.mark.parametrize("text", ["", "   ", "x" * 301, "[VNeID](app) là gì", 'a]{"entity": "x"}'])
+@pytest.mark.parametrize("text", ["", "   ", "x" * 301, "[VNeID](app) là gì", 'a]{"entity": "x"}', "a][b",
+                                  # Personal numbers never reach the training data, nor their masks.
+                                  "cccd 001203004567 bi khoa", "otp 123 456 khong ve", "goi 0912345678",
+                                  "so cccd [SỐ GIẤY TỜ] sai"])
 def test_texts_that_cannot_be_examples_are_refused(tmp_path, text):
     with pytest.raises(ExampleRefused):
         add_example(tmp_path / "learned.yml", "vneid-register", text)
+    assert not (tmp_path / "learned.yml").exists()
 
 
 def test_concurrent_writers_lose_nothing_and_leave_no_temporary_file(tmp_path):
