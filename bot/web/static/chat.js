@@ -74,7 +74,7 @@
       body: JSON.stringify(body)
     }).then(function (r) { return r.json(); })
       .then(function (data) { (data.messages || []).forEach(showReply); })
-      .catch(function () { show("Mạng đang chập chờn. Bác/anh/chị thử gửi lại giúp nhé.", "bot"); });
+      .catch(function () { show("Mạng đang chập chờn, tin chưa gửi được. Xin thử gửi lại ạ.", "bot"); });
   }
 
   form.addEventListener("submit", function (event) {
