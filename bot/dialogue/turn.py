@@ -67,9 +67,9 @@ class Dialogue:
                 understanding = await self.nlu.parse(incoming.text.strip())
             except NluUnavailable as exc:
                 log.warning("NLU unavailable: %s", exc)
-        for delay in (*RETRY_DELAYS, None):
+        for attempt, delay in enumerate((*RETRY_DELAYS, None)):
             try:
-                return await asyncio.to_thread(self._turn, incoming, understanding, started)
+                result = await asyncio.to_thread(self._turn, incoming, understanding, started)
             except (DBAPIError, PoolTimeout) as exc:
                 if not _unreachable(exc):
                     raise
@@ -80,6 +80,12 @@ class Dialogue:
                     return TurnResult([Reply("error_generic")])
                 log.warning("database unreachable, trying the turn again in %.2f s: %s", delay, exc)
                 await asyncio.sleep(delay)
+                continue
+            if attempt and result.duplicate:
+                # The earlier try was committed and only its answer was lost: the citizen must not
+                # be left without a reply. Their progress is saved; they are asked to go on.
+                return TurnResult([Reply("error_generic")])
+            return result
 
     def _turn(self, incoming: Incoming, understanding: Understanding | None, started: float) -> TurnResult:
         with self.sessions() as session:
