@@ -59,15 +59,27 @@ def _canonical(word: str) -> str:
     return place_tone(_collapse(word))
 
 
+# Pairs by their folded words too, so that a stray or wrong tone ("muc mòt") still matches.
+_FOLDED_PAIRS: dict[tuple[str, ...], str] = {}
+for _pair, _meaning in PAIRS.items():
+    _FOLDED_PAIRS.setdefault(tuple(fold(w) for w in _pair), _meaning)
+
+
+def _pair_meaning(pair: tuple[str, ...]) -> str | None:
+    if len(pair) != 2:
+        return None
+    return PAIRS.get(pair) or _FOLDED_PAIRS.get(tuple(fold(w) for w in pair))
+
+
 def words(text: str) -> list[str]:
     """The normalized words of text."""
     tokens = [_canonical(w) for w in _raw_words(text)]
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        pair = tuple(tokens[i:i + 2])
-        if len(pair) == 2 and pair in PAIRS:
-            out.extend(PAIRS[pair].split())
+        meaning = _pair_meaning(tuple(tokens[i:i + 2]))
+        if meaning is not None:
+            out.extend(meaning.split())
             i += 2
             continue
         out.extend(WORDS.get(tokens[i], tokens[i]).split())

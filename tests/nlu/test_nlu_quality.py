@@ -12,7 +12,9 @@ from nlu.evaluation import Prediction, load_questions, score
 
 pytestmark = pytest.mark.nlu
 
-FLOORS = {"accuracy": 0.90, "without diacritics": 0.88, "rejection": 0.85}
+# docs/NLU.md reports 95.2% / 95.2% / 95.8% for config.yml (logistic regression: the same data
+# trains the same model, so a drop here comes from a change, not from noise).
+FLOORS = {"accuracy": 0.93, "without diacritics": 0.92, "rejection": 0.92}
 
 
 @pytest.fixture(scope="module")
