@@ -193,6 +193,9 @@ class OutboxSender:
             # The turn is waited for while the row is only `claimed`: `sending` is committed just before
             # the request, so a sender killed meanwhile leaves rows that can safely be sent again.
             await self._wait_turn(channel, slot)
+            if self._stopping.is_set():  # stopping while it waited for a new slot: back to the queue untouched
+                await asyncio.to_thread(self.store.release, [item.id])
+                return
             if not await asyncio.to_thread(self.store.start_sending, item.id, channel, time.time()):
                 # Paused by a 429 since the claim (or the claim was lost): back to the queue, untouched.
                 await asyncio.to_thread(self.store.release, [item.id])

@@ -76,16 +76,22 @@ def wait_held_steady(api: FakeTelegramApi, timeout: float = 120) -> int:
     return count
 
 
-def measured_sends(tmp_path, households: int, **team) -> list[float]:
-    """One sender process drains a push to `households` chats; the fake's arrival times of its messages."""
+def measured_sends(tmp_path, households: int, url: str | None = None, senders: int = 1, **team) -> list[float]:
+    """Sender processes drain a push to `households` chats; the fake's arrival times of their messages."""
     measuring_priority()
     with FakeTelegramApi(TOKEN) as api:
-        engine, sessions, chats, _ = prepared(f"sqlite:///{tmp_path / 'limit.sqlite3'}", households, api)
-        log = tmp_path / "sender.log"
-        with log.open("w") as out:
-            sender = start_sender(sender_env(engine.url.render_as_string(hide_password=False), api.url,
-                                             outbox_poll_seconds=0.05, **team), "limit", out)
-            wait_exit(sender, 60, log)
+        engine, sessions, chats, _ = prepared(url or f"sqlite:///{tmp_path / 'limit.sqlite3'}", households, api)
+        logs = [tmp_path / f"sender-{n}.log" for n in range(senders)]
+        outs = [log.open("w") for log in logs]
+        try:
+            env = sender_env(engine.url.render_as_string(hide_password=False), api.url, outbox_poll_seconds=0.05,
+                             **team)
+            running = [start_sender(env, f"limit-{n}", out) for n, out in enumerate(outs)]
+            for process, log in zip(running, logs):
+                wait_exit(process, 60, log)
+        finally:
+            for out in outs:
+                out.close()
         engine.dispose()
         assert set(per_chat(api).values()) == {1} and len(per_chat(api)) == households
         return [c.at for c in sends(api)]
