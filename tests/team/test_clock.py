@@ -29,9 +29,12 @@ def test_working_minutes(start, end, minutes):
 def test_team_settings_from_the_environment():
     settings = Settings.from_env(**{})  # the real environment: defaults
     assert settings.team.quiet_hours == "21:00-07:00"
+    assert (settings.team.reminder_delay_hours, settings.team.reminder_max) == (48.0, 2)  # two days, twice
+    assert (settings.team.help_escalate_minutes, settings.team.timezone) == (30.0, "Asia/Ho_Chi_Minh")
     team = TeamSettings.from_env({"TELEGRAM_RATE_LIMIT": "20", "QUIET_HOURS": "22:00-06:30",
-                                  "WORKING_DAYS": "mon-sat"})
+                                  "WORKING_DAYS": "mon-sat", "REMINDER_DELAY_HOURS": "24", "TEAM_TICK_SECONDS": "5"})
     assert (team.telegram_rate, team.quiet_hours) == (20.0, "22:00-06:30")
+    assert (team.reminder_delay_hours, team.tick_seconds) == (24.0, 5.0)
     assert LocalTime.of(team).days == (0, 1, 2, 3, 4, 5)
 
 
@@ -39,6 +42,7 @@ def test_team_settings_from_the_environment():
     ({"TELEGRAM_RATE_LIMIT": "fast"}, "TELEGRAM_RATE_LIMIT: 'fast' is not a float"),
     ({"QUIET_HOURS": "9pm-7am"}, "QUIET_HOURS: '9pm-7am' is not a span"),
     ({"WORKING_DAYS": "monday"}, "WORKING_DAYS: 'monday' is not a day"),
+    ({"REMINDER_DELAY_HOURS": "0"}, "REMINDER_DELAY_HOURS and TEAM_TICK_SECONDS must be above 0"),
 ])
 def test_bad_team_settings_are_clear_errors(env, message):
     with pytest.raises(ValueError, match=message):
