@@ -35,6 +35,7 @@ HEADERS = {
 REQUIRED = ("commune", "village", "head")
 LIMITS = {"commune": 120, "village": 120, "code": 32, "head": 200, "address": 300}
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+_GENERATED = re.compile(r"^HH\d+$", re.IGNORECASE)  # bot/households.py: HH + the row id
 _PHONE = re.compile(r"^(?:\+?84|0)(\d{9})$")
 
 
@@ -178,6 +179,10 @@ def _existing(session: Session, row: Row) -> tuple[Household | None, str | None]
     """The household this row is, if it exists; or why the row conflicts with the database."""
     if row.code:
         household = session.scalars(select(Household).where(Household.code == row.code)).first()
+        if household is None and _GENERATED.match(row.code):
+            # Such codes are made for rows without one: a new one could later be given to another household.
+            return None, (f"household code {row.code!r} looks like one camtay makes, but no household has it; "
+                          "leave the code empty and one is made")
         if household is None:
             return None, None
         village = household.village

@@ -129,3 +129,17 @@ def test_cli_reports_errors_and_exits_non_zero(settings, tmp_path, monkeypatch, 
     assert "added 3, updated 0, unchanged 0" in capsys.readouterr().out
     assert main(["households", "import", str(good)]) == 0
     assert "added 0, updated 0, unchanged 3" in capsys.readouterr().out
+
+
+def test_a_made_up_code_in_camtays_own_form_is_refused_not_a_crash(sessions):
+    text = ("xã,thôn,mã hộ,chủ hộ\n"
+            "Xã Tân Lập,Thôn Đồng Bằng,,Hộ Không Mã\n"
+            "Xã Tân Lập,Thôn Đồng Bằng,HH000001,Hộ Mã Tự Đặt\n")
+    report = run(sessions, text)
+    assert not report.imported and report.errors[0][0] == 3 and "looks like one camtay makes" in report.errors[0][1]
+    assert count(sessions) == 0
+    assert run(sessions, text, skip_invalid=True).added == 1
+    with sessions() as session:  # the code camtay made is then a good code to re-import with
+        made = session.scalar(select(Household.code))
+    again = run(sessions, f"xã,thôn,mã hộ,chủ hộ\nXã Tân Lập,Thôn Đồng Bằng,{made},Hộ Không Mã\n")
+    assert (again.added, again.unchanged, again.errors) == (0, 1, [])
