@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.households import add_household
@@ -178,7 +178,9 @@ def read_rows(data: bytes) -> tuple[list[Row], list[tuple[int, str]]]:
 def _existing(session: Session, row: Row) -> tuple[Household | None, str | None]:
     """The household this row is, if it exists; or why the row conflicts with the database."""
     if row.code:
-        household = session.scalars(select(Household).where(Household.code == row.code)).first()
+        # Codes are told apart without regard to case, as within the file: TL-001 and tl-001 are one household.
+        household = session.scalars(select(Household).where(
+            func.upper(Household.code) == row.code.upper()).order_by(Household.id)).first()
         if household is None and _GENERATED.match(row.code):
             # Such codes are made for rows without one: a new one could later be given to another household.
             return None, (f"household code {row.code!r} looks like one camtay makes, but no household has it; "

@@ -143,3 +143,10 @@ def test_a_made_up_code_in_camtays_own_form_is_refused_not_a_crash(sessions):
         made = session.scalar(select(Household.code))
     again = run(sessions, f"xã,thôn,mã hộ,chủ hộ\nXã Tân Lập,Thôn Đồng Bằng,{made},Hộ Không Mã\n")
     assert (again.added, again.unchanged, again.errors) == (0, 1, [])
+
+
+def test_a_code_in_other_letter_case_is_the_same_household(sessions):
+    run(sessions, GOOD)
+    again = run(sessions, GOOD.replace("TL-001", "tl-001"))
+    assert (again.added, again.unchanged) == (0, 3)
+    assert count(sessions) == 3
