@@ -148,7 +148,7 @@ async def test_sticker_gets_unsupported_media_reply(polling_bot, telegram_api):
     since = telegram_api.mark()
     telegram_api.push_sticker(CITIZEN)
     [reply] = await turn(telegram_api, since)
-    assert "nhãn dán" in body(reply)
+    assert "hình dán" in body(reply)
     assert "human" in buttons(reply)
 
 

@@ -118,14 +118,16 @@ async def test_a_replayed_event_is_handled_once(bot, zalo_api):
 
 
 @pytest.mark.parametrize("name, words", [
-    ("user_send_sticker", "nhãn dán"), ("user_send_image", "ảnh"), ("user_send_gif", "ảnh động"),
-    ("user_send_audio", "tin nhắn thoại"), ("user_send_video", "video"), ("user_send_location", "vị trí"),
-    ("user_send_file", "tệp"), ("user_send_business_card", "danh bạ"), ("user_send_link", "loại tin nhắn này"),
+    ("user_send_sticker", "xem được hình dán"), ("user_send_image", "xem được ảnh"),
+    ("user_send_gif", "xem được ảnh động"), ("user_send_audio", "nghe được tin nhắn thoại"),
+    ("user_send_video", "xem được video"), ("user_send_location", "xem được vị trí"),
+    ("user_send_file", "xem được tệp"), ("user_send_business_card", "xem được danh thiếp"),
+    ("user_send_link", "xem được đường link"),
 ])
 async def test_media_get_the_kind_unsupported_media_reply(bot, zalo_api, name, words):
     _, channel, _ = bot
     [reply] = await act(zalo_api, channel, zalo_api.media_event(CITIZEN, name))
-    assert f"chưa xem được {words}" in reply.text
+    assert f"chưa {words}" in reply.text
     assert "#camtay:human" in [b["payload"] for b in reply.buttons]
 
 

@@ -23,9 +23,9 @@ STATUSES = {
     "active": f"Có hoạt động trong {ACTIVE_DAYS} ngày",
     "completed": "Đã hoàn thành ít nhất một bài",
     "stuck": "Đang bị vướng",
-    "help": "Có yêu cầu trợ giúp đang mở",
+    "help": "Có yêu cầu hỗ trợ đang mở",
     "not_started": "Chưa học bài nào",
-    "unlinked": "Chưa có ai liên kết",
+    "unlinked": "Chưa có ai kết nối",
 }
 TIMELINE_LIMIT = 100
 

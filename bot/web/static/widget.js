@@ -13,9 +13,10 @@
   var STYLE = [
     ":host { all: initial; }",
     "[hidden] { display: none !important; }",
-    ".bubble { position: fixed; right: 16px; bottom: 16px; width: 60px; height: 60px; border: 0;",
-    "  border-radius: 50%; background: #0b5cad; color: #fff; cursor: pointer; z-index: 2147483000;",
-    "  box-shadow: 0 4px 14px rgba(0,0,0,.3); display: flex; align-items: center; justify-content: center; }",
+    ".bubble { position: fixed; right: 16px; bottom: 16px; height: 56px; padding: 0 20px 0 16px; border: 0;",
+    "  border-radius: 28px; background: #0b5cad; color: #fff; cursor: pointer; z-index: 2147483000;",
+    "  box-shadow: 0 4px 14px rgba(0,0,0,.3); display: flex; align-items: center; gap: 8px;",
+    "  font: 600 17px/1 system-ui, sans-serif; }",
     ".bubble:focus-visible, .close:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }",
     ".bubble svg { width: 30px; height: 30px; }",
     ".panel { position: fixed; right: 16px; bottom: 16px; width: 380px; height: 620px;",
@@ -25,8 +26,8 @@
     ".bar { display: flex; align-items: center; justify-content: space-between; background: #0b5cad;",
     "  color: #fff; padding: 8px 8px 8px 14px; }",
     ".bar strong { font-size: 17px; }",
-    ".close { border: 0; background: transparent; color: #fff; font-size: 28px; line-height: 1;",
-    "  width: 44px; height: 44px; cursor: pointer; border-radius: 8px; }",
+    ".close { border: 0; background: transparent; color: #fff; font: 600 16px/1 system-ui, sans-serif;",
+    "  min-width: 44px; height: 44px; padding: 0 10px; cursor: pointer; border-radius: 8px; }",
     "iframe { flex: 1; width: 100%; border: 0; background: #f3f5f7; }",
     "@media (max-width: 600px) {",
     "  .panel { right: 0; bottom: 0; width: 100%; height: 100%; max-height: none; border-radius: 0; }",
@@ -37,10 +38,10 @@
     '<button class="bubble" type="button" aria-label="Hỏi trợ lý ' + TITLE + '" aria-expanded="false">' +
     '<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 ' +
     '2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6v2h2V9H7zm4 0v2h2V9h-2zm4 0v2h2V9h-2z"/></svg>' +
-    '</button>' +
+    '<span aria-hidden="true">Hỏi trợ lý</span></button>' +
     '<section class="panel" role="dialog" aria-label="' + TITLE + '" hidden>' +
     '<div class="bar"><strong>' + TITLE + '</strong>' +
-    '<button class="close" type="button" aria-label="Đóng">×</button></div>' +
+    '<button class="close" type="button" aria-label="Đóng">Đóng ✕</button></div>' +
     '</section>';
 
   function mount() {
