@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from bot.admin.queries.content import ContentChecker
 from bot.admin.scope import OutOfScope, Scope
 from bot.admin.security import Keys, load_secret
 from bot.services import Services
+from bot.web.limits import BodyTooLarge, read_body
 from bot.storage.models import utcnow
 from bot.storage.models_admin import ROLES, AdminUser
 
@@ -30,6 +31,8 @@ ADMIN_DIR = Path(__file__).resolve().parent
 SESSION_COOKIE = "camtay_admin"
 LOGIN_COOKIE = "camtay_admin_login"
 MAX_FORM_FIELDS = 50
+# Admin forms are a few short fields; a body past this is refused before anything else is done with it.
+MAX_FORM_BYTES = 64 * 1024
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -178,12 +181,28 @@ def page(*roles: str):
             admin: Admin = request.app.state.admin
             form = None
             if request.method == "POST":
-                form = await request.form(max_fields=MAX_FORM_FIELDS, max_files=0)
+                form = await read_form(request)
+                if form is None:
+                    return form_refused()
             return await run_in_threadpool(_serve, admin, request, fn, allowed, form)
 
         return endpoint
 
     return decorate
+
+
+async def read_form(request: Request) -> FormData | None:
+    """A URL-encoded form of at most MAX_FORM_BYTES and MAX_FORM_FIELDS; None for anything else."""
+    try:
+        body = await read_body(request, MAX_FORM_BYTES)
+        return FormData(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True,
+                                  max_num_fields=MAX_FORM_FIELDS))
+    except (BodyTooLarge, ValueError):
+        return None
+
+
+def form_refused() -> Response:
+    return Response("Biểu mẫu quá lớn hoặc không hợp lệ.", status_code=413, media_type="text/plain; charset=utf-8")
 
 
 def _serve(admin: Admin, request: Request, fn, allowed, form: FormData | None) -> Response:

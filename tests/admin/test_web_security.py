@@ -56,6 +56,17 @@ async def test_the_login_form_needs_its_csrf_token(client, users):
     assert response.status_code == 403 and "camtay_admin=" not in response.headers.get("set-cookie", "")
 
 
+@pytest.mark.parametrize("path", ["/admin/login", "/admin/logout"])
+async def test_an_oversized_or_overfull_form_is_refused_before_anything_else(client, users, path):
+    huge = await client.post(path, content=b"username=" + b"a" * 70_000,
+                             headers={"content-type": "application/x-www-form-urlencoded"})
+    assert huge.status_code == 413
+    fields = "&".join(f"f{i}=x" for i in range(60))
+    overfull = await client.post(path, content=fields.encode(),
+                                 headers={"content-type": "application/x-www-form-urlencoded"})
+    assert overfull.status_code == 413
+
+
 async def test_a_form_without_the_right_csrf_token_is_refused(client, users, services, tmp_path):
     await login(client, "tinh")
     for data in ({"topic": "vneid-register", "text": "app này là gì"},

@@ -11,8 +11,8 @@ from bot.admin import audit, auth
 from bot.admin.period import local
 from bot.admin.security import new_token
 from bot.admin.web import (
-    LOGIN_COOKIE, MAX_FORM_FIELDS, SESSION_COOKIE, Admin, Ctx, clear_cookie, client_ip, mount_path, page,
-    set_cookie, url,
+    LOGIN_COOKIE, SESSION_COOKIE, Admin, Ctx, clear_cookie, client_ip, form_refused, mount_path, page,
+    read_form, set_cookie, url,
 )
 from bot.storage.models import utcnow
 
@@ -47,7 +47,9 @@ def _locked_message(until: datetime) -> str:
 async def login_page(request: Request) -> Response:
     admin: Admin = request.app.state.admin
     if request.method == "POST":
-        form = await request.form(max_fields=MAX_FORM_FIELDS, max_files=0)
+        form = await read_form(request)
+        if form is None:
+            return form_refused()
         return await run_in_threadpool(_login, admin, request, form)
     token = request.cookies.get(LOGIN_COOKIE) or new_token()
     return _render(admin, request, token, next_url=_safe_next(request, request.query_params.get("next")))
