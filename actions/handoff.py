@@ -11,7 +11,7 @@ from bot.team import helpdesk
 
 def ask_human(ctx: ActionContext, run: TutorialRun | None = None) -> list[Reply]:
     run = run or ctx.active_run()
-    request, new, _ = helpdesk.open_request(ctx, run)
+    request, new, told = helpdesk.open_request(ctx, run)
     buttons = resume_rows(run)[:1] + ((MENU,),) if run else ((MENU,),)
     if not new:
         return [team_reply("help_already_open", {"taken": request.status == helpdesk.TAKEN},
@@ -19,5 +19,5 @@ def ask_human(ctx: ActionContext, run: TutorialRun | None = None) -> list[Reply]
     topic = ctx.catalog.get(run.topic_id) if run else None
     return [Reply("human_handoff",
                   {"topic_title": topic.title if topic else None,
-                   "number": run.step_index + 1 if run else None},
+                   "number": run.step_index + 1 if run else None, "told": told},
                   buttons=buttons)]

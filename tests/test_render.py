@@ -52,8 +52,9 @@ CONTEXTS: dict[str, list[dict]] = {
     "household_code_unknown": [{"code": "AB3K7Q"}],
     "household_linked": [{"head_name": "Nguyễn Văn An", "village": "Thôn Đông"}],
     "human_handoff": [
-        {"topic_title": "Cài VNeID và đăng ký tài khoản mức 1", "number": 3},
-        {"topic_title": None, "number": None},
+        {"topic_title": "Cài VNeID và đăng ký tài khoản mức 1", "number": 3, "told": 2},
+        {"topic_title": None, "number": None, "told": 1},
+        {"topic_title": "Cài VNeID và đăng ký tài khoản mức 1", "number": 3, "told": 0},
     ],
     "menu": [{}],
     "message_empty": [{}],

@@ -58,6 +58,8 @@ async def test_stuck_button_opens_a_help_request_with_context(services):
     started = await turn(services, payload="topic:vneid-register")
     result = await turn(services, payload=payload_starting(started, "tutorial:stuck:"))
     assert templates(result) == ["human_handoff"]
+    # Nobody of the team is in chat here: the citizen is not promised a message that will not come.
+    assert result.replies[0].context["told"] == 0
     with services.sessions() as session:
         request = session.scalars(select(HelpRequest)).one()
     assert (request.topic_id, request.step_index, request.status) == ("vneid-register", 0, "open")
