@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy import and_, exists, func, insert, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -190,10 +190,24 @@ class OutboxStore:
                                                  _table.c.claimed_by == self.sender_id)
                             .values(status=QUEUED, claimed_by=None, lease_until=None))
 
-    def recover(self, now: float) -> dict[str, int]:
-        """Rows of senders that died (their lease ran out; never this sender's own, it is alive):
-        claims go back to the queue, in-flight sends become `unknown`."""
+    def abandon(self, item_id: int) -> None:
+        """This sender could not finish a row (an error after its claim): a claim goes back to the queue;
+        a send that may have left becomes `unknown`, never sent again."""
+        with self.engine.begin() as session:
+            mine = (_table.c.id == item_id, _table.c.claimed_by == self.sender_id)
+            session.execute(update(_table).where(*mine, _table.c.status == CLAIMED)
+                            .values(status=QUEUED, claimed_by=None, lease_until=None))
+            session.execute(update(_table).where(*mine, _table.c.status == SENDING).values(
+                status=UNKNOWN, lease_until=None, error="interrupted: an error while sending; not sent again"))
+
+    def recover(self, now: float, inflight: frozenset[int] = frozenset()) -> dict[str, int]:
+        """Rows whose lease ran out: of senders that died, and this sender's own that it is not delivering
+        (an error left them behind): claims go back to the queue, in-flight sends become `unknown`."""
         others = or_(_table.c.claimed_by.is_(None), _table.c.claimed_by != self.sender_id)
+        if inflight:
+            others = or_(others, _table.c.id.not_in(sorted(inflight)))
+        else:
+            others = true()
         with self.engine.begin() as session:
             requeued = session.execute(update(_table).where(
                 _table.c.status == CLAIMED, _table.c.lease_until < now, others).values(

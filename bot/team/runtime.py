@@ -44,10 +44,21 @@ class TeamRuntime:
             senders["telegram"] = self._telegram
         senders.pop("web", None)
         if senders:
-            self.sender = OutboxSender(self.services.sessions, senders, self.services.settings.team)
-            self._tasks.append(asyncio.create_task(self.sender.run(), name="outbox-sender"))
+            self.sender = OutboxSender(self.services.sessions, senders, self.services.settings.team,
+                                       clock=self.clock)
+            task = asyncio.create_task(self.sender.run(), name="outbox-sender")
+            task.add_done_callback(self._ended)
+            self._tasks.append(task)
         self._tasks.append(asyncio.create_task(self._ticking(), name="team-tick"))
         return self
+
+    def _ended(self, task: asyncio.Task) -> None:
+        """The sender never ends on its own: if it does, say so loudly (pushes and relays have stopped)."""
+        if self._stopping.is_set():
+            return
+        error = None if task.cancelled() else task.exception()
+        log.error("the outbox sender ended while the app runs: nothing is sent until a restart",
+                  exc_info=error)
 
     async def _ticking(self) -> None:
         seconds = self.services.settings.team.tick_seconds

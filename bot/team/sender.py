@@ -33,13 +33,14 @@ from datetime import timedelta
 import httpx
 
 from bot.channels import Sender
-from bot.team.clock import aware, epoch
+from bot.team.clock import Clock, aware, epoch, system_clock
 from bot.team.config import TeamSettings
 from bot.team.outbox import Claimed, OutboxStore, SKIPPED, UNKNOWN, reply_from_json
 
 log = logging.getLogger(__name__)
 _BATCH_SECONDS = 0.25  # claim about this much sending at a time
 _LOOKAHEAD = 0.1  # seconds before a batch's last slot when the next batch is claimed
+_BACKOFF_MAX = 30.0  # seconds, at most, between tries after database errors
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
@@ -89,14 +90,16 @@ class OutboxSender:
     """One sender; run several (processes or workers) on PostgreSQL, they share the outbox safely."""
 
     def __init__(self, sessions, senders: dict[str, Sender], settings: TeamSettings,
-                 sender_id: str | None = None):
+                 sender_id: str | None = None, clock: Clock = system_clock):
         self.senders = senders
+        self.clock = clock  # local time of day (quiet hours); the pacing itself uses time.time()
         self.settings = settings
         self.sender_id = sender_id or f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(3)}"
         self.store = OutboxStore(sessions, self.sender_id, settings.outbox_lease, settings.chat_interval)
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
         self._inflight: set[asyncio.Task] = set()
+        self._inflight_ids: set[int] = set()  # rows this sender is delivering: recovery leaves them alone
         self._done = asyncio.Event()  # a delivery finished: room to claim more
         self._semaphore = asyncio.Semaphore(settings.outbox_concurrency)
         # Slots come from the shared throttle; _pace also limits this process's own request starts,
@@ -122,19 +125,38 @@ class OutboxSender:
         try:
             await asyncio.gather(self._housekeeping(until_empty),
                                  *(self._drain(channel, until_empty) for channel in channels))
+        except BaseException:
+            log.exception("outbox sender %s stopped by an error: nothing is sent until it restarts", self.sender_id)
+            raise
         finally:
             if self._inflight:
                 await asyncio.gather(*self._inflight, return_exceptions=True)
+            log.log(logging.INFO if self._stopping.is_set() else logging.ERROR,
+                    "outbox sender %s ended%s", self.sender_id, "" if self._stopping.is_set() else " unexpectedly")
+
+    async def _backoff(self, what: str, failures: int) -> None:
+        """A database error (a failover, a lost connection): log it, wait longer each time, go on."""
+        seconds = min(_BACKOFF_MAX, self.settings.outbox_poll * 2 ** failures)
+        log.exception("outbox sender %s: %s failed (%d in a row); trying again in %.1f s",
+                      self.sender_id, what, failures, seconds)
+        await self._sleep(seconds)
 
     async def _housekeeping(self, until_empty: bool) -> None:
+        failures = 0
         while not self._stopping.is_set():
-            recovered = await asyncio.to_thread(self.store.recover, time.time())
-            if any(recovered.values()):
-                log.warning("outbox recovery: %s", recovered)
-            if until_empty and not self._inflight and \
-                    await asyncio.to_thread(self.store.pending, tuple(self.senders)) == 0:
-                self.stop()
-                return
+            try:
+                recovered = await asyncio.to_thread(self.store.recover, time.time(), frozenset(self._inflight_ids))
+                if any(recovered.values()):
+                    log.warning("outbox recovery: %s", recovered)
+                if until_empty and not self._inflight and \
+                        await asyncio.to_thread(self.store.pending, tuple(self.senders)) == 0:
+                    self.stop()
+                    return
+                failures = 0
+            except Exception:
+                failures += 1
+                await self._backoff("recovery", failures)
+                continue
             await self._sleep(max(0.5, min(self.settings.outbox_lease / 4, 5.0)))
 
     async def _sleep(self, seconds: float) -> None:
@@ -153,18 +175,33 @@ class OutboxSender:
     async def _drain(self, channel: str, until_empty: bool) -> None:
         spacing = self.spacing(channel)
         batch = max(1, min(int(_BATCH_SECONDS / spacing), self.settings.outbox_concurrency))
+        failures = 0
         while not self._stopping.is_set():
             room = self.settings.outbox_concurrency - len(self._inflight)
             if room <= 0:  # deliveries are slower than the rate: claim nothing until they catch up
                 await self._done.wait()
                 self._done.clear()
                 continue
-            items = await asyncio.to_thread(self.store.claim, channel, min(batch, room), time.time())
-            if not items:
-                await self._idle()
+            items: list[Claimed] = []
+            try:
+                items = await asyncio.to_thread(self.store.claim, channel, min(batch, room), time.time())
+                if not items:
+                    failures = 0
+                    await self._idle()
+                    continue
+                first = await asyncio.to_thread(self.store.reserve, channel, len(items), spacing, time.time())
+                failures = 0
+            except Exception:
+                failures += 1
+                if items:  # claimed but no slot: back to the queue (or, failing that, to recovery)
+                    try:
+                        await asyncio.to_thread(self.store.release, [item.id for item in items])
+                    except Exception:
+                        log.warning("outbox %s: could not release %d claims; recovery will", channel, len(items))
+                await self._backoff(f"claiming on {channel}", failures)
                 continue
-            first = await asyncio.to_thread(self.store.reserve, channel, len(items), spacing, time.time())
             for index, item in enumerate(items):
+                self._inflight_ids.add(item.id)
                 task = asyncio.create_task(self._at_slot(channel, item, first + index * spacing))
                 self._inflight.add(task)
                 task.add_done_callback(self._finished)
@@ -176,12 +213,17 @@ class OutboxSender:
         self._done.set()
 
     async def _at_slot(self, channel: str, item: Claimed, slot: float) -> None:
-        await self._sleep(slot - time.time())
-        if self._stopping.is_set():
-            await asyncio.to_thread(self.store.release, [item.id])
-            return
-        async with self._semaphore:
-            await self._deliver(channel, item, slot)
+        try:
+            await self._sleep(slot - time.time())
+            if self._stopping.is_set():
+                await asyncio.to_thread(self.store.release, [item.id])
+                return
+            async with self._semaphore:
+                await self._deliver(channel, item, slot)
+        except Exception:
+            log.exception("outbox %s: could not release it; recovery will", item.id)
+        finally:
+            self._inflight_ids.discard(item.id)
 
     async def _deliver(self, channel: str, item: Claimed, slot: float | None = None) -> None:
         try:
@@ -214,6 +256,10 @@ class OutboxSender:
             self.counts["sent"] += 1
         except Exception:
             log.exception("outbox %s: could not record the outcome", item.id)
+            try:  # not left claimed or sending under this sender's id, which would block the chat
+                await asyncio.to_thread(self.store.abandon, item.id)
+            except Exception:
+                log.warning("outbox %s: could not abandon it either; recovery will once its lease ends", item.id)
 
     def spacing(self, channel: str) -> float:
         return 1.0 / (self.settings.rate(channel) * self.settings.rate_headroom)
