@@ -196,14 +196,15 @@ def report(session: Session, catalog, push_id: int) -> PushReport | None:
     skipped = list(session.scalars(select(Household.code).join(o, o.household_id == Household.id).where(
         o.push_id == push_id, o.status == SKIPPED).order_by(Household.code)))
     run = TutorialRun
+    # One flat EXISTS each, correlated to this push's outbox row: a step after that household's own send.
     opened = session.scalar(select(func.count()).select_from(o).where(
         o.push_id == push_id, o.status == SENT,
         exists().where(run.household_id == o.household_id, run.topic_id == push.topic_id,
-                       exists().where(StepEvent.run_id == run.id, StepEvent.at >= o.sent_at))))
+                       StepEvent.run_id == run.id, StepEvent.at >= o.sent_at).correlate(o)))
     completed = session.scalar(select(func.count()).select_from(o).where(
         o.push_id == push_id, o.status == SENT,
         exists().where(and_(run.household_id == o.household_id, run.topic_id == push.topic_id,
-                            run.completed_at >= o.sent_at))))
+                            run.completed_at >= o.sent_at)).correlate(o)))
     topic = catalog.get(push.topic_id)
     return PushReport(push, topic.title if topic else push.topic_id, scope_name(session, push.scope, push.scope_id),
                       counts, failures, skipped, opened or 0, completed or 0)

@@ -19,3 +19,40 @@ from bot.team.push import FAILURE_REASONS, failure_reason
 ])
 def test_failure_reasons(error, reason):
     assert failure_reason(error) == reason and reason in FAILURE_REASONS
+
+
+def test_opened_counts_only_runs_touched_after_that_households_own_send(services):
+    """Two pushes of one tutorial: the second is opened by the household that stepped after it reached
+    them, not by the one that stepped between the first push and the second."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import select, update
+
+    from bot.storage.models import Household, Member, StepEvent, TutorialRun
+    from bot.storage.models_team import OutboxItem
+    from bot.team import push
+    from tests.team.pushing import seed
+
+    seed(services.sessions, 2)
+    now = datetime.now(timezone.utc)
+    first_send, second_send = now - timedelta(hours=3), now - timedelta(hours=1)
+    with services.sessions() as session:
+        village_id = session.scalar(select(Household.village_id))
+        first, _ = push.create_push(session, services.catalog, "vneid-register", "all", "village", village_id,
+                                    "test", None, now - timedelta(hours=3))
+        second, _ = push.create_push(session, services.catalog, "vneid-register", "all", "village", village_id,
+                                     "test", None, now - timedelta(hours=1))
+        for push_id, at in ((first.id, first_send), (second.id, second_send)):
+            session.execute(update(OutboxItem).where(OutboxItem.push_id == push_id).values(
+                status="sent", sent_at=at, sent_ts=at.timestamp()))
+        late, early = session.execute(select(Member.id, Member.household_id).order_by(Member.id)).all()
+        for (member_id, household_id), stepped in ((late, now - timedelta(minutes=30)),
+                                                   (early, now - timedelta(hours=2))):
+            run = TutorialRun(member_id=member_id, household_id=household_id, topic_id="vneid-register",
+                              status="active", started_at=stepped, updated_at=stepped)
+            session.add(run)
+            session.flush()
+            session.add(StepEvent(run_id=run.id, kind="shown", step_index=0, at=stepped))
+        session.commit()
+        assert push.report(session, services.catalog, second.id).opened == 1
+        assert push.report(session, services.catalog, first.id).opened == 2
