@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from dataclasses import dataclass
 
@@ -54,6 +55,10 @@ class Dialogue:
     def __init__(self, sessions: sessionmaker, catalog: Catalog, nlu: NluClient | None,
                  confidence_threshold: float = 0.6):
         self.sessions = sessions
+        # SQLite lets one transaction write at a time and makes the others wait in its busy handler,
+        # which sleeps in steps of up to 100 ms: turns queue on a lock instead, in arrival order.
+        bind = sessions.kw.get("bind")
+        self._one_writer = threading.Lock() if bind is not None and bind.dialect.name == "sqlite" else None
         self.catalog = catalog
         self.nlu = nlu
         self.threshold = confidence_threshold
@@ -88,6 +93,13 @@ class Dialogue:
             return result
 
     def _turn(self, incoming: Incoming, understanding: Understanding | None, started: float) -> TurnResult:
+        if self._one_writer is None:
+            return self._turn_in_session(incoming, understanding, started)
+        with self._one_writer:
+            return self._turn_in_session(incoming, understanding, started)
+
+    def _turn_in_session(self, incoming: Incoming, understanding: Understanding | None,
+                         started: float) -> TurnResult:
         with self.sessions() as session:
             try:
                 if incoming.update_key and self._seen(session, incoming):
