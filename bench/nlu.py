@@ -1,7 +1,7 @@
 """Benchmark NLU pipelines side by side on the evaluation set (nlu/eval/questions.yml).
 
     .venv/bin/python bench/nlu.py                      # (a) Rasa's recommended pipeline vs (b) config.yml
-    .venv/bin/python bench/nlu.py --retrain --write docs/NLU.md
+    .venv/bin/python bench/nlu.py --retrain --write docs/NLU.md    # --retrain b: only (b)
 
 Trains each config once (models are cached by fingerprint in models/, with their training time
 beside them), serves each model with a real Rasa server and parses through nlu.client.NluClient.
@@ -118,12 +118,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", action="append", metavar="LABEL=PATH",
                         help="pipelines to compare (default: a=bench/configs/a_recommended.yml b=config.yml)")
-    parser.add_argument("--retrain", action="store_true", help="train again to measure training time")
+    parser.add_argument("--retrain", nargs="*", metavar="LABEL",
+                        help="train again to measure training time (the given pipelines, else all)")
     parser.add_argument("--errors", action="store_true", help="list the questions each pipeline gets wrong")
     parser.add_argument("--write", type=Path, help="also write the tables into this markdown file")
     args = parser.parse_args(argv)
     configs = dict(c.split("=", 1) for c in args.config) if args.config else CONFIGS
-    measured = [asyncio.run(measure(label, (ROOT / path).resolve(), args.retrain))
+    retrain = set(configs) if args.retrain == [] else set(args.retrain or ())
+    measured = [asyncio.run(measure(label, (ROOT / path).resolve(), label in retrain))
                 for label, path in configs.items()]
     text = render(measured, machine(), errors=args.errors)
     print(text)

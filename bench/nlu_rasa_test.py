@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import subprocess
 import sys
@@ -29,8 +30,9 @@ from nlu.evaluation import load_questions  # noqa: E402
 from nlu.training import prepare, rasa_env, rasa_executable  # noqa: E402
 
 OUT = ROOT / "build" / "nlu-rasa-test"
-# "test accuracy: 0.955 (0.010)": cross-validation's mean (std) over the folds.
-CV_LINE = re.compile(r"\b(train|test) (accuracy|f1_score|precision): ([0-9.]+) \(([0-9.]+)\)")
+# "test Accuracy: 0.955 (0.010)": cross-validation's mean (std) over the folds.
+CV_LINE = re.compile(r"\b(train|test) (Accuracy|F1-score|Precision): ([0-9.]+) \(([0-9.]+)\)")
+REUSE = False  # --reuse: read the reports of an earlier run instead of running again
 
 
 def eval_set_as_rasa_data(path: Path) -> Path:
@@ -48,6 +50,8 @@ def eval_set_as_rasa_data(path: Path) -> Path:
 
 def rasa_test(*args: str, log: Path) -> float:
     """Run `rasa test nlu` with args, its output into log; the seconds it took."""
+    if REUSE and log.exists():
+        return float("nan")
     started = time.perf_counter()
     command = [str(rasa_executable(RASA_VENV)), "test", "nlu", "--no-plot", *args]
     with log.open("w") as out:
@@ -76,12 +80,12 @@ def cross_validation(label: str, config: Path, data: Path, folds: int) -> str:
     seconds = rasa_test("--cross-validation", "--folds", str(folds), "--config", str(config),
                         "--nlu", str(data), "--out", str(out), log=log)
     found = {(m[1], m[2]): (float(m[3]), float(m[4])) for m in CV_LINE.finditer(log.read_text())}
-    test_acc, test_f1 = found.get(("test", "accuracy")), found.get(("test", "f1_score"))
+    test_acc, test_f1 = found.get(("test", "Accuracy")), found.get(("test", "F1-score"))
     if not test_acc or not test_f1:
         raise SystemExit(f"no cross-validation results in {log}")
     macro = report(out)["macro avg"]["f1-score"] if (out / "intent_report.json").exists() else float("nan")
     return (f"test accuracy {test_acc[0]:.3f} (± {test_acc[1]:.3f}), weighted F1 {test_f1[0]:.3f} "
-            f"(± {test_f1[1]:.3f}), macro F1 {macro:.3f}; {seconds / 60:.1f} min")
+            f"(± {test_f1[1]:.3f}), macro F1 {macro:.3f}" + ("" if math.isnan(seconds) else f"; {seconds / 60:.1f} min"))
 
 
 def comparison(configs: dict[str, Path], data: Path, runs: int, percentages: list[int]) -> list[str]:
@@ -96,7 +100,7 @@ def comparison(configs: dict[str, Path], data: Path, runs: int, percentages: lis
         means = [sum(run[i] for run in per_run) / len(per_run) for i in range(len(percentages))]
         cells = ", ".join(f"{100 - p}% of the data: {m:.3f}" for p, m in zip(percentages, means))
         lines.append(f"({label}) weighted F1 on the held-out 20%, {cells}")
-    lines.append(f"comparison: {runs} run(s), {seconds / 60:.1f} min")
+    lines.append(f"{runs} run(s)" + ("" if math.isnan(seconds) else f", {seconds / 60:.1f} min"))
     return lines
 
 
@@ -107,7 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--percentages", type=int, nargs="+", default=[0, 50])
     parser.add_argument("--skip-cv", action="store_true")
     parser.add_argument("--skip-compare", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="reuse the reports of an earlier run")
     args = parser.parse_args(argv)
+    global REUSE
+    REUSE = args.reuse
     OUT.mkdir(parents=True, exist_ok=True)
     configs = {label: path.resolve() for label, path in CONFIGS.items()}
     data = prepare(load_catalog(), OUT / "train", configs["b"]).data_dir
