@@ -14,6 +14,7 @@ from bot.dialogue.types import Button, Reply
 from bot.storage.models import Village
 from bot.storage.models_team import ROLE_COMMUNE, ROLE_PROVINCE, TeamMember
 from bot.team import helpdesk, members as team, push, reminders
+from bot.team.config import TeamSettings
 
 _AUDIENCE_CODES = {"a": "all", "n": "not_started", "u": "unfinished"}
 _SCOPE_CODES = {"v": "village", "c": "commune", "p": "province"}
@@ -135,7 +136,8 @@ def _push_payload(ctx: ActionContext, parts: list[str]) -> list[Reply] | None:
                                             "households": len(chosen.households), "reachable": len(chosen.targets)},
                       buttons=((Button("push_go", f"push:go:{key}:{parts[4]}"),), (Button("menu", "menu"),)))]
     created, new = push.create_push(ctx.session, ctx.catalog, topic.id, who, scope, scope_id,
-                                    created_by=team_member.name, team_member=team_member, now=ctx.now)
+                                    created_by=team_member.name, team_member=team_member, now=ctx.now,
+                                    settings=TeamSettings())
     ctx.session.flush()
     result = push.report(ctx.session, ctx.catalog, created.id)
     return [team_reply("push_queued", {**result.as_dict(), "again": not new},

@@ -95,7 +95,7 @@ def _push_create(args, settings) -> int:
                 created, new = push.create_push(
                     session, services.catalog, args.topic, args.audience.replace("-", "_"), scope, scope_id,
                     created_by=args.created_by, team_member=None, now=datetime.now(timezone.utc),
-                    zalo_window_hours=settings.team.zalo_window_hours)
+                    settings=settings.team)
             except (TeamError, push.PushError) as exc:
                 print(exc, file=sys.stderr)
                 return 1

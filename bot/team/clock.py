@@ -67,6 +67,17 @@ class LocalTime:
             candidates.append(at)
         return min(candidates).astimezone(timezone.utc)
 
+    def quiet_ends(self, moment: datetime) -> datetime:
+        """When the quiet hours `moment` falls in end (UTC); `moment` itself outside quiet hours."""
+        local = self.local(moment)
+        ends = []
+        for start, end in self.quiet:
+            if not _inside(local.time(), start, end):
+                continue
+            day = local.date() + timedelta(days=1) if start > end and local.time() >= start else local.date()
+            ends.append(datetime.combine(day, end, self.zone))
+        return max(ends).astimezone(timezone.utc) if ends else aware(moment)
+
     def working_minutes(self, start: datetime, end: datetime) -> float:
         """Minutes between two moments that fall inside working hours on working days."""
         start, end = self.local(start), self.local(end)

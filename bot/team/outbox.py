@@ -25,6 +25,8 @@ PENDING = (QUEUED, CLAIMED, SENDING)
 FINAL = (SENT, FAILED, UNKNOWN, SKIPPED, EXPIRED)
 # Priorities: a person waiting on the other side goes before a push to a whole village.
 PRIORITY_PERSON, PRIORITY_REMINDER, PRIORITY_PUSH = 10, 1, 0
+# Kinds nobody is waiting for: never started in quiet hours (a person's relayed words always go).
+QUIET_KINDS = ("push", "reminder")
 PUSHABLE_CHANNELS = ("telegram", "zalo")  # the web chat has no way to reach someone who is not looking
 
 _table = OutboxItem.__table__
@@ -91,17 +93,20 @@ class OutboxStore:
     def _greatest(self, *values):
         return func.greatest(*values) if self.postgres else func.max(*values)
 
-    def claim(self, channel: str, limit: int, now: float) -> list[Claimed]:
+    def claim(self, channel: str, limit: int, now: float, quiet: bool = False) -> list[Claimed]:
         """Up to `limit` due rows of a channel, oldest first within priority, at most one per chat,
-        none for a chat that has a message in progress or one sent less than the chat interval ago."""
+        none for a chat that has a message in progress, one before it in line (priority, then age),
+        or one sent less than the chat interval ago. In quiet hours, no push or reminder."""
         c, busy, recent = _table.alias("c"), _table.alias("busy"), _table.alias("recent")
+        ahead = or_(busy.c.priority > c.c.priority, and_(busy.c.priority == c.c.priority, busy.c.id < c.c.id))
         candidates = (
             select(c.c.id)
             .where(c.c.channel == channel, c.c.status == QUEUED, c.c.not_before <= now,
                    or_(c.c.not_after.is_(None), c.c.not_after > now),
+                   *((c.c.kind.not_in(QUIET_KINDS),) if quiet else ()),
                    ~exists().where(busy.c.chat_key == c.c.chat_key, or_(
                        busy.c.status.in_((CLAIMED, SENDING)),
-                       and_(busy.c.status == QUEUED, busy.c.id < c.c.id))),
+                       and_(busy.c.status == QUEUED, ahead))),
                    ~exists().where(recent.c.chat_key == c.c.chat_key,
                                    recent.c.sent_ts > now - self.chat_interval))
             .order_by(c.c.priority.desc(), c.c.id)

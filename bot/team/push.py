@@ -18,7 +18,7 @@ from bot.dialogue.types import Button, Reply
 from bot.storage.models import Commune, Household, Member, StepEvent, TutorialRun, Village
 from bot.storage.models_team import ROLE_COMMUNE, ROLE_PROVINCE, OutboxItem, Push, TeamMember
 from bot.team import members as team
-from bot.team.clock import aware
+from bot.team.clock import LocalTime, aware
 from bot.team.config import TeamSettings
 from bot.team.outbox import (
     FAILED, PENDING, PRIORITY_PUSH, PUSHABLE_CHANNELS, QUEUED, SENT, SKIPPED, UNKNOWN, EXPIRED, chat_key,
@@ -96,8 +96,10 @@ def scope_name(session: Session, scope: str, scope_id: int | None) -> str:
 
 def create_push(session: Session, catalog, topic_id: str, who: str, scope: str, scope_id: int | None,
                 created_by: str, team_member: TeamMember | None, now: datetime,
-                zalo_window_hours: float = TeamSettings.zalo_window_hours) -> tuple[Push, bool]:
-    """(push, is it new): a push and its outbox rows, in the session's transaction."""
+                zalo_window_hours: float = TeamSettings.zalo_window_hours,
+                settings: TeamSettings | None = None) -> tuple[Push, bool]:
+    """(push, is it new): a push and its outbox rows, in the session's transaction. Made in quiet hours
+    (with `settings`), its rows wait for their end; the sender starts no push in quiet hours either way."""
     topic = catalog.get(topic_id)
     if topic is None or not topic.is_tutorial:
         raise PushError(f"{topic_id!r} is not a tutorial topic")
@@ -122,7 +124,11 @@ def create_push(session: Session, catalog, topic_id: str, who: str, scope: str, 
     village_names = dict(session.execute(select(Village.id, Village.name).where(Village.id.in_(villages))).all())
     household_village = dict(session.execute(select(Household.id, Household.village_id).where(
         Household.id.in_(list(chosen.targets)))).all()) if chosen.targets else {}
+    if settings is not None:
+        zalo_window_hours = settings.zalo_window_hours
     window = timedelta(hours=zalo_window_hours)
+    not_before = LocalTime.of(settings).quiet_ends(now).timestamp() \
+        if settings is not None and LocalTime.of(settings).is_quiet(now) else 0.0
     rows = []
     for household_id, member in chosen.targets.items():
         reply = team_reply("push_tutorial", {
@@ -137,7 +143,7 @@ def create_push(session: Session, catalog, topic_id: str, who: str, scope: str, 
             address_form=member.address_form, priority=PRIORITY_PUSH,
             status=SKIPPED if outside else QUEUED,
             error="outside the Zalo 48-hour window" if outside else None,
-            attempts=0, not_before=0.0, dedupe_key=f"push:{push.id}:{household_id}", created_at=now))
+            attempts=0, not_before=not_before, dedupe_key=f"push:{push.id}:{household_id}", created_at=now))
     for start in range(0, len(rows), 500):
         session.execute(insert(OutboxItem), rows[start:start + 500])
     return push, True

@@ -6,6 +6,7 @@
 - Here: at most `rate` request starts in any 1/headroom seconds, never two closer than half a spacing,
   held right before each request (after `sending` is committed, whose latency varies).
 - Per chat: the claim keeps one message per chat in progress and `chat_interval` after the last one sent.
+- Quiet hours (QUIET_HOURS, local time): no push or reminder is started; help relays always go.
 - 429: the channel pauses for retry_after (here at once, for the others through the throttle row);
   the message goes back to the queue, as Telegram did not deliver it.
 - Exactly once: `sending` is committed just before the request. A sender killed with requests in flight
@@ -33,7 +34,7 @@ from datetime import timedelta
 import httpx
 
 from bot.channels import Sender
-from bot.team.clock import Clock, aware, epoch, system_clock
+from bot.team.clock import Clock, LocalTime, aware, epoch, system_clock
 from bot.team.config import TeamSettings
 from bot.team.outbox import Claimed, OutboxStore, SKIPPED, UNKNOWN, reply_from_json
 
@@ -93,6 +94,7 @@ class OutboxSender:
                  sender_id: str | None = None, clock: Clock = system_clock):
         self.senders = senders
         self.clock = clock  # local time of day (quiet hours); the pacing itself uses time.time()
+        self._local = LocalTime.of(settings)
         self.settings = settings
         self.sender_id = sender_id or f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(3)}"
         self.store = OutboxStore(sessions, self.sender_id, settings.outbox_lease, settings.chat_interval)
@@ -184,7 +186,8 @@ class OutboxSender:
                 continue
             items: list[Claimed] = []
             try:
-                items = await asyncio.to_thread(self.store.claim, channel, min(batch, room), time.time())
+                quiet = self._local.is_quiet(self.clock())
+                items = await asyncio.to_thread(self.store.claim, channel, min(batch, room), time.time(), quiet)
                 if not items:
                     failures = 0
                     await self._idle()

@@ -40,10 +40,14 @@ def seed(sessions, count: int, village: str = "Thôn Đồng Bằng", commune: s
     return chats
 
 
+# An empty span: the sender's quiet hours never hold up a measured push, whatever the time of day.
+NEVER_QUIET = "00:00-00:00"
+
+
 def sender_env(database_url: str, api_url: str, **team) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "OUTBOX_"))}
     env.update(DATABASE_URL=database_url, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=api_url,
-               PYTHONPATH=str(ROOT), NLU_URL="")
+               PYTHONPATH=str(ROOT), NLU_URL="", QUIET_HOURS=NEVER_QUIET)
     env.update({k.upper(): str(v) for k, v in team.items()})
     return env
 

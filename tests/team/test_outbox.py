@@ -16,7 +16,7 @@ from bot.team import push
 from bot.team.outbox import OutboxStore, enqueue
 from bot.team.sender import OutboxSender
 from tests.fakes.telegram_api import FakeTelegramApi
-from tests.team.pushing import TOKEN, per_chat, seed, sends, statuses
+from tests.team.pushing import NEVER_QUIET, TOKEN, per_chat, seed, sends, statuses
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -42,7 +42,8 @@ async def drain(services, api, **team):
 
 @pytest.fixture
 async def services(settings, catalog, api):
-    built = build_services(settings.with_(telegram_bot_token=TOKEN, telegram_api_url=api.url), catalog)
+    built = build_services(settings.with_(telegram_bot_token=TOKEN, telegram_api_url=api.url,
+                                          team=settings.team.with_(quiet_hours=NEVER_QUIET)), catalog)
     yield built
     await built.aclose()
 

@@ -13,7 +13,7 @@ from bot.dialogue.types import Reply
 from bot.storage.models import Member
 from bot.team.outbox import OutboxStore, enqueue
 from bot.team.sender import OutboxSender
-from tests.team.pushing import seed, statuses
+from tests.team.pushing import NEVER_QUIET, seed, statuses
 from tests.team.test_runtime import RecordingSender
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -34,7 +34,7 @@ def queue_relays(services, count: int) -> None:
 
 
 def sender_for(services, channel, **team) -> OutboxSender:
-    settings = services.settings.team.with_(outbox_poll=0.02, chat_interval=0.05, quiet_hours="00:00-00:00",
+    settings = services.settings.team.with_(outbox_poll=0.02, chat_interval=0.05, quiet_hours=NEVER_QUIET,
                                             **team)
     return OutboxSender(services.sessions, {"telegram": channel}, settings)
 
