@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import time
 
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+ZALO_REMINDER_MARGIN_HOURS = 12.0  # more than a night of quiet hours: a due reminder still makes the window
 _DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
 
@@ -53,14 +54,20 @@ class TeamSettings:
     working_days: str = "mon-fri"
     # Reminders about unfinished tutorials.
     reminder_delay_hours: float = 48.0
+    # Zalo lets an OA write only within zalo_window_hours of the citizen's last message: a Zalo household
+    # is reminded after this delay instead, and never later than the window less ZALO_REMINDER_MARGIN_HOURS
+    # (a reminder due at night still goes out the next morning, inside the window).
+    zalo_reminder_delay_hours: float = 24.0
     reminder_max: int = 2
     quiet_hours: str = "21:00-07:00"
     tick_seconds: float = 60.0  # how often `camtay run` escalates untaken requests and queues due reminders
     link_code_days: int = 7  # how long a team member's one-time link code works
 
     def __post_init__(self):
-        if self.reminder_delay_hours <= 0 or self.reminder_max < 0 or self.tick_seconds <= 0:
-            raise ValueError("REMINDER_DELAY_HOURS and TEAM_TICK_SECONDS must be above 0, REMINDER_MAX not below 0")
+        if self.reminder_delay_hours <= 0 or self.zalo_reminder_delay_hours <= 0 or self.reminder_max < 0 \
+                or self.tick_seconds <= 0:
+            raise ValueError("REMINDER_DELAY_HOURS, ZALO_REMINDER_DELAY_HOURS and TEAM_TICK_SECONDS must be above 0, "
+                             "REMINDER_MAX not below 0")
         parse_spans(self.working_hours, "WORKING_HOURS")
         parse_days(self.working_days, "WORKING_DAYS")
         parse_spans(self.quiet_hours, "QUIET_HOURS")
@@ -77,6 +84,7 @@ class TeamSettings:
             "help_escalate_minutes": ("HELP_ESCALATE_MINUTES", float),
             "working_hours": ("WORKING_HOURS", str), "working_days": ("WORKING_DAYS", str),
             "reminder_delay_hours": ("REMINDER_DELAY_HOURS", float), "reminder_max": ("REMINDER_MAX", int),
+            "zalo_reminder_delay_hours": ("ZALO_REMINDER_DELAY_HOURS", float),
             "quiet_hours": ("QUIET_HOURS", str), "timezone": ("TIMEZONE", str),
             "link_code_days": ("TEAM_LINK_CODE_DAYS", int), "tick_seconds": ("TEAM_TICK_SECONDS", float),
         }
@@ -92,6 +100,12 @@ class TeamSettings:
 
     def with_(self, **changes) -> "TeamSettings":
         return replace(self, **changes)
+
+    def reminder_delay_hours_for(self, channel: str) -> float:
+        """How long after a citizen stopped they are reminded: on Zalo, early enough to be inside the window."""
+        if channel != "zalo":
+            return self.reminder_delay_hours
+        return max(1.0, min(self.zalo_reminder_delay_hours, self.zalo_window_hours - ZALO_REMINDER_MARGIN_HOURS))
 
     def rate(self, channel: str) -> float:
         return self.zalo_rate if channel == "zalo" else self.telegram_rate

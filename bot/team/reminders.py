@@ -1,12 +1,13 @@
 """Gentle reminders: a household that stopped in the middle of a tutorial hears from us after a delay
-(REMINDER_DELAY_HOURS, default 2 days), never in quiet hours (21:00-07:00 Asia/Ho_Chi_Minh), at most
+(REMINDER_DELAY_HOURS, default 2 days; on Zalo ZALO_REMINDER_DELAY_HOURS, default 1 day, since Zalo refuses
+a message 48 hours after the citizen's last one, and at most that window less 12 hours), never in quiet hours (21:00-07:00 Asia/Ho_Chi_Minh), at most
 REMINDER_MAX (2) per tutorial run, and never again after one tap on "turn off".
 `camtay run` calls `send_due` every TEAM_TICK_SECONDS (bot/team/runtime.py); `camtay team-tick` once."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,8 +37,10 @@ def send_due(session: Session, catalog, settings: TeamSettings, now: datetime) -
     local = LocalTime.of(settings)
     if local.is_quiet(now):
         return 0
-    delay = timedelta(hours=settings.reminder_delay_hours)
+    delays = {channel: timedelta(hours=settings.reminder_delay_hours_for(channel)) for channel in PUSHABLE_CHANNELS}
     window = timedelta(hours=settings.zalo_window_hours)
+    stopped_long_enough = or_(*(and_(Member.channel == channel, TutorialRun.updated_at <= now - delay,
+                                     Member.last_seen_at <= now - delay) for channel, delay in delays.items()))
     # Each member's most recently touched unfinished run: older ones are not worth a reminder.
     latest = (select(TutorialRun.member_id, func.max(TutorialRun.updated_at).label("updated_at"))
               .where(TutorialRun.status.in_(("active", "paused"))).group_by(TutorialRun.member_id).subquery())
@@ -45,9 +48,8 @@ def send_due(session: Session, catalog, settings: TeamSettings, now: datetime) -
         select(TutorialRun, Member)
         .join(latest, (latest.c.member_id == TutorialRun.member_id) & (latest.c.updated_at == TutorialRun.updated_at))
         .join(Member, Member.id == TutorialRun.member_id)
-        .where(TutorialRun.status.in_(("active", "paused")), TutorialRun.updated_at <= now - delay,
-               Member.last_seen_at <= now - delay, Member.reminders_off.is_(False),
-               Member.channel.in_(PUSHABLE_CHANNELS))
+        .where(TutorialRun.status.in_(("active", "paused")), stopped_long_enough,
+               Member.reminders_off.is_(False), Member.channel.in_(PUSHABLE_CHANNELS))
         .order_by(TutorialRun.id)).all()
     queued = 0
     for run, member in rows:
@@ -60,7 +62,7 @@ def send_due(session: Session, catalog, settings: TeamSettings, now: datetime) -
                                .where(Reminder.run_id == run.id).order_by(Reminder.number)).all()
         # One that never went out (quiet hours came first, or it was turned off) does not count.
         counted = [created for created, status in made if status not in UNSENT]
-        if len(counted) >= settings.reminder_max or (counted and now - aware(counted[-1]) < delay):
+        if len(counted) >= settings.reminder_max or (counted and now - aware(counted[-1]) < delays[member.channel]):
             continue
         number = len(made) + 1
         try:

@@ -145,3 +145,38 @@ async def test_a_reminder_that_never_went_out_does_not_count(services):
     assert run(services, morning + timedelta(days=2)) == 1
     assert run(services, morning + timedelta(days=5)) == 0  # two went out: that is all
     assert [item.dedupe_key.rsplit(":", 1)[1] for item in outbox(services, kind="reminder")] == ["1", "2", "3"]
+
+
+async def zalo_stopped_midway(services, when: datetime, user: str = "300"):
+    _, code = household(services, f"Hộ {user}")
+    await join_household(services, user, code, channel="zalo")
+    started = await turn(services, user, payload="topic:vneid-register", channel="zalo")
+    await turn(services, user, payload=payload_starting(started, "tutorial:next:"), channel="zalo")
+    with services.sessions() as session:
+        member = session.scalars(select(Member).where(Member.external_id == user)).one()
+        session.execute(update(TutorialRun).where(TutorialRun.member_id == member.id).values(updated_at=when))
+        member.last_seen_at = when
+        session.commit()
+
+
+async def test_a_zalo_household_is_reminded_inside_zalos_48_hour_window(services):
+    """With the default settings (48 h delay, 48 h window), Zalo gets its reminder after a day."""
+    await zalo_stopped_midway(services, MORNING)
+    assert run(services, MORNING + timedelta(hours=23)) == 0
+    assert run(services, MORNING + timedelta(hours=24, minutes=1)) == 1
+    [item] = outbox(services, kind="reminder")
+    assert item.chat_key == "zalo:300" and item.status == "queued"
+
+
+@pytest.mark.parametrize("changes, channel, hours", [
+    ({}, "telegram", 48.0),
+    ({}, "zalo", 24.0),
+    ({"zalo_reminder_delay_hours": 100.0}, "zalo", 36.0),  # never later than the window less 12 hours
+    ({"zalo_reminder_delay_hours": 100.0, "zalo_window_hours": 24.0}, "zalo", 12.0),
+])
+def test_the_reminder_delay_per_channel(changes, channel, hours):
+    assert SETTINGS.with_(**changes).reminder_delay_hours_for(channel) == hours
+
+
+def test_the_zalo_reminder_delay_comes_from_the_environment():
+    assert TeamSettings.from_env({"ZALO_REMINDER_DELAY_HOURS": "6"}).reminder_delay_hours_for("zalo") == 6.0
