@@ -127,10 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     retrain = set(configs) if args.retrain == [] else set(args.retrain or ())
     measured = [asyncio.run(measure(label, (ROOT / path).resolve(), label in retrain))
                 for label, path in configs.items()]
-    text = render(measured, machine(), errors=args.errors)
-    print(text)
+    where = machine()
+    print(render(measured, where, errors=args.errors))
     if args.write:
-        write_section(args.write, render(measured, machine(), errors=False))
+        write_section(args.write, render(measured, where, errors=False))
     return 0
 
 

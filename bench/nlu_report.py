@@ -79,8 +79,10 @@ def render(measured: list[Measured], machine_line: str, errors: bool = False) ->
     row(f"out-of-catalog rejected ({outside})", "≥ 90%", [_pct(m.scores.rejection) for m in measured])
     row("out-of-catalog false starts", "", [_pct(m.scores.false_start) for m in measured])
     for name, attr in (("cache off", "latency_off"), ("cache on", "latency_on")):
-        row(f"parse p50 / p95, {name} (ms)", "p95 ≤ 40" if name == "cache off" else "",
-            [f"{percentile(getattr(m, attr), .5):.1f} / {percentile(getattr(m, attr), .95):.1f}" for m in measured])
+        # Half the stream is short messages the cache answers; the mean shows it, p50 lands on a miss.
+        row(f"parse p50 / p95 / mean, {name} (ms)", "p95 ≤ 40" if name == "cache off" else "",
+            [f"{percentile(getattr(m, attr), .5):.1f} / {percentile(getattr(m, attr), .95):.1f} / "
+             f"{sum(getattr(m, attr)) / max(1, len(getattr(m, attr))):.1f}" for m in measured])
     row("load average while timed (1 min, before → after)", "",
         [f"{m.load[0]:.2f} → {m.load[1]:.2f}" for m in measured])
     row("training time", "", ["n/a (cached)" if m.train_seconds is None else f"{m.train_seconds / 60:.1f} min"
