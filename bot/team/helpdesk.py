@@ -287,6 +287,9 @@ def relay(ctx: ActionContext, text: str) -> list[Reply] | None:
                 buttons=((close_button(request),),)), "relay", priority=PRIORITY_PERSON)
         # Numbers that look like an OTP or an ID were masked: say so, so the citizen knows why.
         return [team_reply("relay_redacted")] if masked != text else []
+    # The citizen gets the helper's words as typed (a hotline's number must arrive whole): the outbox keeps
+    # them only until the row is final, then blanks them (bot/team/outbox.py). The citizen's own words are
+    # masked before they reach the helper: an OTP or ID number is not for a helper to see.
     citizen = ctx.session.get(Member, request.member_id)
     enqueue(ctx.session, citizen, team_reply("relay_from_helper", {"helper_name": helper.name, "text": text}),
             "relay", priority=PRIORITY_PERSON)

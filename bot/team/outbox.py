@@ -1,6 +1,7 @@
 """The durable outbox: every message nobody asked for (pushes, help relays, reminders) is a row here first.
 
-A sender claims rows (row locks with SKIP LOCKED on PostgreSQL, one atomic UPDATE on SQLite), marks each
+What people wrote (relayed words, a request's last messages) is kept in a row only until it is final
+(sent, failed, unknown, skipped, expired); then it is blanked. A sender claims rows (row locks with SKIP LOCKED on PostgreSQL, one atomic UPDATE on SQLite), marks each
 `sending` just before its request, and `sent` after. Every transition is a compare-and-set on
 (status, claimed_by), so two senders never send one row, and a row whose request was in flight when
 its sender died becomes `unknown`: never sent again. Times are epoch seconds.
@@ -45,6 +46,30 @@ def reply_from_json(text: str) -> Reply:
     buttons = tuple(tuple(Button(b["label"], b["payload"], b.get("context") or {}) for b in row)
                     for row in data.get("buttons") or ())
     return Reply(data["template"], data.get("context") or {}, buttons=buttons, image=data.get("image"))
+
+
+# Context fields holding what people wrote (relayed words, a help request's last messages): kept only while
+# the row may still be sent, blanked once it is final; the rest (template, names, push) stays for reports.
+PRIVATE_FIELDS = {"text": "", "last_messages": []}
+
+
+def scrubbed(text: str) -> str | None:
+    """The Reply JSON with what people wrote blanked; None when there is nothing to blank."""
+    data = json.loads(text)
+    context = data.get("context") or {}
+    private = {key: blank for key, blank in PRIVATE_FIELDS.items() if context.get(key)}
+    if not private:
+        return None
+    data["context"] = {**context, **private}
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _scrub(session, rows) -> None:
+    for item_id, text in rows:
+        blanked = scrubbed(text) if text else None
+        if blanked is not None:
+            session.execute(update(_table).where(_table.c.id == item_id, _table.c.status.in_(FINAL))
+                            .values(reply=blanked))
 
 
 def chat_key(channel: str, external_id: str) -> str:
@@ -164,21 +189,27 @@ class OutboxStore:
                 .values(status=SENDING, attempts=_table.c.attempts + 1, lease_until=now + self.lease))
         return result.rowcount == 1
 
-    def _finish(self, item_id: int, from_status: str | tuple[str, ...], **values) -> bool:
+    def _finish(self, item_id: int, from_status: str | tuple[str, ...], reply: str | None = None,
+                **values) -> bool:
+        """A compare-and-set on (status, claimed_by); a final row's written words are blanked with it."""
         statuses = (from_status,) if isinstance(from_status, str) else from_status
+        blanked = scrubbed(reply) if reply and values.get("status") in FINAL else None
+        if blanked is not None:
+            values["reply"] = blanked
         with self.engine.begin() as session:
             result = session.execute(
                 update(_table).where(_table.c.id == item_id, _table.c.status.in_(statuses),
                                      _table.c.claimed_by == self.sender_id).values(**values))
         return result.rowcount == 1
 
-    def sent(self, item_id: int, now: float) -> bool:
+    def sent(self, item_id: int, now: float, reply: str | None = None) -> bool:
         """sending -> sent; also `unknown` -> sent when this sender's answer came after another's recovery."""
-        return self._finish(item_id, (SENDING, UNKNOWN), status=SENT, sent_ts=now, lease_until=None,
+        return self._finish(item_id, (SENDING, UNKNOWN), reply, status=SENT, sent_ts=now, lease_until=None,
                             sent_at=datetime.fromtimestamp(now, timezone.utc), error=None)
 
-    def failed(self, item_id: int, reason: str, status: str = FAILED, from_status: str = SENDING) -> bool:
-        return self._finish(item_id, from_status, status=status, error=reason[:300], lease_until=None)
+    def failed(self, item_id: int, reason: str, status: str = FAILED, from_status: str = SENDING,
+               reply: str | None = None) -> bool:
+        return self._finish(item_id, from_status, reply, status=status, error=reason[:300], lease_until=None)
 
     def requeue(self, item_id: int, not_before: float, reason: str | None = None,
                 from_status: str = SENDING) -> bool:
@@ -202,8 +233,9 @@ class OutboxStore:
             mine = (_table.c.id == item_id, _table.c.claimed_by == self.sender_id)
             session.execute(update(_table).where(*mine, _table.c.status == CLAIMED)
                             .values(status=QUEUED, claimed_by=None, lease_until=None))
-            session.execute(update(_table).where(*mine, _table.c.status == SENDING).values(
-                status=UNKNOWN, lease_until=None, error="interrupted: an error while sending; not sent again"))
+            _scrub(session, session.execute(update(_table).where(*mine, _table.c.status == SENDING).values(
+                status=UNKNOWN, lease_until=None, error="interrupted: an error while sending; not sent again")
+                .returning(_table.c.id, _table.c.reply)).all())
 
     def recover(self, now: float, inflight: frozenset[int] = frozenset()) -> dict[str, int]:
         """Rows whose lease ran out: of senders that died, and this sender's own that it is not delivering
@@ -220,11 +252,14 @@ class OutboxStore:
             unknown = session.execute(update(_table).where(
                 _table.c.status == SENDING, _table.c.lease_until < now, others).values(
                 status=UNKNOWN, lease_until=None,
-                error="interrupted: the sender stopped while sending; not sent again")).rowcount
+                error="interrupted: the sender stopped while sending; not sent again")
+                .returning(_table.c.id, _table.c.reply)).all()
             expired = session.execute(update(_table).where(
                 _table.c.status == QUEUED, _table.c.not_after.is_not(None), _table.c.not_after <= now).values(
-                status=EXPIRED, error="expired: not sent in time (quiet hours)")).rowcount
-        return {"requeued": requeued, "unknown": unknown, "expired": expired}
+                status=EXPIRED, error="expired: not sent in time (quiet hours)")
+                .returning(_table.c.id, _table.c.reply)).all()
+            _scrub(session, unknown + expired)
+        return {"requeued": requeued, "unknown": len(unknown), "expired": len(expired)}
 
     def pending(self, channels: tuple[str, ...]) -> int:
         with self.sessions() as session:

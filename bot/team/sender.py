@@ -232,7 +232,7 @@ class OutboxSender:
         try:
             if channel == "zalo" and not await self._within_zalo_window(item):
                 await asyncio.to_thread(self.store.failed, item.id, "outside the Zalo 48-hour window",
-                                        SKIPPED, "claimed")
+                                        SKIPPED, "claimed", item.reply)
                 self.counts["skipped"] += 1
                 return
             # The turn is waited for while the row is only `claimed`: `sending` is committed just before
@@ -254,7 +254,7 @@ class OutboxSender:
             except Exception as exc:  # every failure is sorted and recorded; the sender goes on
                 await self._failed(channel, item, exc)
                 return
-            if not await asyncio.to_thread(self.store.sent, item.id, time.time()):
+            if not await asyncio.to_thread(self.store.sent, item.id, time.time(), item.reply):
                 log.warning("outbox %s was sent, but its row had been recovered meanwhile", item.id)
             self.counts["sent"] += 1
         except Exception:
@@ -317,11 +317,12 @@ class OutboxSender:
             self.counts["retried"] += 1
         elif outcome.kind == "unknown":
             log.warning("outbox %s: delivery unknown (%s); not sent again", item.id, outcome.reason)
-            await asyncio.to_thread(self.store.failed, item.id, f"unknown: {outcome.reason}", UNKNOWN)
+            await asyncio.to_thread(self.store.failed, item.id, f"unknown: {outcome.reason}", UNKNOWN,
+                                    reply=item.reply)
             self.counts["unknown"] += 1
         else:
             prefix = "gave up: " if outcome.kind == "retry" else ""
-            await asyncio.to_thread(self.store.failed, item.id, prefix + outcome.reason)
+            await asyncio.to_thread(self.store.failed, item.id, prefix + outcome.reason, reply=item.reply)
             self.counts["failed"] += 1
 
     async def _within_zalo_window(self, item: Claimed) -> bool:
