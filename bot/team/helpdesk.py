@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm import Session
 
 from actions.context import ActionContext
@@ -51,13 +52,15 @@ def active_as_citizen(session: Session, member: Member) -> HelpRequest | None:
 
 def active_as_helper(session: Session, team_member: TeamMember) -> HelpRequest | None:
     return session.scalars(select(HelpRequest).where(
-        HelpRequest.taken_by_id == team_member.id, HelpRequest.status == TAKEN).limit(1)).first()
+        HelpRequest.taken_by_id == team_member.id, HelpRequest.status == TAKEN)
+        .order_by(HelpRequest.id.desc()).limit(1)).first()
 
 
 def relay_peer(session: Session, member: Member) -> tuple[str, HelpRequest] | None:
     """('citizen' | 'helper', request) when this chat identity is in a relayed conversation."""
     request = session.scalars(select(HelpRequest).where(
-        HelpRequest.member_id == member.id, HelpRequest.status == TAKEN).limit(1)).first()
+        HelpRequest.member_id == member.id, HelpRequest.status == TAKEN)
+        .order_by(HelpRequest.id.desc()).limit(1)).first()
     if request is not None:
         return "citizen", request
     team_member = team.team_member_of(session, member)
@@ -187,18 +190,25 @@ def take(ctx: ActionContext, request_id: str) -> list[Reply]:
     request = _request_for(ctx, request_id)
     if team_member is None or request is None or not _may_help(ctx.session, team_member, request):
         return [team_reply("not_team_member")]
+    # One take at a time per helper (a double press on two requests): the helper's row is locked on
+    # PostgreSQL, and the take is a compare-and-set that also refuses while they help someone else.
+    ctx.session.execute(select(TeamMember.id).where(TeamMember.id == team_member.id).with_for_update())
     current = active_as_helper(ctx.session, team_member)
     if current is not None and current.id != request.id:
-        return [team_reply("help_busy", {"name": _name_of_request(ctx.session, current)},
-                      buttons=((close_button(current),),))]
+        return [_busy(ctx, current)]
+    other = aliased(HelpRequest)
     result = ctx.session.execute(update(HelpRequest).where(
-        HelpRequest.id == request.id, HelpRequest.status == OPEN)
+        HelpRequest.id == request.id, HelpRequest.status == OPEN,
+        ~exists().where(other.taken_by_id == team_member.id, other.status == TAKEN, other.id != request.id))
         .values(status=TAKEN, taken_by_id=team_member.id, taken_at=ctx.now)
         .execution_options(synchronize_session=False))
     ctx.session.refresh(request)
     if result.rowcount != 1:
         if request.status == TAKEN and request.taken_by_id == team_member.id:
             return [team_reply("help_taken_helper", _helper_context(ctx, request), buttons=((close_button(request),),))]
+        current = active_as_helper(ctx.session, team_member)
+        if request.status == OPEN and current is not None:
+            return [_busy(ctx, current)]
         taker = ctx.session.get(TeamMember, request.taken_by_id) if request.taken_by_id else None
         return [team_reply("help_take_late", {"taken_by": taker.name if taker else None})]
     _event(ctx.session, request, "taken", ctx.now, team_member)
@@ -206,6 +216,11 @@ def take(ctx: ActionContext, request_id: str) -> list[Reply]:
     enqueue(ctx.session, citizen, team_reply("help_taken", {"helper_name": team_member.name},
                                         buttons=((close_button(request),),)), "relay", priority=PRIORITY_PERSON)
     return [team_reply("help_taken_helper", _helper_context(ctx, request), buttons=((close_button(request),),))]
+
+
+def _busy(ctx: ActionContext, current: HelpRequest) -> Reply:
+    return team_reply("help_busy", {"name": _name_of_request(ctx.session, current)},
+                      buttons=((close_button(current),),))
 
 
 def _name_of_request(session: Session, request: HelpRequest) -> str:

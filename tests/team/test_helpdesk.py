@@ -190,3 +190,25 @@ async def test_untaken_request_escalates_after_30_working_minutes(services, cata
     assert outbox_to(services, ADMIN)[-1]["context"]["waited_minutes"] == 31
     with services.sessions() as session:
         assert helpdesk.escalate_due(session, catalog, settings, now + timedelta(hours=3)) == 0  # once only
+
+
+async def test_two_takes_at_once_end_in_one_relay(services, monkeypatch):
+    """A helper double-presses two requests: both takes pass the check before either is written (as
+    two workers would); the take itself refuses the second, and the citizen of the first is the peer."""
+    _, first = household(services, "Nguyễn Văn An")
+    _, second = household(services, "Phạm Thị Bình")
+    await join_team(services, HELPER, "Trần Thị Lan")
+    await join_household(services, CITIZEN, first)
+    await join_household(services, OTHER, second)
+    await stuck(services, CITIZEN)
+    await stuck(services, OTHER)
+    first_id, second_id = (n["context"]["request_id"] for n in outbox_to(services, HELPER))
+    monkeypatch.setattr(helpdesk, "active_as_helper", lambda session, team_member: None)  # the stale check
+    await turn(services, HELPER, payload=f"help:take:{first_id}", channel="telegram")
+    second_take = await turn(services, HELPER, payload=f"help:take:{second_id}", channel="telegram")
+    monkeypatch.undo()
+    assert templates(second_take) in (["team/help_busy"], ["team/help_take_late"])
+    with services.sessions() as session:
+        statuses = dict(session.execute(select(HelpRequest.id, HelpRequest.status)).all())
+        assert statuses == {first_id: "taken", second_id: "open"}
+    assert [n["template"] for n in outbox_to(services, OTHER)] == []  # nobody told the second citizen
