@@ -2,7 +2,7 @@
 
 The dialogue asks here first; None means "not ours", and the turn goes on as before.
 Commands: /start TV…  /team TV… (link a team member), /hotro (open requests), /xong (end a relayed
-conversation), /push (push a tutorial). Payloads: help:*, push:*, reminders:*.
+conversation), /push or /guibai (push a tutorial). Payloads: help:*, push:*, reminders:*.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from bot.team.config import TeamSettings
 _AUDIENCE_CODES = {"a": "all", "n": "not_started", "u": "unfinished"}
 _SCOPE_CODES = {"v": "village", "c": "commune", "p": "province"}
 MAX_VILLAGE_BUTTONS = 12
+CANCEL = Button("push_cancel", "push:x")  # the way out of /push at every step: nothing is sent
 
 
 def command(ctx: ActionContext, name: str, argument: str) -> list[Reply] | None:
@@ -30,7 +31,7 @@ def command(ctx: ActionContext, name: str, argument: str) -> list[Reply] | None:
         return helpdesk.open_list(ctx)
     if name in ("/xong", "/ketthuc"):
         return helpdesk.close(ctx)
-    if name == "/push":
+    if name in ("/push", "/guibai"):
         return push_menu(ctx)
     return None
 
@@ -44,6 +45,8 @@ def payload(ctx: ActionContext, parts: list[str]) -> list[Reply] | None:
         return reminders.turn_off(ctx)
     if parts == ["reminders", "on"]:
         return reminders.turn_on(ctx)
+    if parts == ["push", "x"]:
+        return [team_reply("push_cancelled")]
     if parts and parts[0] == "push":
         return _push_payload(ctx, parts[1:])
     return None
@@ -79,7 +82,7 @@ def push_menu(ctx: ActionContext) -> list[Reply]:
     villages = ctx.session.scalars(select(Village).where(Village.id.in_(village_ids))
                                    .order_by(Village.name).limit(MAX_VILLAGE_BUTTONS)).all()
     rows += [(Button("topic", f"push:s:v:{v.id}", {"title": v.name}),) for v in villages]
-    return [team_reply("push_choose_place", buttons=tuple(rows))]
+    return [team_reply("push_choose_place", buttons=(*rows, (CANCEL,)))]
 
 
 def _scope(ctx: ActionContext, code: str, scope_id: str) -> tuple[TeamMember, str, int | None] | None:
@@ -99,7 +102,7 @@ def _choose_topic(ctx: ActionContext, code: str, scope_id: int) -> list[Reply]:
     rows = tuple((Button("topic", f"push:t:{code}:{scope_id}:{t.id}", {"title": t.title}),) for t in topics)
     return [team_reply("push_choose_topic",
                   {"place": push.scope_name(ctx.session, scope, scope_id if scope != "province" else None)},
-                  buttons=rows)]
+                  buttons=(*rows, (CANCEL,)))]
 
 
 def _push_payload(ctx: ActionContext, parts: list[str]) -> list[Reply] | None:
@@ -126,7 +129,7 @@ def _push_payload(ctx: ActionContext, parts: list[str]) -> list[Reply] | None:
             "counts": {who: {"households": len(a.households), "reachable": len(a.targets)}
                        for code, who in _AUDIENCE_CODES.items() for a in [counts[code]]}},
             buttons=((Button("push_all", f"push:a:{key}:a"),), (Button("push_not_started", f"push:a:{key}:n"),),
-                     (Button("push_unfinished", f"push:a:{key}:u"),), (Button("menu", "menu"),)))]
+                     (Button("push_unfinished", f"push:a:{key}:u"),), (CANCEL,)))]
     if len(parts) != 5 or parts[4] not in _AUDIENCE_CODES:
         return None
     who = _AUDIENCE_CODES[parts[4]]
@@ -134,7 +137,7 @@ def _push_payload(ctx: ActionContext, parts: list[str]) -> list[Reply] | None:
         chosen = push.audience(ctx.session, topic.id, who, push.scope_villages(ctx.session, scope, scope_id))
         return [team_reply("push_confirm", {"title": topic.title, "place": place, "audience": who,
                                             "households": len(chosen.households), "reachable": len(chosen.targets)},
-                      buttons=((Button("push_go", f"push:go:{key}:{parts[4]}"),), (Button("menu", "menu"),)))]
+                      buttons=((Button("push_go", f"push:go:{key}:{parts[4]}"),), (CANCEL,)))]
     created, new = push.create_push(ctx.session, ctx.catalog, topic.id, who, scope, scope_id,
                                     created_by=team_member.name, team_member=team_member, now=ctx.now,
                                     settings=TeamSettings())

@@ -8,9 +8,9 @@ import json
 from datetime import datetime
 
 from sqlalchemy import exists, select, update
-from sqlalchemy.orm import aliased
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
+from actions.buttons import HUMAN, MENU
 from actions.context import ActionContext
 from bot.team.replies import team_reply
 from bot.dialogue.types import Button, Reply
@@ -267,7 +267,7 @@ def close(ctx: ActionContext, request_id: str | None = None) -> list[Reply]:
     else:
         return [team_reply("not_team_member")]
     if request.status == CLOSED:
-        return [team_reply("help_closed", {"by_you": True, "other_name": None})]
+        return [_closed(side, True, None)]
     was_taken = request.status == TAKEN
     request.status, request.closed_at, request.closed_by = CLOSED, ctx.now, side
     _event(ctx.session, request, "closed", ctx.now, team_member if side == "helper" else None, detail=side)
@@ -280,10 +280,18 @@ def close(ctx: ActionContext, request_id: str | None = None) -> list[Reply]:
             other, other_name = ctx.session.get(Member, request.member_id), helper.name
             reply_name = _name_of_request(ctx.session, request)
         if other is not None:
-            enqueue(ctx.session, other, team_reply("help_closed", {"by_you": False, "other_name": other_name}),
+            enqueue(ctx.session, other, _closed("citizen" if side == "helper" else "helper", False, other_name),
                     "relay", priority=PRIORITY_PERSON)
-        return [team_reply("help_closed", {"by_you": True, "other_name": reply_name})]
-    return [team_reply("help_closed", {"by_you": True, "other_name": None})]
+        return [_closed(side, True, reply_name)]
+    return [_closed(side, True, None)]
+
+
+def _closed(side: str, by_you: bool, other_name: str | None) -> Reply:
+    """The end of a conversation, for the helper (thanks) or the citizen (back to the assistant, and how
+    to ask for a person again)."""
+    helper = side == "helper"
+    return team_reply("help_closed", {"by_you": by_you, "other_name": other_name, "helper": helper},
+                      buttons=() if helper else ((HUMAN,), (MENU,)))
 
 
 def relay(ctx: ActionContext, text: str) -> list[Reply] | None:

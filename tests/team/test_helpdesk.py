@@ -110,7 +110,10 @@ async def test_helper_closes_with_a_command(services):
     await turn(services, HELPER, payload=f"help:take:{request_id}", channel="telegram")
     closed = await turn(services, HELPER, text="/xong", channel="telegram")
     assert templates(closed) == ["team/help_closed"]
-    assert outbox_to(services, CITIZEN)[-1]["context"] == {"by_you": False, "other_name": "Trần Thị Lan"}
+    assert closed.replies[0].context["helper"] is True and not closed.replies[0].buttons
+    told = outbox_to(services, CITIZEN)[-1]
+    assert told["context"] == {"by_you": False, "other_name": "Trần Thị Lan", "helper": False}
+    assert payloads_of(told) == ["human", "menu"]  # the citizen's way back to a person, or to the menu
 
 
 async def test_a_helper_takes_one_conversation_at_a_time(services):

@@ -57,8 +57,8 @@ async def test_a_member_of_two_villages_helps_and_pushes_in_both_and_nowhere_els
     assert sorted(n["context"]["village"] for n in notices) == [FAR, VILLAGE]
     menu = await turn(services, HELPER, text="/push", channel="telegram")
     assert templates(menu) == ["team/push_choose_place"]
-    places = payloads(menu)
-    assert len(places) == 2 and all(p.startswith("push:s:v:") for p in places)
+    *places, cancel = payloads(menu)
+    assert len(places) == 2 and all(p.startswith("push:s:v:") for p in places) and cancel == "push:x"
     for place in places:
         topics = await turn(services, HELPER, payload=place, channel="telegram")
         assert templates(topics) == ["team/push_choose_topic"]

@@ -90,6 +90,21 @@ async def test_a_commune_admin_chooses_a_village_or_the_whole_commune(services):
     menu = await turn(services, ADMIN, text="/push", channel="telegram")
     assert templates(menu) == ["team/push_choose_place"]
     choices = payloads(menu)
-    assert choices[0].startswith("push:s:c:") and len(choices) == 3  # the commune, then its two villages
+    # The commune, then its two villages, then the way out.
+    assert choices[0].startswith("push:s:c:") and len(choices) == 4 and choices[-1] == "push:x"
     topics = await turn(services, ADMIN, payload=choices[0], channel="telegram")
     assert templates(topics) == ["team/push_choose_topic"]
+
+
+async def test_guibai_opens_push_and_every_step_has_a_way_out(services):
+    await three_households(services)
+    await join_team(services, HELPER, "Trần Thị Lan")
+    menu = await turn(services, HELPER, text="/guibai", channel="telegram")
+    assert templates(menu) == ["team/push_choose_topic"] and payloads(menu)[-1] == "push:x"
+    chosen = await turn(services, HELPER, payload=[p for p in payloads(menu) if p.endswith(f":{TOPIC}")][0],
+                        channel="telegram")
+    assert payloads(chosen)[-1] == "push:x"
+    confirm = await turn(services, HELPER, payload=payload_starting(chosen, "push:a:"), channel="telegram")
+    assert payloads(confirm)[-1] == "push:x"
+    cancelled = await turn(services, HELPER, payload="push:x", channel="telegram")
+    assert templates(cancelled) == ["team/push_cancelled"] and outbox(services, kind="push") == []

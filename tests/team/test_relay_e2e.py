@@ -100,7 +100,7 @@ async def test_citizen_and_team_member_talk_through_the_assistant(settings, cata
 
             # The member takes it: the citizen is told who helps, in the form of address chosen.
             mark = await press(api, HELPER, notice, "help:take:")
-            await said(api, HELPER, mark, "đã nhận hỗ trợ Nguyễn Văn An")
+            await said(api, HELPER, mark, "đã nhận giúp Nguyễn Văn An")
             told = await said(api, CITIZEN, mark, "đang hỗ trợ bác")
             assert "Trần Thị Lan" in told["text"]
 
@@ -109,7 +109,7 @@ async def test_citizen_and_team_member_talk_through_the_assistant(settings, cata
             api.push_message(CITIZEN, "chau oi ma otp 482913 nhap vao dau")
             relayed = await said(api, HELPER, mark, "💬 Nguyễn Văn An:")
             assert "482913" not in relayed["text"] and "[MÃ SỐ]" in relayed["text"]
-            await said(api, CITIZEN, mark, "che đi các số")
+            await said(api, CITIZEN, mark, "đã được che đi cho an toàn")
             mark = api.mark()
             api.push_message(HELPER, "Bác nhập mã vào ô thứ hai, đừng đọc cho ai nhé")
             answer = await said(api, CITIZEN, mark, "💬 Trần Thị Lan: Bác nhập mã vào ô thứ hai")

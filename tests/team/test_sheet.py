@@ -41,7 +41,14 @@ def test_html_has_one_card_per_household_with_its_link_qr_and_code(settings, vil
     for code in codes:
         assert html.count(code) >= 2  # under the QR and in the typed alternative
         assert qr_svg(deep_link("camtay_bot", code)) in html
-    assert html.count("<svg") == 3 and "Bấm nút \"Bắt đầu\"" in html.replace("&#34;", '"')
+    text = html.replace("&#34;", '"')
+    assert html.count("<svg") == 3 and 'rồi bấm "Bắt đầu" (Start).' in text
+    # What the bot asks for is the "mã hộ gia đình" (the join code); the commune's list code is only small.
+    assert text.count('<div class="code-label">Mã hộ gia đình:</div>') == 3
+    assert text.count("(số hộ trong danh sách xã: ") == 3
+    steps = ["Mở máy ảnh (camera) trên điện thoại.", "Đưa máy vào mã QR bên cạnh, bấm vào dòng chữ hiện lên.",
+             'Chọn mở bằng Telegram, rồi bấm "Bắt đầu" (Start).']
+    assert all(text.count(f"<li>{step}</li>") == 3 for step in steps)
 
 
 def test_the_qr_code_holds_the_deep_link():

@@ -26,8 +26,8 @@ CONTEXTS: dict[str, list[dict]] = {
     "help_take_late": [{"taken_by": "Trần Thị Lan"}, {"taken_by": None}],
     "help_busy": [{"name": "Nguyễn Văn An"}],
     "help_passed": [{}],
-    "help_closed": [{"by_you": True, "other_name": "Trần Thị Lan"}, {"by_you": False, "other_name": "Trần Thị Lan"},
-                    {"by_you": True, "other_name": None}],
+    "help_closed": [{"by_you": by_you, "other_name": name, "helper": helper} for helper in (True, False)
+                    for by_you, name in ((True, "Trần Thị Lan"), (False, "Trần Thị Lan"), (True, None))],
     "help_none": [{}],
     "help_already_open": [{"taken": True}, {"taken": False}],
     "help_list_empty": [{}],
@@ -46,6 +46,7 @@ CONTEXTS: dict[str, list[dict]] = {
                       "reachable": 8},
                      {"title": "Cài VNeID", "place": "Xã A", "audience": "all", "households": 8, "reachable": 8}],
     "push_queued": [{**REPORT, "again": False}, {**REPORT, "again": True, "skipped": 0, "not_joined": 0}],
+    "push_cancelled": [{}],
     "push_report": [REPORT, {**REPORT, "failures": [], "skipped": 0, "skipped_households": []}],
     "push_tutorial": [{"topic_id": "vneid-register", "title": "Cài VNeID", "summary": "Cùng {{ you }} cài VNeID.",
                        "village": "Thôn Đông"},
@@ -92,7 +93,7 @@ def test_missing_context_key_fails(name, variable):
 def test_citizen_is_told_who_helps_in_their_form_of_address():
     text = renderer.render(Reply("team/help_taken", {"helper_name": "Trần Thị Lan"}), "bác").text
     assert text.startswith("Dạ, Trần Thị Lan ở Tổ công nghệ số cộng đồng đang hỗ trợ bác ạ.")
-    assert "cháu sẽ chuyển" in text
+    assert "Cháu sẽ chuyển tin tới người hỗ trợ." in text
 
 
 def test_team_templates_used_in_code_exist_and_every_one_is_used():
@@ -109,5 +110,34 @@ def test_team_templates_used_in_code_exist_and_every_one_is_used():
 
 def test_push_report_gives_failure_reasons_in_vietnamese():
     text = renderer.render(Reply("team/push_report", REPORT), "bác").text
-    assert "Không gửi được: 4 (người dân đã chặn trợ lý: 2; ứng dụng từ chối: 1)" in text
-    assert "Đã gửi: 90" in text and "Đã mở bài: 40, đã học xong: 12" in text
+    assert "Chưa gửi được: 3 (người dân đã chặn trợ lý: 2; ứng dụng từ chối: 1)" in text
+    assert "Cần gửi: 100 hộ" in text and "Không rõ đã tới chưa: 1" in text
+    assert "Zalo không cho gửi (quá 48 giờ chưa nhắn): 4" in text
+    assert "Đã gửi tới: 90 hộ" in text and "Đã mở bài: 40, đã học xong: 12" in text
+    assert "tới các hộ trên địa bàn Thôn Đông, Xã A" in text
+
+
+def test_push_queued_lists_at_most_ten_zalo_households():
+    skipped = [f"HH{n:06d}" for n in range(14)]
+    text = renderer.render(Reply("team/push_queued", {**REPORT, "again": False, "skipped": 14,
+                                                       "skipped_households": skipped}), "bác").text
+    assert text.startswith('Cháu đang gửi bài "Cài VNeID" tới 86 hộ trên địa bàn Thôn Đông, Xã A.')
+    assert ("14 hộ dùng Zalo chưa gửi được, vì đã hơn 48 giờ các hộ này không nhắn cho trợ lý (Zalo không cho gửi): "
+            + ", ".join(skipped[:10]) + " và 4 hộ khác.") in text
+
+
+def test_help_closed_thanks_the_helper_and_guides_the_citizen_back():
+    helper = renderer.render(Reply("team/help_closed", {"by_you": False, "other_name": "Nguyễn Văn An",
+                                                        "helper": True}), "chị").text
+    assert helper.strip() == "Nguyễn Văn An đã kết thúc cuộc trò chuyện hỗ trợ. Cảm ơn chị đã giúp người dân!"
+    citizen = renderer.render(Reply("team/help_closed", {"by_you": False, "other_name": "Trần Thị Lan",
+                                                         "helper": False}), "bác").text
+    assert citizen.strip().splitlines() == [
+        "Trần Thị Lan đã kết thúc cuộc trò chuyện hỗ trợ. Cháu cảm ơn bác ạ.",
+        "Từ giờ bác nhắn gì, cháu sẽ trả lời như trước.",
+        'Nếu cần người giúp nữa, bác bấm "Nói chuyện với người hỗ trợ".']
+
+
+def test_reminder_does_not_open_with_da():
+    text = renderer.render(Reply("team/reminder", {"title": "Cài VNeID", "number": 3, "total": 10}), "bác").text
+    assert text.startswith('Cháu chào bác ạ. Bác đang học dở bài "Cài VNeID", đã tới bước 3 trong 10 bước.')
