@@ -215,3 +215,50 @@ async def test_two_takes_at_once_end_in_one_relay(services, monkeypatch):
         statuses = dict(session.execute(select(HelpRequest.id, HelpRequest.status)).all())
         assert statuses == {first_id: "taken", second_id: "open"}
     assert [n["template"] for n in outbox_to(services, OTHER)] == []  # nobody told the second citizen
+
+
+async def test_two_takes_at_once_on_postgresql_end_in_one_relay(settings, catalog, postgres_url):
+    """Two workers handle a helper's two presses at the same moment: the second take waits for the first
+    (the helper's row is locked) and then refuses, rather than start a second relay."""
+    import threading
+
+    from actions.context import ActionContext
+    from bot.services import build_services
+    from bot.storage.models import Member
+
+    services = build_services(settings.with_(database_url=postgres_url), catalog)
+    try:
+        _, first = household(services, "Nguyễn Văn An")
+        _, second = household(services, "Phạm Thị Bình")
+        await join_team(services, HELPER, "Trần Thị Lan")
+        await join_household(services, CITIZEN, first)
+        await join_household(services, OTHER, second)
+        await stuck(services, CITIZEN)
+        await stuck(services, OTHER)
+        first_id, second_id = (n["context"]["request_id"] for n in outbox_to(services, HELPER))
+
+        def context(session):
+            helper = session.scalars(select(Member).where(Member.external_id == HELPER)).one()
+            return ActionContext.open(session, helper, catalog)
+
+        results = {}
+
+        def second_worker():
+            with services.sessions() as session:
+                results["second"] = [r.template for r in helpdesk.take(context(session), str(second_id))]
+                session.commit()
+
+        with services.sessions() as session:
+            assert [r.template for r in helpdesk.take(context(session), str(first_id))] == ["team/help_taken_helper"]
+            worker = threading.Thread(target=second_worker)
+            worker.start()
+            worker.join(0.5)
+            assert worker.is_alive()  # waiting for the first take's transaction
+            session.commit()
+        worker.join(10)
+        assert results["second"] == ["team/help_busy"]
+        with services.sessions() as session:
+            statuses = dict(session.execute(select(HelpRequest.id, HelpRequest.status)).all())
+        assert statuses == {first_id: "taken", second_id: "open"}
+    finally:
+        await services.aclose()
