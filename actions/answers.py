@@ -58,8 +58,20 @@ message_too_long = simple("message_too_long")
 button_unknown = simple("button_unknown")
 
 
+# What a citizen calls each kind of message the assistant cannot read; voice is heard, the rest seen.
+MEDIA_WORDS = {"sticker": "hình dán (sticker)", "photo": "ảnh", "video": "video", "location": "vị trí",
+               "document": "tệp (file)", "contact": "danh thiếp", "gif": "ảnh động", "link": "đường link",
+               "voice": "tin nhắn thoại", "audio": "tin nhắn thoại"}
+HEARD_MEDIA = frozenset({"voice", "audio"})
+
+
+def media_word(media: str) -> str:
+    return MEDIA_WORDS.get(media, "loại tin nhắn này")
+
+
 def unsupported_media(ctx: ActionContext, media: str) -> list[Reply]:
-    return [Reply("unsupported_media", {"media": media}, buttons=((MENU,), (Button("human", "human"),)))]
+    return [Reply("unsupported_media", {"what": media_word(media), "heard": media in HEARD_MEDIA},
+                  buttons=((MENU,), (Button("human", "human"),)))]
 
 
 def nlu_unavailable(ctx: ActionContext) -> list[Reply]:

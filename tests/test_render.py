@@ -80,7 +80,7 @@ CONTEXTS: dict[str, list[dict]] = {
         {"topic_id": "vneid-register", "number": 2, "total": 10, "step": STEP},
         {"topic_id": "vneid-register", "number": 1, "total": 10, "step": {**STEP, "tip": None, "warning": None}},
     ],
-    "unsupported_media": [{"media": "sticker"}, {"media": "voice"}, {"media": "something-new"}],
+    "unsupported_media": [{"what": "hình dán (sticker)", "heard": False}, {"what": "tin nhắn thoại", "heard": True}],
     "welcome_ask_household": [{}],
 }
 CASES = [pytest.param(t, ctx, id=f"{t}-{i}") for t, contexts in CONTEXTS.items() for i, ctx in enumerate(contexts)]

@@ -154,6 +154,9 @@ class Dialogue:
             replies = routing.route_payload(ctx, incoming.payload)
             return _Outcome(replies, understood=replies[0].template != "button_unknown")
         if incoming.media is not None:
+            relayed = team_chat.media(ctx, answers.media_word(incoming.media))
+            if relayed is not None:
+                return _Outcome(relayed, intent="relay")
             return _Outcome(answers.unsupported_media(ctx, incoming.media), understood=False)
         text = (incoming.text or "").strip()
         if not text:

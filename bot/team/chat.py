@@ -57,6 +57,11 @@ def text(ctx: ActionContext, message: str) -> list[Reply] | None:
     return helpdesk.relay(ctx, message)
 
 
+def media(ctx: ActionContext, what: str) -> list[Reply] | None:
+    """A photo, voice message, file…: in a help conversation, the other side is told one came."""
+    return helpdesk.relay_media(ctx, what)
+
+
 def _link(ctx: ActionContext, code: str) -> list[Reply]:
     team_member = team.link(ctx.session, ctx.member, code, ctx.now)
     if team_member is None:

@@ -319,6 +319,17 @@ def relay(ctx: ActionContext, text: str) -> list[Reply] | None:
     return []
 
 
+def relay_media(ctx: ActionContext, what: str) -> list[Reply] | None:
+    """A photo, voice message or file in a relayed conversation: the assistant cannot pass it on, so the
+    other side hears that one came and the sender is asked to write it; None when there is no relay."""
+    peer = relay_peer(ctx.session, ctx.member)
+    if peer is None:
+        return None
+    side, _ = peer
+    relay(ctx, f"({what}: trợ lý chưa chuyển được)")
+    return [team_reply("relay_media", {"what": what, "to_helper": side == "citizen"})]
+
+
 def open_list(ctx: ActionContext) -> list[Reply]:
     """`/hotro`: the open requests a team member may take."""
     team_member = team.team_member_of(ctx.session, ctx.member)

@@ -89,6 +89,15 @@ async def test_take_relay_both_ways_and_close(services):
     assert back["template"] == "team/relay_from_helper"
     assert back["context"] == {"helper_name": "Trần Thị Lan", "text": "Bác bấm nút Đăng ký ở dưới cùng ạ"}
 
+    # A photo or a voice message cannot be passed on: the other side hears one came, the sender is asked
+    # to write it (and is not sent to "talk to a person" while talking to one).
+    photo = await turn(services, CITIZEN, media="photo", channel="telegram")
+    assert templates(photo) == ["team/relay_media"] and photo.replies[0].context["to_helper"]
+    assert outbox_to(services, HELPER)[-1]["context"]["text"] == "(ảnh: trợ lý chưa chuyển được)"
+    voice = await turn(services, HELPER, media="voice", channel="telegram")
+    assert templates(voice) == ["team/relay_media"] and not voice.replies[0].context["to_helper"]
+    assert outbox_to(services, CITIZEN)[-1]["context"]["text"] == "(tin nhắn thoại: trợ lý chưa chuyển được)"
+
     closed = await turn(services, CITIZEN, payload=f"help:close:{request_id}", channel="telegram")
     assert templates(closed) == ["team/help_closed"]
     assert outbox_to(services, HELPER)[-1]["template"] == "team/help_closed"
