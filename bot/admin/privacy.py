@@ -12,9 +12,10 @@ from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.admin.period import as_utc
+from bot.admin.queries.households import household_with_place
 from bot.redact import redact
 from bot.storage.models import (
-    Commune, ConversationLog, HelpRequest, Household, Member, StepEvent, TutorialRun, Village,
+    ConversationLog, HelpRequest, Household, Member, StepEvent, TutorialRun,
 )
 from bot.storage.models_team import HelpEvent, OutboxItem, Push
 from bot.storage.schema import metadata
@@ -39,12 +40,10 @@ def _row(obj, columns) -> dict:
 
 def export_household(session: Session, household_id: int) -> dict | None:
     """Everything stored about one household, as plain JSON data (texts redacted)."""
-    row = session.execute(
-        select(Household, Village, Commune).join(Village, Village.id == Household.village_id)
-        .join(Commune, Commune.id == Village.commune_id).where(Household.id == household_id)).first()
-    if row is None:
+    found = household_with_place(session, household_id)
+    if found is None:
         return None
-    household, village, commune = row
+    household, village, commune = found
     members = list(session.scalars(select(Member).where(Member.household_id == household_id)))
     member_ids = [m.id for m in members]
     people = (TutorialRun.household_id == household_id) | TutorialRun.member_id.in_(member_ids)

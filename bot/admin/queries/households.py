@@ -187,13 +187,19 @@ def _progress(runs: list[TutorialRun], catalog: Catalog) -> list[Progress]:
     return sorted(result, key=lambda p: (rank.get(p.status, 3), p.title))
 
 
-def household_detail(session: Session, household_id: int, catalog: Catalog) -> HouseholdDetail | None:
+def household_with_place(session: Session, household_id: int) -> tuple[Household, Village, Commune] | None:
+    """The household with its village and commune, or None."""
     row = session.execute(
         select(Household, Village, Commune).join(Village, Village.id == Household.village_id)
         .join(Commune, Commune.id == Village.commune_id).where(Household.id == household_id)).first()
-    if row is None:
+    return tuple(row) if row is not None else None
+
+
+def household_detail(session: Session, household_id: int, catalog: Catalog) -> HouseholdDetail | None:
+    found = household_with_place(session, household_id)
+    if found is None:
         return None
-    household, village, commune = row
+    household, village, commune = found
     detail = HouseholdDetail(household, village, commune)
     detail.members = list(session.scalars(
         select(Member).where(Member.household_id == household_id).order_by(Member.created_at)))
