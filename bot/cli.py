@@ -8,8 +8,9 @@ import logging
 import sys
 
 from bot.admin import cli as admin_cli
-from bot.team import cli as team_cli
 from bot.settings import Settings
+from bot.storage.db import SchemaMismatch
+from bot.team import cli as team_cli
 
 
 def _content_check(args, settings: Settings) -> int:
@@ -135,13 +136,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = Settings.from_env()
     handlers = {"run": _run, "ask": _ask, "train": _train}
-    if hasattr(args, "handler"):  # commands registered by feature modules
-        return args.handler(args, settings)
-    if args.command == "content":
-        return _content_check(args, settings)
-    if args.command == "households":
-        return _households_add(args, settings)
-    return handlers[args.command](args, settings)
+    try:
+        if hasattr(args, "handler"):  # commands registered by feature modules
+            return args.handler(args, settings)
+        if args.command == "content":
+            return _content_check(args, settings)
+        if args.command == "households":
+            return _households_add(args, settings)
+        return handlers[args.command](args, settings)
+    except SchemaMismatch as exc:
+        print(f"camtay: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

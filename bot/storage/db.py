@@ -5,7 +5,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
@@ -43,12 +43,26 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+class SchemaMismatch(RuntimeError):
+    """The database says it is migrated, yet tables of the models are missing."""
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (idempotent)."""
+    """Bring the schema to the newest migration (idempotent); SchemaMismatch if tables are still missing."""
+    from bot.storage.schema import metadata  # every model module, so that every table is known
+
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        missing = sorted(set(metadata.tables) - set(inspect(connection).get_table_names()))
+    if missing:
+        # Early builds shipped migrations 0002-0004 as placeholders that created nothing; a database
+        # made then is stamped past them without their tables.
+        raise SchemaMismatch(
+            f"the database {engine.url.render_as_string(hide_password=True)} is marked as migrated but lacks "
+            f"the tables {', '.join(missing)}: it was made by an early build of camtay. Move it aside (for "
+            f"SQLite, rename the file under data/) and start again, or set DATABASE_URL to a new database.")
 
 
 def session_factory(engine: Engine) -> sessionmaker:

@@ -75,3 +75,40 @@ async def test_a_whole_tutorial_is_stored(database_url, catalog, settings):
         assert (run.status, run.household_id) == ("completed", household.id)
     finally:
         await services.aclose()
+
+
+
+def early_database(tmp_path) -> str:
+    """A database as early builds left it: 0002-0004 were placeholders, marked done, creating nothing."""
+    from alembic import command
+
+    from bot.storage.db import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'early.sqlite3'}"
+    engine = make_engine(url)
+    config = alembic_config(url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        command.stamp(config, "0004")
+    engine.dispose()
+    return url
+
+
+def test_a_database_stamped_past_migrations_that_created_nothing_is_a_clear_error(tmp_path):
+    from bot.storage.db import SchemaMismatch
+
+    engine = make_engine(early_database(tmp_path))
+    with pytest.raises(SchemaMismatch, match="lacks the tables .*outbox"):
+        migrate(engine)
+    engine.dispose()
+
+
+def test_the_cli_names_the_database_and_the_fix(tmp_path, capsys, monkeypatch):
+    from bot.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", early_database(tmp_path))
+    code = main(["households", "add", "--commune", "Xã A", "--village", "Thôn 1", "--head", "Nguyễn Văn A"])
+    assert code == 1
+    error = capsys.readouterr().err
+    assert "early.sqlite3" in error and "lacks the tables" in error and "Move it aside" in error
