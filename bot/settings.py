@@ -43,6 +43,7 @@ class Settings:
     admin_secret_key: str | None = field(default=None, repr=False)  # signs admin sessions and CSRF tokens; generated into data/ when unset
     learned_examples_path: Path = ROOT / "nlu" / "data" / "learned.yml"  # written by the admin web
     zalo_app_id: str | None = None
+    zalo_oa_name: str | None = None  # as citizens find the OA in Zalo's search; printed on the join cards
     zalo_app_secret: str | None = field(default=None, repr=False)  # the app's secret key: token refresh
     zalo_oa_secret_key: str | None = field(default=None, repr=False)  # the app-OA link's: webhook signatures
     zalo_refresh_token: str | None = field(default=None, repr=False)  # a seed: the newest lives in the database
@@ -75,6 +76,7 @@ class Settings:
             port=int(env.get("PORT") or cls.port),
             admin_secret_key=env.get("ADMIN_SECRET_KEY") or None,
             zalo_app_id=env.get("ZALO_APP_ID") or None,
+            zalo_oa_name=env.get("ZALO_OA_NAME") or None,
             zalo_app_secret=env.get("ZALO_APP_SECRET") or None,
             zalo_oa_secret_key=env.get("ZALO_OA_SECRET_KEY") or None,
             zalo_refresh_token=env.get("ZALO_REFRESH_TOKEN") or None,

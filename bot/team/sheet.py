@@ -52,7 +52,8 @@ def qr_svg(link: str) -> str:
     return segno.make(link, error="m").svg_inline(scale=4, border=2, omitsize=True)
 
 
-def render_html(session: Session, village: Village, username: str, content_dir: Path) -> str:
+def render_html(session: Session, village: Village, username: str, content_dir: Path,
+                zalo_oa_name: str | None = None) -> str:
     households = session.scalars(select(Household).where(Household.village_id == village.id)
                                  .order_by(Household.code)).all()
     cards = [{"head_name": h.head_name, "address": h.address, "code": h.code, "join_code": h.join_code,
@@ -60,7 +61,8 @@ def render_html(session: Session, village: Village, username: str, content_dir: 
              for h in households]
     env = Environment(loader=FileSystemLoader(content_dir / "sheets"), autoescape=select_autoescape(["j2"]))
     return env.get_template("join_sheet.html.j2").render(
-        village=village.name, commune=village.commune.name, cards=cards, bot_username=username)
+        village=village.name, commune=village.commune.name, cards=cards, bot_username=username,
+        zalo_oa_name=zalo_oa_name)
 
 
 def print_pdf(html: Path, pdf: Path, chromium: str, timeout: float = 120) -> None:
@@ -90,7 +92,7 @@ def make_sheet(session: Session, settings, village_name: str, commune: str | Non
     except TeamError as exc:
         raise SheetError(str(exc))
     username = bot_username(settings)
-    html = render_html(session, village, username, settings.content_dir)
+    html = render_html(session, village, username, settings.content_dir, settings.zalo_oa_name)
     out_dir.mkdir(parents=True, exist_ok=True)
     base = out_dir / f"{_slug(village.commune.name)}-{_slug(village.name)}"
     html_path = base.with_suffix(".html")

@@ -49,6 +49,17 @@ def test_html_has_one_card_per_household_with_its_link_qr_and_code(settings, vil
     steps = ["Mở máy ảnh (camera) trên điện thoại.", "Đưa máy vào mã QR bên cạnh, bấm vào dòng chữ hiện lên.",
              'Chọn mở bằng Telegram, rồi bấm "Bắt đầu" (Start).']
     assert all(text.count(f"<li>{step}</li>") == 3 for step in steps)
+    assert "Dùng Zalo" not in text  # no OA name configured
+
+
+def test_cards_tell_zalo_users_how_to_join_when_the_oa_is_named(settings, village, tmp_path):
+    sessions, codes = village
+    settings = settings.with_(telegram_bot_username="camtay_bot", zalo_oa_name="Xã Tân Lập")
+    with sessions() as session:
+        html_path, _, _ = make_sheet(session, settings, "Thôn Đồng Bằng", None, tmp_path, pdf=False)
+    text = html_path.read_text(encoding="utf-8").replace("&#34;", '"')
+    for code in codes:
+        assert f'Dùng Zalo: tìm "Xã Tân Lập", bấm "Quan tâm", gõ mã {code}.' in text
 
 
 def test_the_qr_code_holds_the_deep_link():
