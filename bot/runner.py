@@ -20,6 +20,14 @@ from nlu.local import local_server, reachable
 log = logging.getLogger(__name__)
 
 
+def web_server_config(app, settings: Settings) -> uvicorn.Config:
+    """Client addresses (admin lockout, audit) come from X-Forwarded-For only behind the proxies listed
+    in FORWARDED_ALLOW_IPS; otherwise anyone could claim any address."""
+    trusted = settings.forwarded_allow_ips
+    return uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info",
+                          proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None)
+
+
 class _Server(uvicorn.Server):
     """uvicorn re-raises SIGTERM/SIGINT after serving, which would skip our clean-up (stopping Rasa)."""
 
@@ -65,8 +73,7 @@ async def serve(settings: Settings, catalog: Catalog) -> None:
     zalo_channel = await zalo.start_if_configured(services)
     team = await TeamRuntime(services).start()  # outbox sender, escalations, reminders
     app = create_app(services, telegram)
-    server = _Server(uvicorn.Config(app, host=settings.host, port=settings.port,
-                                           log_level="info", proxy_headers=False))
+    server = _Server(web_server_config(app, settings))
     log.info("web chat on http://%s:%d/", settings.host, settings.port)
     try:
         await server.serve()

@@ -37,6 +37,7 @@ class Settings:
     telegram_bot_username: str | None = None  # for deep links t.me/<bot>?start=<code>; else asked with getMe
     host: str = "127.0.0.1"
     port: int = 8080
+    forwarded_allow_ips: str | None = None  # reverse proxies trusted for X-Forwarded-For, e.g. "127.0.0.1"
     content_dir: Path = ROOT / "content"
     models_dir: Path = ROOT / "models"
     rasa_venv: Path = ROOT / ".venv-rasa"
@@ -74,6 +75,7 @@ class Settings:
             team=TeamSettings.from_env(env),
             host=env.get("HOST") or cls.host,
             port=int(env.get("PORT") or cls.port),
+            forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS") or None,
             admin_secret_key=env.get("ADMIN_SECRET_KEY") or None,
             zalo_app_id=env.get("ZALO_APP_ID") or None,
             zalo_oa_name=env.get("ZALO_OA_NAME") or None,
