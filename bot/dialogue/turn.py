@@ -127,8 +127,14 @@ class Dialogue:
             return TurnResult(outcome.replies, address_form=member.address_form)
 
     def _relaying(self, incoming: Incoming) -> bool:
-        with self.sessions() as session:
-            return helpdesk.is_relaying(session, incoming.channel, incoming.user_id)
+        try:
+            with self.sessions() as session:
+                return helpdesk.is_relaying(session, incoming.channel, incoming.user_id)
+        except (DBAPIError, PoolTimeout) as exc:
+            if not _unreachable(exc):
+                raise
+            # The turn itself retries or answers with an error; the text is understood meanwhile.
+            return False
 
     def _seen(self, session: Session, incoming: Incoming) -> bool:
         key = incoming.update_key[:64]

@@ -134,3 +134,20 @@ async def test_outages_in_the_middle_of_turns_leave_no_half_written_turn(service
     check = check_progress(direct.kw["bind"], recorded, {r.id: len(step_done(direct, r.id)) for r in runs},
                            channel="test")
     assert check.ok, check.summary() + " " + "; ".join(check.inconsistent[:5])
+
+
+class _NluDownToo:
+    """Rasa unreachable as well: the parse fails the way NluClient fails."""
+
+    async def parse(self, text: str):
+        from nlu.client import NluUnavailable
+        raise NluUnavailable("connection refused")
+
+
+async def test_free_text_during_a_long_outage_gets_error_generic(services, proxy):
+    await on_step_one(services, "hoa")
+    services.dialogue.nlu = _NluDownToo()  # free text is checked for a help relay before the NLU
+    proxy.cut()
+    result = await turn(services, "hoa", text="toi bi ket o buoc nay", key="hoa-4")
+    proxy.restore()
+    assert templates(result) == ["error_generic"]
