@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from contextlib import contextmanager
 
 from sqlalchemy import select
 
@@ -34,11 +35,17 @@ def register(commands) -> None:
     listing.set_defaults(handler=list_users)
 
 
-def _sessions(settings: Settings):
+@contextmanager
+def _session(settings: Settings):
+    """A session on the migrated database; the engine is disposed afterwards."""
     from bot.storage.db import make_engine, migrate, session_factory
     engine = make_engine(settings.database_url)
-    migrate(engine)
-    return engine, session_factory(engine)
+    try:
+        migrate(engine)
+        with session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -89,26 +96,22 @@ def _places(session, args):
 def create_user(args, settings: Settings) -> int:
     from bot.admin import audit
     from bot.admin.auth import AccountError, create_user as create
-    engine, sessions = _sessions(settings)
-    try:
-        with sessions() as session:
-            try:
-                commune, villages = _places(session, args)
-                password = _read_password(args.password_stdin)
-                user = create(session, args.username, password, args.role, commune=commune, villages=villages,
-                              display_name=args.name)
-            except (AccountError, ValueError) as exc:
-                print(f"camtay admin create-user: {exc}", file=sys.stderr)
-                return 1
-            audit.record(session, audit.CREATE_USER, username="(cli)", target=user.username,
-                         detail={"role": user.role, "commune": commune.name if commune else None,
-                                 "villages": [v.name for v in villages]})
-            session.commit()
-            scope = {"province": "every commune", "commune": f"commune {commune.name if commune else ''}",
-                     "team": "villages " + ", ".join(v.name for v in villages)}[user.role]
-            print(f"created {user.username} ({user.role}: {scope}); log in at /admin/login")
-    finally:
-        engine.dispose()
+    with _session(settings) as session:
+        try:
+            commune, villages = _places(session, args)
+            password = _read_password(args.password_stdin)
+            user = create(session, args.username, password, args.role, commune=commune, villages=villages,
+                          display_name=args.name)
+        except (AccountError, ValueError) as exc:
+            print(f"camtay admin create-user: {exc}", file=sys.stderr)
+            return 1
+        audit.record(session, audit.CREATE_USER, username="(cli)", target=user.username,
+                     detail={"role": user.role, "commune": commune.name if commune else None,
+                             "villages": [v.name for v in villages]})
+        session.commit()
+        scope = {"province": "every commune", "commune": f"commune {commune.name if commune else ''}",
+                 "team": "villages " + ", ".join(v.name for v in villages)}[user.role]
+        print(f"created {user.username} ({user.role}: {scope}); log in at /admin/login")
     return 0
 
 
@@ -116,36 +119,28 @@ def set_password(args, settings: Settings) -> int:
     from bot.admin import audit
     from bot.admin.auth import AccountError, clean_username, set_password as change
     from bot.storage.models_admin import AdminUser
-    engine, sessions = _sessions(settings)
-    try:
-        with sessions() as session:
-            try:
-                name = clean_username(args.username)
-                user = session.scalars(select(AdminUser).where(AdminUser.username == name)).first()
-                if user is None:
-                    raise AccountError(f"no user {name!r}")
-                change(session, user, _read_password(args.password_stdin))
-            except AccountError as exc:
-                print(f"camtay admin set-password: {exc}", file=sys.stderr)
-                return 1
-            audit.record(session, audit.SET_PASSWORD, username="(cli)", target=user.username)
-            session.commit()
-            print(f"password of {user.username} changed; their sessions were closed")
-    finally:
-        engine.dispose()
+    with _session(settings) as session:
+        try:
+            name = clean_username(args.username)
+            user = session.scalars(select(AdminUser).where(AdminUser.username == name)).first()
+            if user is None:
+                raise AccountError(f"no user {name!r}")
+            change(session, user, _read_password(args.password_stdin))
+        except AccountError as exc:
+            print(f"camtay admin set-password: {exc}", file=sys.stderr)
+            return 1
+        audit.record(session, audit.SET_PASSWORD, username="(cli)", target=user.username)
+        session.commit()
+        print(f"password of {user.username} changed; their sessions were closed")
     return 0
 
 
 def list_users(args, settings: Settings) -> int:
     from bot.storage.models_admin import AdminUser
-    engine, sessions = _sessions(settings)
-    try:
-        with sessions() as session:
-            for user in session.scalars(select(AdminUser).order_by(AdminUser.username)):
-                where = user.commune.name if user.commune else ", ".join(v.name for v in user.villages) or "-"
-                print(f"{user.username}\t{user.role}\t{where}\t{'active' if user.active else 'disabled'}")
-    finally:
-        engine.dispose()
+    with _session(settings) as session:
+        for user in session.scalars(select(AdminUser).order_by(AdminUser.username)):
+            where = user.commune.name if user.commune else ", ".join(v.name for v in user.villages) or "-"
+            print(f"{user.username}\t{user.role}\t{where}\t{'active' if user.active else 'disabled'}")
     return 0
 
 
