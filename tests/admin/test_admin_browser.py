@@ -1,7 +1,7 @@
 """The admin web in a real headless Chromium: login, lockout, every page, filters, CSV, scope, CSRF, escaping."""
 import csv
 import io
-
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import pytest
@@ -18,9 +18,15 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = ROOT / "build" / "screenshots"
 
 
-async def _page(browser, width=1280, height=900):
-    context = await browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
-    return context, await context.new_page()
+@asynccontextmanager
+async def _browsing(services, browser):
+    """The app served, and a fresh browser page on it, closed afterwards."""
+    async with serving(create_app(services)) as url:
+        context = await browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        try:
+            yield url, await context.new_page()
+        finally:
+            await context.close()
 
 
 async def _login(page, url, username, password=PASSWORD):
@@ -36,29 +42,25 @@ async def _shot(page, name):
 
 
 async def test_login_and_lockout(services, users, browser):
-    async with serving(create_app(services)) as url:
-        context, page = await _page(browser)
-        try:
-            await page.goto(url + "/admin/households")
-            assert "/admin/login" in page.url
-            await _shot(page, "login")
-            for _ in range(4):
-                await _login(page, url, "tinh", "sai-mat-khau")
-                await page.get_by_text("Sai tên đăng nhập hoặc mật khẩu.").wait_for()
+    async with _browsing(services, browser) as (url, page):
+        await page.goto(url + "/admin/households")
+        assert "/admin/login" in page.url
+        await _shot(page, "login")
+        for _ in range(4):
             await _login(page, url, "tinh", "sai-mat-khau")
-            await page.get_by_role("alert").filter(has_text="Tài khoản tạm khoá").wait_for()
-            await _login(page, url, "tinh")  # the right password, but locked
-            await page.get_by_role("alert").filter(has_text="Tài khoản tạm khoá").wait_for()
-            await _shot(page, "lockout")
-            await _login(page, url, "xa")
-            await page.get_by_role("heading", name="Tổng quan").wait_for()
-            cookies = {c["name"]: c for c in await context.cookies()}
-            session = cookies["camtay_admin"]
-            assert session["httpOnly"] and session["sameSite"] == "Strict" and session["path"] == "/admin"
-            await page.get_by_role("button", name="Đăng xuất").click()
-            await page.get_by_role("heading", name="Đăng nhập quản trị").wait_for()
-        finally:
-            await context.close()
+            await page.get_by_text("Sai tên đăng nhập hoặc mật khẩu.").wait_for()
+        await _login(page, url, "tinh", "sai-mat-khau")
+        await page.get_by_role("alert").filter(has_text="Tài khoản tạm khoá").wait_for()
+        await _login(page, url, "tinh")  # the right password, but locked
+        await page.get_by_role("alert").filter(has_text="Tài khoản tạm khoá").wait_for()
+        await _shot(page, "lockout")
+        await _login(page, url, "xa")
+        await page.get_by_role("heading", name="Tổng quan").wait_for()
+        cookies = {c["name"]: c for c in await page.context.cookies()}
+        session = cookies["camtay_admin"]
+        assert session["httpOnly"] and session["sameSite"] == "Strict" and session["path"] == "/admin"
+        await page.get_by_role("button", name="Đăng xuất").click()
+        await page.get_by_role("heading", name="Đăng nhập quản trị").wait_for()
 
 
 PAGES = [
@@ -79,33 +81,29 @@ PAGES = [
 
 async def test_every_page_renders_with_seeded_data(services, seed, users, browser):
     values = {"HA1": seed.households["HA1"], "commune_a": seed.commune_a}
-    async with serving(create_app(services)) as url:
-        context, page = await _page(browser)
+    async with _browsing(services, browser) as (url, page):
         errors = []
         page.on("pageerror", lambda error: errors.append(error))
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        try:
-            await _login(page, url, "tinh")
-            for name, path, heading in PAGES:
-                response = await page.goto(url + path.format(**values))
-                assert response.status == 200, path
-                if heading:
-                    await page.get_by_role("heading", name=heading, exact=True).first.wait_for()
-                await _shot(page, name)
-            assert errors == []  # no CSP violation, no script error
-            await page.goto(url + "/admin/")
-            assert await page.locator("svg.chart rect").count() >= 30
-            await page.goto(url + "/admin/funnel")
-            assert await page.locator("svg.funnel-chart").count() == 1  # only pay-electricity was walked
-            await page.goto(url + "/admin/report")
-            await page.get_by_role("heading", name="Báo cáo").first.wait_for()
-            await page.emulate_media(media="print")
-            assert not await page.locator("nav.menu").is_visible()
-            assert not await page.locator(".report-tools").is_visible()
-            await _shot(page, "report-print")
-            await page.pdf(path=SCREENSHOTS / "admin-report.pdf", format="A4")
-        finally:
-            await context.close()
+        await _login(page, url, "tinh")
+        for name, path, heading in PAGES:
+            response = await page.goto(url + path.format(**values))
+            assert response.status == 200, path
+            if heading:
+                await page.get_by_role("heading", name=heading, exact=True).first.wait_for()
+            await _shot(page, name)
+        assert errors == []  # no CSP violation, no script error
+        await page.goto(url + "/admin/")
+        assert await page.locator("svg.chart rect").count() >= 30
+        await page.goto(url + "/admin/funnel")
+        assert await page.locator("svg.funnel-chart").count() == 1  # only pay-electricity was walked
+        await page.goto(url + "/admin/report")
+        await page.get_by_role("heading", name="Báo cáo").first.wait_for()
+        await page.emulate_media(media="print")
+        assert not await page.locator("nav.menu").is_visible()
+        assert not await page.locator(".report-tools").is_visible()
+        await _shot(page, "report-print")
+        await page.pdf(path=SCREENSHOTS / "admin-report.pdf", format="A4")
 
 
 async def test_log_pager_moves_older_newer_and_to_a_typed_page(services, seed, users, browser):
@@ -115,141 +113,117 @@ async def test_log_pager_moves_older_newer_and_to_a_typed_page(services, seed, u
                                          member_id=member.id, household_id=member.household_id,
                                          text=f"câu số {i}", understood=True) for i in range(120)])
         session.commit()
-    async with serving(create_app(services)) as url:
-        context, page = await _page(browser)
-        try:
-            await _login(page, url, "tinh")
-            await page.goto(url + "/admin/log?channel=zalo")
-            await page.get_by_text("Trang 1 / 3").wait_for()
-            await page.get_by_role("link", name="Cũ hơn ›").click()
-            await page.get_by_text("Trang 2 / 3").wait_for()
-            assert "after=" in page.url and "channel=zalo" in page.url
-            await _shot(page, "log-page-2")
-            await page.get_by_role("link", name="Cũ hơn ›").click()
-            await page.get_by_text("Trang 3 / 3").wait_for()
-            await page.get_by_text("câu số 119", exact=True).wait_for()
-            await page.get_by_role("link", name="‹ Mới hơn").click()
-            await page.get_by_text("Trang 2 / 3").wait_for()
-            await page.get_by_label("Đến trang").fill("3")
-            await page.get_by_role("button", name="Đi").click()
-            await page.get_by_text("Trang 3 / 3").wait_for()
-            assert "channel=zalo" in page.url
-        finally:
-            await context.close()
+    async with _browsing(services, browser) as (url, page):
+        await _login(page, url, "tinh")
+        await page.goto(url + "/admin/log?channel=zalo")
+        await page.get_by_text("Trang 1 / 3").wait_for()
+        await page.get_by_role("link", name="Cũ hơn ›").click()
+        await page.get_by_text("Trang 2 / 3").wait_for()
+        assert "after=" in page.url and "channel=zalo" in page.url
+        await _shot(page, "log-page-2")
+        await page.get_by_role("link", name="Cũ hơn ›").click()
+        await page.get_by_text("Trang 3 / 3").wait_for()
+        await page.get_by_text("câu số 119", exact=True).wait_for()
+        await page.get_by_role("link", name="‹ Mới hơn").click()
+        await page.get_by_text("Trang 2 / 3").wait_for()
+        await page.get_by_label("Đến trang").fill("3")
+        await page.get_by_role("button", name="Đi").click()
+        await page.get_by_text("Trang 3 / 3").wait_for()
+        assert "channel=zalo" in page.url
 
 
 async def test_log_filters_and_csv_download(services, seed, users, browser):
-    async with serving(create_app(services)) as url:
-        context, page = await _page(browser)
-        try:
-            await _login(page, url, "tinh")
-            await page.goto(url + "/admin/log")
-            await page.get_by_text("10 tin nhắn.").wait_for()
-            await page.get_by_label("Chỉ câu chưa hiểu").check()
-            await page.get_by_role("button", name="Lọc").click()
-            await page.get_by_text("6 tin nhắn.").wait_for()
-            assert "not_understood=1" in page.url
-            await page.get_by_label("Kênh").select_option("zalo")
-            await page.get_by_label("Độ tin cậy từ").fill("0.4")
-            await page.get_by_role("button", name="Lọc").click()
-            await page.get_by_text("3 tin nhắn.").wait_for()
-            await _shot(page, "log-filtered")
-            async with page.expect_download() as download_info:
-                await page.get_by_role("link", name="Tải CSV theo bộ lọc này").click()
-            download = await download_info.value
-            assert download.suggested_filename.endswith(".csv")
-            text = (await download.path()).read_text(encoding="utf-8-sig")
-            rows = list(csv.reader(io.StringIO(text)))
-            assert rows[0][:4] == ["thoi_gian", "kenh", "ma_ho", "noi_dung"]
-            assert len(rows) == 4 and {r[1] for r in rows[1:]} == {"zalo"}
-            # Households: a filter by status, then a search.
-            await page.goto(url + "/admin/households")
-            await page.get_by_label("Tình trạng").select_option("stuck")
-            await page.get_by_role("button", name="Lọc").click()
-            await page.get_by_text("1 hộ.").wait_for()
-            assert await page.get_by_role("link", name="HA2").is_visible()
-        finally:
-            await context.close()
+    async with _browsing(services, browser) as (url, page):
+        await _login(page, url, "tinh")
+        await page.goto(url + "/admin/log")
+        await page.get_by_text("10 tin nhắn.").wait_for()
+        await page.get_by_label("Chỉ câu chưa hiểu").check()
+        await page.get_by_role("button", name="Lọc").click()
+        await page.get_by_text("6 tin nhắn.").wait_for()
+        assert "not_understood=1" in page.url
+        await page.get_by_label("Kênh").select_option("zalo")
+        await page.get_by_label("Độ tin cậy từ").fill("0.4")
+        await page.get_by_role("button", name="Lọc").click()
+        await page.get_by_text("3 tin nhắn.").wait_for()
+        await _shot(page, "log-filtered")
+        async with page.expect_download() as download_info:
+            await page.get_by_role("link", name="Tải CSV theo bộ lọc này").click()
+        download = await download_info.value
+        assert download.suggested_filename.endswith(".csv")
+        text = (await download.path()).read_text(encoding="utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text)))
+        assert rows[0][:4] == ["thoi_gian", "kenh", "ma_ho", "noi_dung"]
+        assert len(rows) == 4 and {r[1] for r in rows[1:]} == {"zalo"}
+        # Households: a filter by status, then a search.
+        await page.goto(url + "/admin/households")
+        await page.get_by_label("Tình trạng").select_option("stuck")
+        await page.get_by_role("button", name="Lọc").click()
+        await page.get_by_text("1 hộ.").wait_for()
+        assert await page.get_by_role("link", name="HA2").is_visible()
 
 
 async def test_a_commune_admin_gets_403_on_another_commune(services, seed, users, browser):
-    async with serving(create_app(services)) as url:
-        context, page = await _page(browser)
-        try:
-            await _login(page, url, "xa")
-            await page.goto(url + "/admin/places")
-            assert await page.get_by_role("link", name="Xã Hòa Bình").count() == 0
-            response = await page.goto(url + f"/admin/places/{seed.commune_b}")
-            assert response.status == 403
-            await page.get_by_text("Nội dung này nằm ngoài phạm vi quản lý của bạn.").wait_for()
-            await _shot(page, "forbidden")
-            response = await page.goto(url + f"/admin/households/{seed.households['HB1']}")
-            assert response.status == 403
-        finally:
-            await context.close()
+    async with _browsing(services, browser) as (url, page):
+        await _login(page, url, "xa")
+        await page.goto(url + "/admin/places")
+        assert await page.get_by_role("link", name="Xã Hòa Bình").count() == 0
+        response = await page.goto(url + f"/admin/places/{seed.commune_b}")
+        assert response.status == 403
+        await page.get_by_text("Nội dung này nằm ngoài phạm vi quản lý của bạn.").wait_for()
+        await _shot(page, "forbidden")
+        response = await page.goto(url + f"/admin/households/{seed.households['HB1']}")
+        assert response.status == 403
 
 
 async def test_a_forged_csrf_token_is_refused_and_a_real_one_teaches_the_assistant(services, seed, users, browser):
     learned = services.settings.learned_examples_path
-    async with serving(create_app(services)) as url:
-        context, page = await _page(browser)
-        try:
-            await _login(page, url, "xa")
-            await page.goto(url + "/admin/unknown")
-            row = page.locator("tr", has_text="cho hoi cai app nay la gi").or_(
-                page.locator("tr", has_text="Cho hỏi cái app này là gì?")).first
-            await row.locator("select[name=topic]").select_option("faq-vneid-what")
-            await row.locator("input[name=csrf]").evaluate("input => input.value = 'forged'")
-            await row.get_by_role("button", name="Thêm làm ví dụ").click()
-            await page.get_by_text("Biểu mẫu đã hết hạn").wait_for()
-            assert not learned.exists()
-            await page.goto(url + "/admin/unknown")
-            row = page.locator("tr", has_text="cái app này").first
-            await row.locator("select[name=topic]").select_option("faq-vneid-what")
-            await row.get_by_role("button", name="Thêm làm ví dụ").click()
-            await page.get_by_role("status").filter(has_text="vào dữ liệu huấn luyện").wait_for()
-            await page.locator(".badge.good", has_text="Đã dạy").first.wait_for()
-            await _shot(page, "unknown-learned")
-            data = yaml.safe_load(learned.read_text(encoding="utf-8"))
-            assert data["nlu"][0]["intent"] == "topic_faq_vneid_what"
-        finally:
-            await context.close()
+    async with _browsing(services, browser) as (url, page):
+        await _login(page, url, "xa")
+        await page.goto(url + "/admin/unknown")
+        row = page.locator("tr", has_text="cho hoi cai app nay la gi").or_(
+            page.locator("tr", has_text="Cho hỏi cái app này là gì?")).first
+        await row.locator("select[name=topic]").select_option("faq-vneid-what")
+        await row.locator("input[name=csrf]").evaluate("input => input.value = 'forged'")
+        await row.get_by_role("button", name="Thêm làm ví dụ").click()
+        await page.get_by_text("Biểu mẫu đã hết hạn").wait_for()
+        assert not learned.exists()
+        await page.goto(url + "/admin/unknown")
+        row = page.locator("tr", has_text="cái app này").first
+        await row.locator("select[name=topic]").select_option("faq-vneid-what")
+        await row.get_by_role("button", name="Thêm làm ví dụ").click()
+        await page.get_by_role("status").filter(has_text="vào dữ liệu huấn luyện").wait_for()
+        await page.locator(".badge.good", has_text="Đã dạy").first.wait_for()
+        await _shot(page, "unknown-learned")
+        data = yaml.safe_load(learned.read_text(encoding="utf-8"))
+        assert data["nlu"][0]["intent"] == "topic_faq_vneid_what"
 
 
 async def test_a_citizen_script_is_shown_as_text(services, seed, users, browser):
-    async with serving(create_app(services)) as url:
-        context, page = await _page(browser)
-        try:
-            await _login(page, url, "tinh")
-            for path in ("/admin/log", "/admin/unknown", f"/admin/households/{seed.households['HA2']}"):
-                await page.goto(url + path)
-                await page.get_by_text(SCRIPT_TEXT).first.wait_for()
-                assert await page.title() != "hacked"
-                assert await page.locator("main script").count() == 0
-            # An OTP that slipped into a stored text is masked on display.
-            await page.goto(url + "/admin/log")
-            assert await page.get_by_text("483920").count() == 0
-            await page.get_by_text("mã OTP [MÃ SỐ] của tôi").wait_for()
-        finally:
-            await context.close()
+    async with _browsing(services, browser) as (url, page):
+        await _login(page, url, "tinh")
+        for path in ("/admin/log", "/admin/unknown", f"/admin/households/{seed.households['HA2']}"):
+            await page.goto(url + path)
+            await page.get_by_text(SCRIPT_TEXT).first.wait_for()
+            assert await page.title() != "hacked"
+            assert await page.locator("main script").count() == 0
+        # An OTP that slipped into a stored text is masked on display.
+        await page.goto(url + "/admin/log")
+        assert await page.get_by_text("483920").count() == 0
+        await page.get_by_text("mã OTP [MÃ SỐ] của tôi").wait_for()
 
 
 async def test_a_province_admin_exports_and_deletes_a_household(services, seed, users, browser):
-    async with serving(create_app(services)) as url:
-        context, page = await _page(browser)
+    async with _browsing(services, browser) as (url, page):
         page.on("dialog", lambda dialog: dialog.accept())
-        try:
-            await _login(page, url, "tinh")
-            await page.goto(url + f"/admin/households/{seed.households['HA1']}")
-            async with page.expect_download() as download_info:
-                await page.get_by_role("button", name="Tải dữ liệu của hộ (JSON)").click()
-            exported = (await (await download_info.value).path()).read_text(encoding="utf-8")
-            assert '"code": "HA1"' in exported
-            await page.get_by_label("để xác nhận xoá").fill("HA1")
-            await page.get_by_role("button", name="Xoá toàn bộ dữ liệu của hộ").click()
-            await page.get_by_text("Đã xoá toàn bộ dữ liệu của hộ HA1.").wait_for()
-            await page.goto(url + "/admin/audit")
-            await page.get_by_role("cell", name="Xoá dữ liệu hộ").wait_for()
-            await page.get_by_role("cell", name="Tải dữ liệu hộ").wait_for()
-        finally:
-            await context.close()
+        await _login(page, url, "tinh")
+        await page.goto(url + f"/admin/households/{seed.households['HA1']}")
+        async with page.expect_download() as download_info:
+            await page.get_by_role("button", name="Tải dữ liệu của hộ (JSON)").click()
+        exported = (await (await download_info.value).path()).read_text(encoding="utf-8")
+        assert '"code": "HA1"' in exported
+        await page.get_by_label("để xác nhận xoá").fill("HA1")
+        await page.get_by_role("button", name="Xoá toàn bộ dữ liệu của hộ").click()
+        await page.get_by_text("Đã xoá toàn bộ dữ liệu của hộ HA1.").wait_for()
+        await page.goto(url + "/admin/audit")
+        await page.get_by_role("cell", name="Xoá dữ liệu hộ").wait_for()
+        await page.get_by_role("cell", name="Tải dữ liệu hộ").wait_for()
