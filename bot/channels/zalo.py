@@ -248,7 +248,7 @@ class ZaloChannel:
 
     async def _send_logged(self, user_id: str, reply: Reply, address_form: str | None = None) -> bool:
         try:
-            await self.send(user_id, reply, address_form)
+            await self.send_to(user_id, reply, address_form)
             return True
         except SEND_ERRORS as exc:
             log.error("could not send a Zalo message (%s) to %s: %s", reply.template, user_id, exc)
@@ -257,12 +257,9 @@ class ZaloChannel:
         return False
 
     # --- sending
-    async def send(self, user_id: str, reply: Reply, address_form: str | None = None) -> None:
-        """Render and send one reply; raises wire.ApiError, TokenError or httpx.HTTPError."""
-        await self.sender.send(user_id, reply, address_form)
-
     async def send_to(self, external_id: str, reply: Reply, address_form: str | None = None) -> None:
-        """The Sender protocol: the external id is the user's id for this OA."""
+        """The Sender protocol (the external id is the user's id for this OA); raises wire.ApiError,
+        TokenError or httpx.HTTPError."""
         await self.sender.send(external_id, reply, address_form)
 
 

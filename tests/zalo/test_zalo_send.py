@@ -58,8 +58,8 @@ async def test_without_a_public_url_step_images_are_uploaded_once(settings, cata
                   buttons=((Button("next", "tutorial:next:1:0"),),), image=image)
     async with running_zalo(settings, catalog, zalo_api) as (services, channel, _):
         zalo_api.interacted.add(CITIZEN)
-        await channel.send(CITIZEN, reply)
-        await channel.send(CITIZEN, reply)
+        await channel.send_to(CITIZEN, reply)
+        await channel.send_to(CITIZEN, reply)
     size = (ROOT / "content" / "images" / image).stat().st_size
     assert zalo_api.uploads == [{"attachment_id": zalo_api.uploads[0]["attachment_id"], "filename": "otp.png",
                                  "size": size}]
