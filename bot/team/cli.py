@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
 from datetime import datetime, timezone
@@ -11,21 +12,22 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 
 
+@contextlib.contextmanager
 def _services(settings):
+    """The services for one command, closed when it ends."""
     from bot.services import build_services
     from content.loader import load_catalog
-    return build_services(settings, load_catalog(settings.content_dir / "topics"))
-
-
-def _close(services) -> None:
-    asyncio.run(services.aclose())
+    services = build_services(settings, load_catalog(settings.content_dir / "topics"))
+    try:
+        yield services
+    finally:
+        asyncio.run(services.aclose())
 
 
 def _team_add(args, settings) -> int:
     from bot.team import members as team
     from bot.team.sheet import SheetError, bot_username, deep_link
-    services = _services(settings)
-    try:
+    with _services(settings) as services:
         with services.sessions() as session:
             try:
                 member, code = team.add_member(session, args.name, args.village or [], args.commune, args.role,
@@ -41,31 +43,25 @@ def _team_add(args, settings) -> int:
                 print(f"link: {deep_link(bot_username(settings), code)}")
             except SheetError:
                 print(f"in Telegram, send the bot: /start {code}")
-    finally:
-        _close(services)
     return 0
 
 
 def _team_list(args, settings) -> int:
     from bot.storage.models_team import TeamMember
-    services = _services(settings)
-    try:
+    with _services(settings) as services:
         with services.sessions() as session:
             for member in session.scalars(select(TeamMember).order_by(TeamMember.id)):
                 villages = ", ".join(v.name for v in member.villages) or "-"
                 linked = "linked" if member.member_id else "not linked"
                 print(f"{member.id}\t{member.name}\t{member.role}\t{villages}\t{linked}"
                       + ("" if member.active else "\tinactive"))
-    finally:
-        _close(services)
     return 0
 
 
 def _team_code(args, settings) -> int:
     from bot.storage.models_team import TeamMember
     from bot.team import members as team
-    services = _services(settings)
-    try:
+    with _services(settings) as services:
         with services.sessions() as session:
             member = session.get(TeamMember, args.id)
             if member is None:
@@ -74,16 +70,13 @@ def _team_code(args, settings) -> int:
             code = team.issue_link_code(member, datetime.now(timezone.utc), settings.team.link_code_days)
             session.commit()
             print(f"one-time link code for {member.name}: {code}")
-    finally:
-        _close(services)
     return 0
 
 
 def _push_create(args, settings) -> int:
     from bot.team import push
     from bot.team.members import TeamError, find_commune, find_village
-    services = _services(settings)
-    try:
+    with _services(settings) as services:
         with services.sessions() as session:
             try:
                 if args.village:
@@ -106,15 +99,12 @@ def _push_create(args, settings) -> int:
         print(json.dumps(result, ensure_ascii=False) if args.json else
               f"push {result['push_id']}: {result['queued']} queued ({result['skipped']} outside the Zalo window), "
               f"{result['not_joined']} household(s) not joined")
-    finally:
-        _close(services)
     return 0
 
 
 def _push_report(args, settings) -> int:
     from bot.team import push
-    services = _services(settings)
-    try:
+    with _services(settings) as services:
         with services.sessions() as session:
             result = push.report(session, services.catalog, args.id)
             if result is None:
@@ -126,21 +116,16 @@ def _push_report(args, settings) -> int:
         else:
             for key, value in data.items():
                 print(f"{key}: {value}")
-    finally:
-        _close(services)
     return 0
 
 
 def _push_list(args, settings) -> int:
     from bot.storage.models_team import Push
-    services = _services(settings)
-    try:
+    with _services(settings) as services:
         with services.sessions() as session:
             for row in session.scalars(select(Push).order_by(Push.id.desc()).limit(args.limit)):
                 print(f"{row.id}\t{row.created_at:%Y-%m-%d %H:%M}\t{row.topic_id}\t{row.audience}\t"
                       f"{row.scope}:{row.scope_id or '-'}\t{row.households} households\tby {row.created_by}")
-    finally:
-        _close(services)
     return 0
 
 
@@ -151,25 +136,19 @@ def _outbox_send(args, settings) -> int:
 
 def _outbox_status(args, settings) -> int:
     from bot.storage.models_team import OutboxItem
-    services = _services(settings)
-    try:
+    with _services(settings) as services:
         with services.sessions() as session:
             rows = session.execute(select(OutboxItem.kind, OutboxItem.status, func.count())
                                    .group_by(OutboxItem.kind, OutboxItem.status).order_by(OutboxItem.kind)).all()
         for kind, status, count in rows:
             print(f"{kind}\t{status}\t{count}")
-    finally:
-        _close(services)
     return 0
 
 
 def _tick(args, settings) -> int:
     from bot.team.runtime import tick
-    services = _services(settings)
-    try:
+    with _services(settings) as services:
         print(" ".join(f"{k}={v}" for k, v in tick(services).items()))
-    finally:
-        _close(services)
     return 0
 
 
