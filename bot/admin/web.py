@@ -6,7 +6,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 from urllib.parse import parse_qsl, urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -138,16 +137,6 @@ class Ctx:
         audit.record(self.session, action, self.user, target=target, detail=detail or None, ip=self.ip,
                      at=self.now)
 
-    def require_role(self, *roles: str) -> None:
-        if self.user.role not in roles:
-            raise Forbidden("Vai trò của bạn không được làm việc này.")
-
-    def in_scope(self, check: Callable[[], None]) -> None:
-        try:
-            check()
-        except OutOfScope:
-            raise Forbidden("Nội dung này nằm ngoài phạm vi quản lý của bạn.") from None
-
     def redirect(self, path: str, **params) -> RedirectResponse:
         return RedirectResponse(self.url(path, **params), status_code=303)
 
@@ -226,7 +215,10 @@ def _serve(admin: Admin, request: Request, fn, allowed, form: FormData | None) -
                 raise CsrfRejected("Biểu mẫu đã hết hạn hoặc không gửi từ trang quản trị. Hãy tải lại trang và thử lại.")
             if user.role not in allowed:
                 raise Forbidden("Vai trò của bạn không xem được trang này.")
-            response = fn(ctx, **request.path_params)
+            try:
+                response = fn(ctx, **request.path_params)
+            except OutOfScope:  # a Scope.check_* failed: answered and audited as any refusal
+                raise Forbidden("Nội dung này nằm ngoài phạm vi quản lý của bạn.") from None
             session.commit()
             return response
         except AdminError as error:
@@ -235,10 +227,6 @@ def _serve(admin: Admin, request: Request, fn, allowed, form: FormData | None) -
                 audit.record(session, audit.FORBIDDEN, user, target=request.url.path[:200], ip=client_ip(request))
                 session.commit()
             return error_page(admin, request, error, user, csrf)
-        except OutOfScope:
-            session.rollback()
-            return error_page(admin, request, Forbidden("Nội dung này nằm ngoài phạm vi quản lý của bạn."),
-                              user, csrf)
 
 
 async def not_found(request: Request, exc) -> Response:

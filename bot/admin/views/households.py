@@ -19,9 +19,9 @@ from bot.storage.models_admin import ROLE_PROVINCE
 def households_page(ctx: Ctx):
     f = filters.household_filter(ctx.params)
     if f.commune_id is not None:
-        ctx.in_scope(lambda: ctx.scope.check_commune(f.commune_id))
+        ctx.scope.check_commune(f.commune_id)
     if f.village_id is not None:
-        ctx.in_scope(lambda: ctx.scope.check_village(f.village_id))
+        ctx.scope.check_village(f.village_id)
     result = list_households(ctx.session, ctx.scope, f, ctx.now)
     return ctx.render("households.html", result=result, f=f, statuses=STATUSES,
                       deleted=filters.household_code(ctx.params, "deleted"),
@@ -33,7 +33,7 @@ def _household(ctx: Ctx, household_id: int) -> Household:
     household = ctx.session.get(Household, household_id)
     if household is None:
         raise NotFound("Không có hộ gia đình này.")
-    ctx.in_scope(lambda: ctx.scope.check_village(household.village_id))
+    ctx.scope.check_village(household.village_id)
     return household
 
 

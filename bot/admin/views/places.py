@@ -21,6 +21,6 @@ def commune_page(ctx: Ctx, commune_id: int):
     commune = ctx.session.get(Commune, commune_id)
     if commune is None:
         raise NotFound("Không có xã này.")
-    ctx.in_scope(lambda: ctx.scope.check_commune(commune_id))
+    ctx.scope.check_commune(commune_id)
     rows = places(ctx.session, ctx.scope, ctx.now, commune_id=commune_id)
     return ctx.render("places.html", communes=rows, commune=commune)

@@ -14,7 +14,7 @@ def report_page(ctx: Ctx):
     month = filters.month(ctx.params, ctx.now)
     commune_id = filters.integer(ctx.params, "commune")
     if commune_id is not None:
-        ctx.in_scope(lambda: ctx.scope.check_commune(commune_id))
+        ctx.scope.check_commune(commune_id)
     reports = monthly(ctx.session, ctx.scope, ctx.services.catalog, month, commune_id)
     return ctx.render("report.html", reports=reports, month=month, commune_id=commune_id,
                       communes=communes_in_scope(ctx.session, ctx.scope), current=Month.of(ctx.now))
