@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import json
 import logging
-from datetime import datetime, timezone
 
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -26,7 +25,6 @@ from bot.channels.zalo_send import SEND_ERRORS, ZaloSender
 from bot.channels.zalo_tokens import TokenError, TokenStore
 from bot.dialogue.types import Incoming, Reply
 from bot.services import Services
-from bot.storage.models import Member
 from bot.web.limits import BodyTooLarge, read_body, too_large
 
 log = logging.getLogger(__name__)
@@ -35,16 +33,6 @@ WEBHOOK_PATH = "/zalo/webhook"
 MAX_WEBHOOK_BYTES = 1024 * 1024
 KEEPALIVE_SECONDS = 600  # checks the access token this often, so the refresh chain never lapses
 RECOVER_SECONDS = 30     # looks this often for inbox events whose worker died (after the lease ran out)
-
-
-def within_window(member: Member, now: datetime) -> bool:
-    """Whether the OA may still message this member for free: their last message is under 48 h old."""
-    last = member.last_seen_at
-    if last is None:
-        return False
-    if last.tzinfo is None:
-        last = last.replace(tzinfo=timezone.utc)  # SQLite hands back naive UTC datetimes
-    return now - last < wire.REPLY_WINDOW
 
 
 def incoming_from_event(event: wire.Event) -> Incoming | None:

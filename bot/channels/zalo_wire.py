@@ -56,7 +56,7 @@ MAX_BUTTON_PAYLOAD = 1000
 
 # Free customer-service replies are allowed for 48 hours after the user's last interaction [GUIDE], at most
 # 8 of them per interaction [ETELECOM]; past that Zalo answers with an error, which the sender logs.
-REPLY_WINDOW = timedelta(hours=48)
+# Pushes check the window before sending (ZALO_WINDOW_HOURS, bot/team/config.py).
 
 # An access token that is invalid (-216) or expired (-220): refresh and send again once [GUIDE] [CHATWOOT].
 TOKEN_ERRORS = frozenset({-216, -220})

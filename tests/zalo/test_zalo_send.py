@@ -1,17 +1,13 @@
 """Sending on Zalo: splitting for Zalo's limits, images, an expired token mid-conversation, pushes."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 import pytest
 
-from bot.channels.zalo import within_window
 from bot.channels.zalo_send import outgoing
 from bot.channels.zalo_wire import MAX_TEXT, MORE_BUTTONS_TEXT, ApiError
 from bot.dialogue.types import Button, Reply
 from bot.render import RenderedButton, RenderedMessage
 from bot.settings import ROOT
-from bot.storage.models import Member
 from tests.zalo.support import CITIZEN, act, running_zalo
 
 STEP = {"text": "Mở ứng dụng VNeID.", "tip": None, "warning": None}
@@ -80,17 +76,3 @@ async def test_pushes_use_the_registered_sender(settings, catalog, zalo_api):
         await sender.send_to(CITIZEN, Reply("menu", buttons=((Button("human", "human"),),)), "bác")
     [pushed] = zalo_api.messages(CITIZEN, since)
     assert pushed.text.startswith("Đây là những việc") and "Bác" in pushed.text
-
-
-NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
-
-
-@pytest.mark.parametrize("last_seen, inside", [
-    (NOW - timedelta(hours=47, minutes=59), True),
-    (NOW - timedelta(hours=48), False),
-    (NOW - timedelta(days=30), False),
-    ((NOW - timedelta(hours=1)).replace(tzinfo=None), True),  # SQLite's naive UTC
-    (None, False),
-])
-def test_within_window(last_seen, inside):
-    assert within_window(Member(channel="zalo", external_id="1", last_seen_at=last_seen), NOW) is inside
