@@ -13,7 +13,7 @@ from bot.team import reminders
 from bot.team.clock import LocalTime
 from bot.team.config import TeamSettings
 from tests.helpers import payload_starting, templates, turn
-from tests.team.helpers import household, join_household, outbox
+from tests.team.helpers import household, join_household, outbox, payloads_of
 
 CITIZEN = "100"
 SETTINGS = TeamSettings()
@@ -21,12 +21,12 @@ SETTINGS = TeamSettings()
 MORNING = datetime(2026, 3, 10, 3, 0, tzinfo=timezone.utc)
 
 
-async def stopped_midway(services, when: datetime, user: str = CITIZEN):
+async def stopped_midway(services, when: datetime, user: str = CITIZEN, channel: str = "telegram"):
     """A citizen who walked two steps of a tutorial, last seen at `when`."""
     _, code = household(services, f"Hộ {user}")
-    await join_household(services, user, code)
-    started = await turn(services, user, payload="topic:vneid-register", channel="telegram")
-    await turn(services, user, payload=payload_starting(started, "tutorial:next:"), channel="telegram")
+    await join_household(services, user, code, channel=channel)
+    started = await turn(services, user, payload="topic:vneid-register", channel=channel)
+    await turn(services, user, payload=payload_starting(started, "tutorial:next:"), channel=channel)
     with services.sessions() as session:
         member = session.scalars(select(Member).where(Member.external_id == user)).one()
         session.execute(update(TutorialRun).where(TutorialRun.member_id == member.id).values(updated_at=when))
@@ -51,7 +51,7 @@ async def test_a_reminder_after_the_delay_with_resume_and_off_buttons(services):
     assert run(services, MORNING + timedelta(hours=48, minutes=1)) == 1
     [reminder] = queued(services)
     assert reminder["template"] == "team/reminder" and reminder["context"]["number"] == 2
-    payloads = [b["payload"] for row in reminder["buttons"] for b in row]
+    payloads = payloads_of(reminder)
     assert payloads[0].startswith("tutorial:resume:") and payloads[1] == "reminders:off"
     assert run(services, MORNING + timedelta(hours=49)) == 0  # not again so soon
 
@@ -147,21 +147,9 @@ async def test_a_reminder_that_never_went_out_does_not_count(services):
     assert [item.dedupe_key.rsplit(":", 1)[1] for item in outbox(services, kind="reminder")] == ["1", "2", "3"]
 
 
-async def zalo_stopped_midway(services, when: datetime, user: str = "300"):
-    _, code = household(services, f"Hộ {user}")
-    await join_household(services, user, code, channel="zalo")
-    started = await turn(services, user, payload="topic:vneid-register", channel="zalo")
-    await turn(services, user, payload=payload_starting(started, "tutorial:next:"), channel="zalo")
-    with services.sessions() as session:
-        member = session.scalars(select(Member).where(Member.external_id == user)).one()
-        session.execute(update(TutorialRun).where(TutorialRun.member_id == member.id).values(updated_at=when))
-        member.last_seen_at = when
-        session.commit()
-
-
 async def test_a_zalo_household_is_reminded_inside_zalos_48_hour_window(services):
     """With the default settings (48 h delay, 48 h window), Zalo gets its reminder after a day."""
-    await zalo_stopped_midway(services, MORNING)
+    await stopped_midway(services, MORNING, user="300", channel="zalo")
     assert run(services, MORNING + timedelta(hours=23)) == 0
     assert run(services, MORNING + timedelta(hours=24, minutes=1)) == 1
     [item] = outbox(services, kind="reminder")
