@@ -1,4 +1,4 @@
-"""Fresh databases for one measurement: a SQLite file, or a PostgreSQL database dropped afterwards."""
+"""Fresh databases for one measurement or one test: a SQLite file, or a PostgreSQL database dropped afterwards."""
 from __future__ import annotations
 
 import contextlib

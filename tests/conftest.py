@@ -2,18 +2,14 @@
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from bench.databases import POSTGRES_ADMIN_URL, postgres_database, postgres_problem
 from bot.services import build_services
 from bot.settings import ROOT, Settings
 from content.loader import load_catalog
-
-POSTGRES_ADMIN_URL = os.environ.get("CAMTAY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
 @pytest.fixture(scope="session")
@@ -35,34 +31,16 @@ async def services(settings, catalog):
     await built.aclose()
 
 
-def _postgres_available() -> str | None:
-    try:
-        engine = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text("select 1"))
-        engine.dispose()
-        return None
-    except Exception as exc:  # any driver or network error means: not reachable
-        return f"{type(exc).__name__}: {exc}"
-
-
 @pytest.fixture
 def postgres_url():
     """A new, empty PostgreSQL database for one test, dropped afterwards."""
-    problem = _postgres_available()
+    problem = postgres_problem()
     if problem:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {problem}")
         pytest.skip(f"PostgreSQL is not reachable ({problem}); CI runs these tests")
-    name = f"camtay_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with postgres_database("camtay_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
