@@ -25,6 +25,19 @@ def events(services) -> list[str]:
         return list(session.scalars(select(HelpEvent.kind).order_by(HelpEvent.id)))
 
 
+async def two_waiting(services) -> tuple[int, int]:
+    """Two citizens of the village stuck, one helper told of both: the two requests' ids."""
+    _, first = household(services, "Nguyễn Văn An")
+    _, second = household(services, "Phạm Thị Bình")
+    await join_team(services, HELPER, "Trần Thị Lan")
+    await join_household(services, CITIZEN, first)
+    await join_household(services, OTHER, second)
+    await stuck(services, CITIZEN)
+    await stuck(services, OTHER)
+    first_id, second_id = (n["context"]["request_id"] for n in outbox_to(services, HELPER))
+    return first_id, second_id
+
+
 async def test_team_member_links_with_a_one_time_code(services):
     household(services)
     linked = await join_team(services, HELPER, "Trần Thị Lan")
@@ -126,14 +139,7 @@ async def test_helper_closes_with_a_command(services):
 
 
 async def test_a_helper_takes_one_conversation_at_a_time(services):
-    _, first = household(services, "Nguyễn Văn An")
-    _, second = household(services, "Phạm Thị Bình")
-    await join_team(services, HELPER, "Trần Thị Lan")
-    await join_household(services, CITIZEN, first)
-    await join_household(services, OTHER, second)
-    await stuck(services, CITIZEN)
-    await stuck(services, OTHER)
-    first_id, second_id = (n["context"]["request_id"] for n in outbox_to(services, HELPER))
+    first_id, second_id = await two_waiting(services)
     await turn(services, HELPER, payload=f"help:take:{first_id}", channel="telegram")
     busy = await turn(services, HELPER, payload=f"help:take:{second_id}", channel="telegram")
     assert templates(busy) == ["team/help_busy"]
@@ -207,14 +213,7 @@ async def test_untaken_request_escalates_after_30_working_minutes(services, cata
 async def test_two_takes_at_once_end_in_one_relay(services, monkeypatch):
     """A helper double-presses two requests: both takes pass the check before either is written (as
     two workers would); the take itself refuses the second, and the citizen of the first is the peer."""
-    _, first = household(services, "Nguyễn Văn An")
-    _, second = household(services, "Phạm Thị Bình")
-    await join_team(services, HELPER, "Trần Thị Lan")
-    await join_household(services, CITIZEN, first)
-    await join_household(services, OTHER, second)
-    await stuck(services, CITIZEN)
-    await stuck(services, OTHER)
-    first_id, second_id = (n["context"]["request_id"] for n in outbox_to(services, HELPER))
+    first_id, second_id = await two_waiting(services)
     monkeypatch.setattr(helpdesk, "active_as_helper", lambda session, team_member: None)  # the stale check
     await turn(services, HELPER, payload=f"help:take:{first_id}", channel="telegram")
     second_take = await turn(services, HELPER, payload=f"help:take:{second_id}", channel="telegram")
@@ -237,14 +236,7 @@ async def test_two_takes_at_once_on_postgresql_end_in_one_relay(settings, catalo
 
     services = build_services(settings.with_(database_url=postgres_url), catalog)
     try:
-        _, first = household(services, "Nguyễn Văn An")
-        _, second = household(services, "Phạm Thị Bình")
-        await join_team(services, HELPER, "Trần Thị Lan")
-        await join_household(services, CITIZEN, first)
-        await join_household(services, OTHER, second)
-        await stuck(services, CITIZEN)
-        await stuck(services, OTHER)
-        first_id, second_id = (n["context"]["request_id"] for n in outbox_to(services, HELPER))
+        first_id, second_id = await two_waiting(services)
 
         def context(session):
             helper = session.scalars(select(Member).where(Member.external_id == HELPER)).one()
