@@ -58,6 +58,17 @@ def tree_rss_mib(pid: int) -> float:
     return total
 
 
+def terminate(process: subprocess.Popen, timeout: float) -> None:
+    """SIGTERM, and SIGKILL if the process has not ended within timeout seconds."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class FakeProcess:
     """`python -m bench.fake_telegram` in its own process."""
 
@@ -73,13 +84,7 @@ class FakeProcess:
         self.url, self.stream_port = info["url"], info["stream"]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process, timeout=15)
         self._log.close()
 
     def __enter__(self) -> "FakeProcess":
@@ -159,13 +164,8 @@ class Worker:
             self.process.wait()
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            terminate(self.process, timeout=30)
 
     def __enter__(self) -> "Worker":
         return self
