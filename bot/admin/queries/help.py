@@ -14,8 +14,7 @@ from bot.admin.period import as_utc
 from bot.admin.queries.common import median_or_none
 from bot.admin.scope import Scope
 from bot.storage.models import HelpRequest
-
-OPEN, TAKEN, CLOSED = "open", "taken", "closed"
+from bot.team.helpdesk import OPEN, TAKEN  # the relay owns the statuses
 
 
 def answered_condition():

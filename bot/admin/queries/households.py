@@ -8,6 +8,7 @@ from sqlalchemy import distinct, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.admin.period import as_utc
+from bot.admin.queries import help as help_requests
 from bot.admin.queries.common import UNFINISHED, completed_condition, stuck_condition
 from bot.admin.scope import Scope
 from bot.storage.models import (
@@ -80,7 +81,7 @@ def _conditions(f: HouseholdFilter, scope: Scope, now: datetime) -> list:
         conditions.append(stuck_condition(Household.id, now))
     elif f.status == "help":
         conditions.append(exists(select(HelpRequest.id).where(
-            HelpRequest.household_id == Household.id, HelpRequest.status == "open")))
+            HelpRequest.household_id == Household.id, HelpRequest.status == help_requests.OPEN)))
     elif f.status == "not_started":
         conditions.append(~exists(select(TutorialRun.id).where(TutorialRun.household_id == Household.id)))
     elif f.status == "unlinked":
@@ -127,7 +128,7 @@ def _figures(session: Session, ids: list[int]) -> dict[int, dict]:
         figures[hid]["unfinished"] = runs
     for hid, requests in session.execute(
             select(HelpRequest.household_id, func.count())
-            .where(HelpRequest.household_id.in_(ids), HelpRequest.status == "open")
+            .where(HelpRequest.household_id.in_(ids), HelpRequest.status == help_requests.OPEN)
             .group_by(HelpRequest.household_id)):
         figures[hid]["help_open"] = requests
     return figures

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session
 
+from bot.admin.queries import help as help_requests
 from bot.admin.queries.common import completed_condition, stuck_condition
 from bot.admin.scope import Scope
 from bot.storage.models import Commune, HelpRequest, Household, Member, Village
@@ -49,7 +50,8 @@ def places(session: Session, scope: Scope, now: datetime, commune_id: int | None
     if commune_id is not None:
         query = query.where(Commune.id == commune_id)
     help_query = (
-        select(Household.village_id, func.count(), func.sum(case((HelpRequest.status == "open", 1), else_=0)))
+        select(Household.village_id, func.count(),
+               func.sum(case((HelpRequest.status == help_requests.OPEN, 1), else_=0)))
         .join(Household, Household.id == HelpRequest.household_id)
         .where(scope.village_filter(Household.village_id))
         .group_by(Household.village_id))
