@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from bench.http import HttpClient
 
 WEBHOOK_PATH = "/telegram/webhook"
-BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Cầm tay", "username": "camtay_bench_bot"}
 REPLY_TIMEOUT = 15.0
 _UPDATE_IDS, _MESSAGE_IDS, _QUERY_IDS = itertools.count(1), itertools.count(1_000_000_000), itertools.count(1)
 
