@@ -12,8 +12,7 @@ import contextlib
 import json
 import logging
 
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -25,6 +24,7 @@ from bot.channels.zalo_send import SEND_ERRORS, ZaloSender
 from bot.channels.zalo_tokens import TokenError, TokenStore
 from bot.dialogue.types import Incoming, Reply
 from bot.services import Services
+from bot.storage.db import unreachable
 from bot.web.limits import BodyTooLarge, read_body, too_large
 
 log = logging.getLogger(__name__)
@@ -182,10 +182,11 @@ class ZaloChannel:
             # and Zalo tries again later.
             try:
                 event_id = await asyncio.to_thread(self.inbox.add, incoming)
-            except (OperationalError, InterfaceError, PoolTimeout) as exc:
-                log.error("Zalo webhook: could not store the %r event, asking Zalo to retry: %s", event.name, exc)
-                return JSONResponse({"error": "try again later"}, status_code=503)
-            except SQLAlchemyError:
+            except SQLAlchemyError as exc:
+                if unreachable(exc):
+                    log.error("Zalo webhook: could not store the %r event, asking Zalo to retry: %s", event.name,
+                              exc)
+                    return JSONResponse({"error": "try again later"}, status_code=503)
                 # Not the database being away but this event: a retry would fail the same way, and Zalo
                 # disables a webhook that keeps failing, so it is logged and dropped.
                 log.exception("Zalo webhook: the %r event %s could not be stored; dropped", event.name,

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,6 +17,7 @@ from actions.context import ActionContext
 from bot.dialogue import routing
 from bot.dialogue.types import MAX_TEXT_LENGTH, Incoming, Reply, TurnResult
 from bot.redact import redact
+from bot.storage.db import unreachable
 from bot.storage.models import ConversationLog, Member, ProcessedUpdate
 from bot.team import chat as team_chat, helpdesk
 from content.loader import Catalog
@@ -41,12 +42,6 @@ def _is_free_text(incoming: Incoming) -> bool:
     text = (incoming.text or "").strip()
     return bool(text) and not text.startswith("/") and len(text) <= MAX_TEXT_LENGTH \
         and incoming.payload is None and incoming.media is None
-
-
-def _unreachable(exc: Exception) -> bool:
-    """The database could not be reached or dropped the connection (as opposed to a bug in a query)."""
-    return isinstance(exc, (OperationalError, InterfaceError, PoolTimeout)) \
-        or getattr(exc, "connection_invalidated", False)
 
 
 class Dialogue:
@@ -76,7 +71,7 @@ class Dialogue:
             try:
                 result = await asyncio.to_thread(self._turn, incoming, understanding, started)
             except (DBAPIError, PoolTimeout) as exc:
-                if not _unreachable(exc):
+                if not unreachable(exc):
                     raise
                 # Only a turn with a delivery id is retried: its dedupe row makes a second try harmless
                 # even when the first one's commit went through and only its answer was lost.
@@ -131,7 +126,7 @@ class Dialogue:
             with self.sessions() as session:
                 return helpdesk.is_relaying(session, incoming.channel, incoming.user_id)
         except (DBAPIError, PoolTimeout) as exc:
-            if not _unreachable(exc):
+            if not unreachable(exc):
                 raise
             # The turn itself retries or answers with an error; the text is understood meanwhile.
             return False

@@ -7,6 +7,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -34,6 +36,12 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
+
+
+def unreachable(exc: Exception) -> bool:
+    """The database could not be reached or dropped the connection (as opposed to a bug in a query)."""
+    return isinstance(exc, (OperationalError, InterfaceError, PoolTimeout)) \
+        or getattr(exc, "connection_invalidated", False)
 
 
 def alembic_config(url: str) -> Config:
