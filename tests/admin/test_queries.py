@@ -206,6 +206,9 @@ def test_monthly_report_per_commune(services, seed, catalog):
     tan_lap = reports["Xã Tân Lập"]
     assert tan_lap.households == 3 and tan_lap.linked == 2
     assert tan_lap.help_open == 1
+    taken_in_month = month.start <= seed.now - timedelta(days=2, minutes=-25) < month.end
+    assert reports["Xã Hòa Bình"].help_median_seconds == (25 * 60 if taken_in_month else None)
+    assert tan_lap.help_median_seconds is None
     assert [r.name for r in only_b] == ["Xã Hòa Bình"]
     assert all(r.completions == 0 and r.reached == 0 for r in next_month)
     both = sum(r.completions for r in reports.values())

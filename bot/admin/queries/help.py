@@ -39,7 +39,11 @@ def answer_times(session: Session, scope: Scope, start: datetime, end: datetime)
     rows = session.execute(select(HelpRequest.created_at, HelpRequest.taken_at).where(
         HelpRequest.taken_at >= start, HelpRequest.taken_at < end,
         scope.household_filter(HelpRequest.household_id))).all()
-    return [max(0.0, (as_utc(taken) - as_utc(created)).total_seconds()) for created, taken in rows]
+    return [answer_seconds(created, taken) for created, taken in rows]
+
+
+def answer_seconds(created: datetime, taken: datetime) -> float:
+    return max(0.0, (as_utc(taken) - as_utc(created)).total_seconds())
 
 
 def median_answer_seconds(session: Session, scope: Scope, start: datetime, end: datetime) -> float | None:
