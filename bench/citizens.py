@@ -45,15 +45,6 @@ class Tally:
         return sum(1 for s in self.samples if s.kind == kind and s.status == 200 and since <= s.at < until)
 
 
-def percentile(values: list[float], q: float) -> float | None:
-    """The q-th percentile (0-100) by the nearest-rank method; None without values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * q // 100))
-    return ordered[int(rank) - 1]
-
-
 class SentStream:
     """Reads the fake's stream of sent messages and hands them to each chat's queue."""
 

@@ -24,6 +24,15 @@ def machine() -> str:
             f"load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1/5/15 min)")
 
 
+def percentile(values: list[float], q: float) -> float | None:
+    """The q-th percentile (0-100) by the nearest-rank method; None without values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * q // 100))
+    return ordered[int(rank) - 1]
+
+
 def fmt(value, unit: str = "", digits: int = 1) -> str:
     if value is None:
         return "–"

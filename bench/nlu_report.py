@@ -8,6 +8,7 @@ import platform
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.figures import percentile
 from nlu.evaluation import STYLES, Prediction, Question, Scores, score, with_fallback
 
 TARGETS = {"accuracy": 0.95, "without diacritics": 0.93, "rejection": 0.90, "p95": 40.0}
@@ -29,11 +30,6 @@ class Measured:
     min_confidence: float
     topic_ids: list[str]
     load: tuple[float, float] = (float("nan"), float("nan"))  # 1-minute load average around the timing
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)] if ordered else float("nan")
 
 
 def machine() -> str:
@@ -81,7 +77,7 @@ def render(measured: list[Measured], machine_line: str, errors: bool = False) ->
     for name, attr in (("cache off", "latency_off"), ("cache on", "latency_on")):
         # Half the stream is short messages the cache answers; the mean shows it, p50 lands on a miss.
         row(f"parse p50 / p95 / mean, {name} (ms)", "p95 ≤ 40" if name == "cache off" else "",
-            [f"{percentile(getattr(m, attr), .5):.1f} / {percentile(getattr(m, attr), .95):.1f} / "
+            [f"{percentile(getattr(m, attr), 50):.1f} / {percentile(getattr(m, attr), 95):.1f} / "
              f"{sum(getattr(m, attr)) / max(1, len(getattr(m, attr))):.1f}" for m in measured])
     row("load average while timed (1 min, before → after)", "",
         [f"{m.load[0]:.2f} → {m.load[1]:.2f}" for m in measured])

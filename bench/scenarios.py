@@ -7,7 +7,8 @@ import random
 import time
 from dataclasses import dataclass
 
-from bench.citizens import Citizen, Driver, SentStream, Tally, percentile, register_users
+from bench.citizens import Citizen, Driver, SentStream, Tally, register_users
+from bench.figures import percentile
 from content.loader import Catalog
 
 _UNIQUE = itertools.count(1)
