@@ -13,6 +13,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import yaml
 
@@ -60,15 +61,20 @@ def read_learned(path: Path) -> dict[str, list[str]]:
     """{intent: [examples]} from the file, in file order; empty when there is no file."""
     if not path.exists():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     learned: dict[str, list[str]] = {}
-    for block in data.get("nlu") or []:
-        if not isinstance(block, dict) or "intent" not in block:
-            continue
-        lines = (block.get("examples") or "").splitlines()
-        examples = [line.strip()[2:].strip() for line in lines if line.strip().startswith("- ")]
-        learned.setdefault(str(block["intent"]), []).extend(e for e in examples if e)
+    for intent, example in _nlu_examples(yaml.safe_load(path.read_text(encoding="utf-8"))):
+        learned.setdefault(intent, []).append(example)
     return learned
+
+
+def _nlu_examples(data) -> Iterator[tuple[str, str]]:
+    """(intent, example) for each example line of Rasa NLU YAML, in file order."""
+    for block in (data or {}).get("nlu") or []:
+        if isinstance(block, dict) and "intent" in block:
+            for line in (block.get("examples") or "").splitlines():
+                example = line.strip()[2:].strip() if line.strip().startswith("- ") else ""
+                if example:
+                    yield str(block["intent"]), example
 
 
 def learned_topics(path: Path) -> dict[str, str]:
@@ -166,12 +172,9 @@ def known_examples(catalog, nlu_data_dir: Path, exclude: Path | None = None) -> 
         if exclude is not None and path.resolve() == exclude.resolve():
             continue
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError):
             continue
-        for block in data.get("nlu") or []:
-            if isinstance(block, dict) and "intent" in block:
-                for line in (block.get("examples") or "").splitlines():
-                    if line.strip().startswith("- "):
-                        known.setdefault(normalize(line.strip()[2:]), str(block["intent"]))
+        for intent, example in _nlu_examples(data):
+            known.setdefault(normalize(example), intent)
     return known
