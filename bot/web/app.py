@@ -6,7 +6,6 @@ import json
 import logging
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -22,13 +21,11 @@ from bot.web.limits import BodyTooLarge, read_body, too_large
 log = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).resolve().parent
 MAX_WEBHOOK_BYTES = 1024 * 1024
-_pages = Environment(loader=FileSystemLoader(WEB_DIR / "templates"), autoescape=select_autoescape())
 
 
 async def chat_page(request: Request) -> HTMLResponse:
     # Framed only by this host: commune websites embed /embed, which checks WIDGET_ORIGINS.
-    return HTMLResponse(_pages.get_template("chat.html").render(),
-                        headers={"Content-Security-Policy": "frame-ancestors 'self'"})
+    return HTMLResponse(widget.chat_html(), headers={"Content-Security-Policy": widget.frame_ancestors(())})
 
 
 async def health(request: Request) -> JSONResponse:

@@ -22,6 +22,11 @@ def frame_ancestors(origins: tuple[str, ...]) -> str:
     return "frame-ancestors " + " ".join(("'self'", *origins))
 
 
+def chat_html(embed: bool = False) -> str:
+    """The web chat page: at `/`, or framed by a commune website at `/embed`."""
+    return _pages.get_template("chat.html").render(embed=embed)
+
+
 async def widget_script(request: Request) -> FileResponse:
     return FileResponse(WEB_DIR / "static" / "widget.js", media_type="text/javascript; charset=utf-8",
                         headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"})
@@ -29,7 +34,7 @@ async def widget_script(request: Request) -> FileResponse:
 
 async def embed_page(request: Request) -> HTMLResponse:
     origins = request.app.state.services.settings.widget_origins
-    return HTMLResponse(_pages.get_template("chat.html").render(embed=True),
+    return HTMLResponse(chat_html(embed=True),
                         headers={"Content-Security-Policy": frame_ancestors(origins),
                                  "Cache-Control": "no-store"})
 
