@@ -11,9 +11,9 @@ import yaml
 from nlu import NLU_DIR, intents
 from nlu.abbreviations import PAIRS, WORDS
 from nlu.normalizer import fold, normalize
+from nlu.training import HAND_WRITTEN
 
 EVAL_SET = NLU_DIR / "eval" / "questions.yml"
-HAND_WRITTEN = NLU_DIR / "data"
 REJECTING_INTENTS = (intents.OUT_OF_SCOPE, intents.NLU_FALLBACK)
 STYLES = ("with diacritics", "without diacritics", "abbreviations")
 
