@@ -95,7 +95,7 @@ async def measure_model(model: Path, label: str = "b", config: Path = Path("conf
         finally:
             await off.aclose()
             await on.aclose()
-    predictions = [Prediction(a.intent, a.confidence, tuple(a.ranking)) for a in answers]
+    predictions = [Prediction.of(a) for a in answers]
     return Measured(label=label, config=config, model=model, train_seconds=train_seconds,
                     scores=score(questions, predictions, topic_ids, threshold), predictions=predictions,
                     questions=questions, latency_off=latency_off, latency_on=latency_on,

@@ -93,6 +93,11 @@ class Prediction:
     confidence: float
     ranking: tuple[tuple[str, float], ...] = ()
 
+    @classmethod
+    def of(cls, understanding) -> "Prediction":
+        """The prediction in an nlu.client.Understanding."""
+        return cls(understanding.intent, understanding.confidence, tuple(understanding.ranking))
+
 
 def with_fallback(prediction: Prediction, threshold: float, ambiguity: float) -> Prediction:
     """What Rasa's FallbackClassifier with these thresholds would answer, from the classifier's ranking."""

@@ -25,7 +25,7 @@ async def evaluated(rasa_server, catalog):
         answers = [await client.parse(q.text) for q in questions]
     finally:
         await client.aclose()
-    predictions = [Prediction(a.intent, a.confidence, tuple(a.ranking)) for a in answers]
+    predictions = [Prediction.of(a) for a in answers]
     return score(questions, predictions, catalog.topics.keys(), Settings().nlu_confidence)
 
 
