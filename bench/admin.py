@@ -31,6 +31,7 @@ from sqlalchemy import create_engine, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.admin_data import Size, generate  # noqa: E402
+from bench.databases import sqlite_database  # noqa: E402
 from bot.admin.auth import create_user  # noqa: E402
 from bot.admin.queries.log import PAGE_SIZE, Cursor  # noqa: E402
 from bot.services import build_services  # noqa: E402
@@ -188,21 +189,16 @@ def main() -> int:
     catalog = load_catalog()
     size = Size(households=args.households, logs=args.logs)
     sections = []
-    failed = False
 
-    if not args.skip_sqlite:
-        db = ROOT / "build" / "bench" / "admin.sqlite3"
-        db.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{db}"
-        print(f"SQLite {db}: generating data…", flush=True)
+    def measure(title: str, url: str) -> None:
+        print(f"{title}: generating data…", flush=True)
         counts, seconds = prepare(url, catalog, size)
         print(f"  {counts} in {seconds:.1f} s", flush=True)
-        results = time_pages(url, catalog, args.requests)
-        results = asyncio.run(results)
-        failed |= any(p95 >= TARGET_MS for _, path, _, p95, _ in results if not is_download(path))
-        sections.append(("SQLite (file, WAL)", counts, results))
+        sections.append((title, counts, asyncio.run(time_pages(url, catalog, args.requests))))
+
+    if not args.skip_sqlite:
+        with sqlite_database(ROOT / "build" / "bench", "admin") as url:
+            measure("SQLite (file, WAL)", url)
 
     if args.postgres:
         name = f"camtay_bench_{uuid.uuid4().hex[:8]}"
@@ -212,12 +208,7 @@ def main() -> int:
             version = connection.execute(text("show server_version")).scalar()
         pg_url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
         try:
-            print(f"PostgreSQL {version}: generating data…", flush=True)
-            counts, seconds = prepare(pg_url, catalog, size)
-            print(f"  {counts} in {seconds:.1f} s", flush=True)
-            results = asyncio.run(time_pages(pg_url, catalog, args.requests))
-            failed |= any(p95 >= TARGET_MS for _, path, _, p95, _ in results if not is_download(path))
-            sections.append((f"PostgreSQL {version}", counts, results))
+            measure(f"PostgreSQL {version}", pg_url)
         finally:
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -261,6 +252,8 @@ def main() -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text_report, encoding="utf-8")
         print(f"written to {args.out}")
+    failed = any(p95 >= TARGET_MS for _, _, results in sections
+                 for _, path, _, p95, _ in results if not is_download(path))
     return 1 if failed else 0
 
 
