@@ -169,3 +169,15 @@ def test_cli_creates_users_with_their_scope(settings, services, seed, monkeypatc
         assert session.scalar(select(func.count()).select_from(Commune)) == 2
     assert cli_main(["admin", "list-users"]) == 0
     assert "can.bo\tteam\tThôn 2\tactive" in capsys.readouterr().out
+
+
+def test_cli_sets_a_password(settings, services, users, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("mot-mat-khau-moi\n"))
+    assert cli_main(["admin", "set-password", "TINH", "--password-stdin"]) == 0
+    assert "password of tinh changed" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("mot-mat-khau-moi\n"))
+    assert cli_main(["admin", "set-password", "khong-co", "--password-stdin"]) == 1
+    assert "no user 'khong-co'" in capsys.readouterr().err
+    with services.sessions() as session:
+        assert auth.authenticate(session, "tinh", "mot-mat-khau-moi", "1.1.1.1").ok
