@@ -41,9 +41,6 @@ class Tally:
     def latencies(self, kind: str, since: float = 0.0) -> list[float]:
         return [s.latency for s in self.samples if s.kind == kind and s.latency is not None and s.at >= since]
 
-    def count(self, kind: str, since: float = 0.0, until: float = float("inf")) -> int:
-        return sum(1 for s in self.samples if s.kind == kind and s.status == 200 and since <= s.at < until)
-
 
 class SentStream:
     """Reads the fake's stream of sent messages and hands them to each chat's queue."""
