@@ -1,7 +1,6 @@
 """Time for the team feature: an injectable clock, local time, working minutes and quiet hours."""
 from __future__ import annotations
 
-import time as _time
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from typing import Callable
@@ -23,10 +22,6 @@ def aware(moment: datetime) -> datetime:
 
 def epoch(moment: datetime) -> float:
     return aware(moment).timestamp()
-
-
-def now_epoch() -> float:
-    return _time.time()
 
 
 def _inside(moment: time, start: time, end: time) -> bool:
