@@ -9,18 +9,17 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-import socket
 import threading
 import time
 from typing import Any, Callable
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from tests.fakes.served import ServedApp
 from tests.fakes.telegram_chats import ApiError, Call, TelegramChats
 
 __all__ = ["ApiError", "Call", "FakeTelegramApi"]
@@ -39,8 +38,7 @@ class FakeTelegramApi(TelegramChats):
         self.url = ""
         self._allowed: list[str] | None = None
         self._closing = False
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._served: ServedApp | None = None
         # Method names are case-insensitive in the Bot API.
         self._methods: dict[str, Callable[[dict], Any]] = {
             "getme": self.get_me, "deletewebhook": self.delete_webhook, "setwebhook": self.set_webhook,
@@ -78,34 +76,22 @@ class FakeTelegramApi(TelegramChats):
 
     # --- lifecycle
     def start(self) -> "FakeTelegramApi":
-        # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that say so, and without it
-        # every answer on a kept-alive connection waits ~40 ms for the client's delayed ACK.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.bind(("127.0.0.1", 0))  # a free port, held until uvicorn takes the socket over
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         app = Starlette(routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])])
         # Idle connections are kept a long time, as Telegram's servers do: with uvicorn's 5 s, a client
         # reusing one just as it is closed gets a ReadError for a request the server never saw.
-        config = uvicorn.Config(app, log_level="warning", lifespan="off", loop="asyncio",
-                                access_log=False, timeout_graceful_shutdown=2, timeout_keep_alive=120)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        name="fake-telegram-api", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the fake Telegram API did not start")
-            time.sleep(0.01)
+        self._served = ServedApp(app, "fake-telegram-api", timeout_keep_alive=120)
+        self.url = self._served.url
         return self
+
+    @property
+    def _server(self):
+        """The uvicorn server (bench/fake_telegram.py adds its control routes to its app)."""
+        return self._served.server if self._served is not None else None
 
     def stop(self) -> None:
         self._closing = True  # ends long polls at once
-        if self._server is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
-            if self._thread.is_alive():
-                raise RuntimeError("the fake Telegram API did not stop")
+        if self._served is not None and not self._served.stop():
+            raise RuntimeError("the fake Telegram API did not stop")
 
     def __enter__(self) -> "FakeTelegramApi":
         return self.start()

@@ -18,14 +18,12 @@ import hashlib
 import itertools
 import json
 import secrets
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -33,6 +31,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.channels.zalo_wire import PAYLOAD_PREFIX  # camtay's own convention, not Zalo's
+from tests.fakes.served import ServedApp
 
 APP_ID = "1234567890123456789"
 APP_SECRET = "app-secret-key"
@@ -106,37 +105,22 @@ class FakeZaloApi:
     def __post_init__(self):
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._served: ServedApp | None = None
 
     # --- lifecycle
     def start(self) -> "FakeZaloApi":
-        # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that say so, and without it every
-        # answer on a kept-alive connection waits ~40 ms (Nagle against delayed ACK), as the Bot API fake did.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         app = Starlette(routes=[
             Route(MESSAGE_PATH, self._message, methods=["POST"]),
             Route(UPLOAD_PATH, self._upload, methods=["POST"]),
             Route(TOKEN_PATH, self._access_token, methods=["POST"]),
         ])
-        self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", loop="asyncio",
-                                                     access_log=False, timeout_graceful_shutdown=2))
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        name="fake-zalo-api", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the fake Zalo API did not start")
-            time.sleep(0.01)
+        self._served = ServedApp(app, "fake-zalo-api")
+        self.url = self._served.url
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
+        if self._served is not None:
+            self._served.stop()
 
     def __enter__(self) -> "FakeZaloApi":
         return self.start()
