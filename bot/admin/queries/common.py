@@ -1,4 +1,4 @@
-"""Definitions shared by several pages: what "stuck" means, the dialect, medians."""
+"""Definitions shared by several pages: what "stuck" means, the dialect, medians, page counts."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -36,3 +36,8 @@ def completed_condition(household_id) -> ColumnElement[bool]:
 
 def median_or_none(values: list[float]) -> float | None:
     return median(values) if values else None
+
+
+def page_count(total: int, page_size: int) -> int:
+    """Pages needed for `total` rows; at least one (an empty list is one empty page)."""
+    return max(1, -(-total // page_size))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.admin.period import as_utc
 from bot.admin.queries import help as help_requests
-from bot.admin.queries.common import UNFINISHED, completed_condition, stuck_condition
+from bot.admin.queries.common import UNFINISHED, completed_condition, page_count, stuck_condition
 from bot.admin.scope import Scope
 from bot.storage.models import (
     Commune, ConversationLog, HelpRequest, Household, Member, StepEvent, TutorialRun, Village,
@@ -93,7 +93,7 @@ def list_households(session: Session, scope: Scope, f: HouseholdFilter, now: dat
     conditions = _conditions(f, scope, now)
     base = select(Household.id).join(Village, Village.id == Household.village_id).where(*conditions)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = page_count(total, PAGE_SIZE)
     page = min(f.page, pages)
     rows = session.execute(
         select(Household.id, Household.code, Household.head_name, Village.name, Commune.name)

@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.admin.period import as_utc, start_of_local_day
+from bot.admin.queries.common import page_count
 from bot.admin.scope import Scope
 from bot.storage.models import ConversationLog, Household
 
@@ -173,7 +174,7 @@ def log_page(session: Session, scope: Scope, f: LogFilter) -> LogPage:
     log = ConversationLog
     where = conditions(f, scope)
     total = session.scalar(select(func.count()).select_from(log).where(*where)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = page_count(total, PAGE_SIZE)
     ids, page = _page_ids(session, where, f, total, min(f.page, pages))
     rows = session.execute(
         select(*_columns()).outerjoin(Household, Household.id == log.household_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.admin import filters
+from bot.admin.queries.common import page_count
 from bot.admin.web import Ctx, page
 from bot.storage.models_admin import ROLE_PROVINCE, AdminAuditLog
 
@@ -14,7 +15,7 @@ PAGE_SIZE = 100
 def audit_page(ctx: Ctx):
     filters.only(ctx.params, {"page"})
     total = ctx.session.scalar(select(func.count()).select_from(AdminAuditLog)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = page_count(total, PAGE_SIZE)
     current = min(filters.page(ctx.params), pages)
     rows = ctx.session.scalars(select(AdminAuditLog).order_by(AdminAuditLog.id.desc())
                                .limit(PAGE_SIZE).offset((current - 1) * PAGE_SIZE)).all()
