@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Callable
 
 import httpx
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.zalo_wire import ApiError, Grant
 from bot.storage.models import utcnow
 from bot.storage.models_zalo import ZaloToken
+from bot.team.clock import aware
 
 log = logging.getLogger(__name__)
 # Refresh this long before the access token expires, so a send never uses an expired one.
@@ -33,13 +34,6 @@ class TokenError(Exception):
 
 def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
 
 
 class TokenStore:
@@ -70,14 +64,14 @@ class TokenStore:
             return self._refresh(rejected)
 
     def _usable(self, token: str | None, expires_at: datetime | None, now: datetime, rejected: str | None) -> bool:
-        expires_at = _aware(expires_at)
-        return bool(token) and token != rejected and expires_at is not None and expires_at - self.margin > now
+        return bool(token) and token != rejected and expires_at is not None \
+            and aware(expires_at) - self.margin > now
 
     def _current_seed(self, row: ZaloToken) -> bool:
         return self.seed is None or row.seed_sha256 == _sha256(self.seed)
 
     def _remember(self, row: ZaloToken) -> str:
-        self._cached = (row.access_token, _aware(row.expires_at))
+        self._cached = (row.access_token, aware(row.expires_at))
         return row.access_token
 
     def _row(self, session: Session) -> ZaloToken:
