@@ -15,7 +15,6 @@ from bot.admin.formatting import number
 class Panel:
     title: str
     rows: list[tuple[str, str]]  # (label, value), shown as a small table
-    note: str | None = None
     link: tuple[str, str] | None = None  # (admin path, label)
 
 
