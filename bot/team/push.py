@@ -96,7 +96,6 @@ def scope_name(session: Session, scope: str, scope_id: int | None) -> str:
 
 def create_push(session: Session, catalog, topic_id: str, who: str, scope: str, scope_id: int | None,
                 created_by: str, team_member: TeamMember | None, now: datetime,
-                zalo_window_hours: float = TeamSettings.zalo_window_hours,
                 settings: TeamSettings | None = None) -> tuple[Push, bool]:
     """(push, is it new): a push and its outbox rows, in the session's transaction. Made in quiet hours
     (with `settings`), its rows wait for their end; the sender starts no push in quiet hours either way."""
@@ -124,11 +123,9 @@ def create_push(session: Session, catalog, topic_id: str, who: str, scope: str, 
     village_names = dict(session.execute(select(Village.id, Village.name).where(Village.id.in_(villages))).all())
     household_village = dict(session.execute(select(Household.id, Household.village_id).where(
         Household.id.in_(list(chosen.targets)))).all()) if chosen.targets else {}
-    if settings is not None:
-        zalo_window_hours = settings.zalo_window_hours
-    window = timedelta(hours=zalo_window_hours)
-    not_before = LocalTime.of(settings).quiet_ends(now).timestamp() \
-        if settings is not None and LocalTime.of(settings).is_quiet(now) else 0.0
+    window = timedelta(hours=(settings or TeamSettings()).zalo_window_hours)
+    local = LocalTime.of(settings) if settings is not None else None
+    not_before = local.quiet_ends(now).timestamp() if local is not None and local.is_quiet(now) else 0.0
     rows = []
     for household_id, member in chosen.targets.items():
         reply = team_reply("push_tutorial", {
