@@ -11,6 +11,7 @@ from telegram.ext import (
     AIORateLimiter, Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters,
 )
 
+from bot.channels import upload_key
 from bot.dialogue.types import Incoming, Reply
 from bot.render import RenderedMessage, Renderer
 from bot.services import Services
@@ -142,8 +143,7 @@ class TelegramChannel:
     async def _send_photo(self, chat_id: int, image: Path, **fields) -> None:
         """Upload an image once; later sends name Telegram's file_id (no upload, far less to send)."""
         bot = self.application.bot
-        stat = image.stat()
-        key = (str(image), stat.st_mtime_ns, stat.st_size)  # a changed image is uploaded again
+        key = upload_key(image)
         file_id = self._photo_ids.get(key)
         if file_id is not None:
             try:

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import httpx
 
-from bot.channels import zalo_wire as wire
+from bot.channels import upload_key, zalo_wire as wire
 from bot.channels.zalo_api import ZaloApi
 from bot.channels.zalo_tokens import TokenError, TokenStore
 from bot.dialogue.types import Reply
@@ -60,8 +60,7 @@ class ZaloSender:
         if self.public_base_url:
             url = f"{self.public_base_url}/images/{quote(message.image_name)}"
             return wire.image_message(user_id, url=url), None
-        stat = message.image.stat()
-        key = (str(message.image), stat.st_mtime_ns, stat.st_size)
+        key = upload_key(message.image)
         if key not in self._uploads:
             self._uploads[key] = await self._with_token(
                 functools.partial(self.api.upload_image, path=message.image))
