@@ -5,6 +5,7 @@ in the same transaction as the turn; every state change is a HelpEvent.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import exists, select, update
@@ -300,22 +301,15 @@ def relay(ctx: ActionContext, text: str) -> list[Reply] | None:
     if peer is None:
         return None
     side, request = peer
-    helper = ctx.session.get(TeamMember, request.taken_by_id)
     if side == "citizen":
         masked = redact(text)
-        other = ctx.session.get(Member, helper.member_id)
-        if other is not None:
-            enqueue(ctx.session, other, team_reply("relay_from_citizen", {
-                "name": _name_of_request(ctx.session, request), "text": masked},
-                buttons=((close_button(request),),)), "relay", priority=PRIORITY_PERSON)
+        _pass_on(ctx, side, request, lambda sender: team_reply("relay_from_citizen", {"name": sender, "text": masked}))
         # Numbers that look like an OTP or an ID were masked: say so, so the citizen knows why.
         return [team_reply("relay_redacted")] if masked != text else []
     # The citizen gets the helper's words as typed (a hotline's number must arrive whole): the outbox keeps
     # them only until the row is final, then blanks them (bot/team/outbox.py). The citizen's own words are
     # masked before they reach the helper: an OTP or ID number is not for a helper to see.
-    citizen = ctx.session.get(Member, request.member_id)
-    enqueue(ctx.session, citizen, team_reply("relay_from_helper", {"helper_name": helper.name, "text": text}),
-            "relay", priority=PRIORITY_PERSON)
+    _pass_on(ctx, side, request, lambda sender: team_reply("relay_from_helper", {"helper_name": sender, "text": text}))
     return []
 
 
@@ -325,9 +319,23 @@ def relay_media(ctx: ActionContext, what: str) -> list[Reply] | None:
     peer = relay_peer(ctx.session, ctx.member)
     if peer is None:
         return None
-    side, _ = peer
-    relay(ctx, f"({what}: trợ lý chưa chuyển được)")
+    side, request = peer
+    _pass_on(ctx, side, request, lambda sender: team_reply("relay_media_notice", {"sender": sender, "what": what}))
     return [team_reply("relay_media", {"what": what, "to_helper": side == "citizen"})]
+
+
+def _pass_on(ctx: ActionContext, side: str, request: HelpRequest, reply_from) -> None:
+    """Queue `reply_from(the sender's name)` for the other side of the conversation; the helper's copy
+    carries the button that ends it."""
+    helper = ctx.session.get(TeamMember, request.taken_by_id)
+    if side == "citizen":
+        other = ctx.session.get(Member, helper.member_id)
+        reply = replace(reply_from(_name_of_request(ctx.session, request)), buttons=((close_button(request),),))
+    else:
+        other = ctx.session.get(Member, request.member_id)
+        reply = reply_from(helper.name)
+    if other is not None:
+        enqueue(ctx.session, other, reply, "relay", priority=PRIORITY_PERSON)
 
 
 def open_list(ctx: ActionContext) -> list[Reply]:

@@ -5,6 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from bot.dialogue.types import Reply
+from bot.render import Renderer
 from bot.storage.models import HelpRequest
 from bot.storage.models_team import HelpEvent
 from bot.team import helpdesk
@@ -18,6 +20,11 @@ CITIZEN, HELPER, OTHER, ADMIN = "100", "200", "300", "400"
 async def stuck(services, user: str = CITIZEN):
     started = await turn(services, user, payload="topic:vneid-register", channel="telegram")
     return await turn(services, user, payload=payload_starting(started, "tutorial:stuck:"), channel="telegram")
+
+
+def rendered(queued: dict) -> str:
+    """The text a queued reply shows (the outbox stores template and context)."""
+    return Renderer().render(Reply(queued["template"], queued["context"]), None).text
 
 
 def events(services) -> list[str]:
@@ -106,10 +113,10 @@ async def test_take_relay_both_ways_and_close(services):
     # to write it (and is not sent to "talk to a person" while talking to one).
     photo = await turn(services, CITIZEN, media="photo", channel="telegram")
     assert templates(photo) == ["team/relay_media"] and photo.replies[0].context["to_helper"]
-    assert outbox_to(services, HELPER)[-1]["context"]["text"] == "(ảnh: trợ lý chưa chuyển được)"
+    assert rendered(outbox_to(services, HELPER)[-1]) == "💬 Nguyễn Văn An: (ảnh: trợ lý chưa chuyển được)"
     voice = await turn(services, HELPER, media="voice", channel="telegram")
     assert templates(voice) == ["team/relay_media"] and not voice.replies[0].context["to_helper"]
-    assert outbox_to(services, CITIZEN)[-1]["context"]["text"] == "(tin nhắn thoại: trợ lý chưa chuyển được)"
+    assert rendered(outbox_to(services, CITIZEN)[-1]) == "💬 Trần Thị Lan: (tin nhắn thoại: trợ lý chưa chuyển được)"
 
     closed = await turn(services, CITIZEN, payload=f"help:close:{request_id}", channel="telegram")
     assert templates(closed) == ["team/help_closed"]

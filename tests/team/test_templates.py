@@ -34,6 +34,7 @@ CONTEXTS: dict[str, list[dict]] = {
     "relay_from_citizen": [{"name": "Nguyễn Văn An", "text": "mã [MÃ SỐ] nhập ở đâu"}],
     "relay_from_helper": [{"helper_name": "Trần Thị Lan", "text": "Bác bấm nút Đăng ký"}],
     "relay_redacted": [{}],
+    "relay_media_notice": [{"sender": "Nguyễn Văn An", "what": "ảnh"}],
     "relay_media": [{"what": "ảnh", "to_helper": True}, {"what": "tin nhắn thoại", "to_helper": False}],
     "not_team_member": [{}],
     "link_code_unknown": [{}],
