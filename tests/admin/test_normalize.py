@@ -1,7 +1,8 @@
 """The grouping normalization of the not-understood page."""
 import pytest
 
-from bot.admin.normalize import fold_diacritics, normalize
+from bot.admin.normalize import normalize
+from nlu.tones import fold
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -18,4 +19,4 @@ def test_normalize(text, expected):
 
 
 def test_folding_keeps_letters_without_marks():
-    assert fold_diacritics("Đà Nẵng, Huế") == "Da Nang, Hue"
+    assert fold("Đà Nẵng, Huế") == "Da Nang, Hue"
