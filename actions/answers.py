@@ -1,9 +1,17 @@
 """Short answers: FAQs, the menu, clarifying questions, small talk, out of scope."""
 from __future__ import annotations
 
-from bot.dialogue.types import Button, Reply
-from actions.buttons import MENU, menu_rows, resume_rows
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from actions.buttons import CHOOSE_PREFIX, HUMAN, MENU, menu_rows, resume_rows
 from actions.context import ActionContext
+from bot.dialogue.types import Button, Reply
+from bot.storage.models import ConversationLog, TopicChoice
+
+# A pick counts for the question asked back only this soon after it.
+CHOICE_WINDOW = timedelta(hours=1)
 
 
 def faq(ctx: ActionContext, topic_id: str) -> list[Reply]:
@@ -25,6 +33,32 @@ def clarify(ctx: ActionContext, likely_topic_ids: list[str]) -> list[Reply]:
     """Low confidence: a short menu of the likely topics plus the offer of a person."""
     topics = likely_topic_ids or ctx.menu_topic_ids()
     return [Reply("clarify", {"topic_ids": topics[:3]}, buttons=menu_rows(ctx.catalog, topics[:3]))]
+
+
+def choose_topic(ctx: ActionContext, topic_ids: list[str]) -> list[Reply]:
+    """Two topics citizens mix up are both likely: ask which, instead of guessing."""
+    rows = tuple((Button("topic", f"{CHOOSE_PREFIX}{t}", {"title": ctx.catalog[t].title}),) for t in topic_ids)
+    return [Reply("choose_topic", {"topic_ids": topic_ids}, buttons=rows + ((HUMAN,),))]
+
+
+def keep_choice(ctx: ActionContext, topic_id: str) -> None:
+    """Keep the citizen's pick as a candidate training example: their last question that was asked back."""
+    asked = ctx.session.scalars(
+        select(ConversationLog)
+        .where(ConversationLog.member_id == ctx.member.id, ConversationLog.payload.is_(None),
+               ConversationLog.at >= ctx.now - CHOICE_WINDOW)
+        .order_by(ConversationLog.id.desc()).limit(1)).first()
+    if asked is None or not (asked.replies or "").startswith("choose_topic"):
+        return
+    if ctx.session.scalar(select(TopicChoice.id).where(TopicChoice.log_id == asked.id)) is None:
+        ctx.session.add(TopicChoice(log_id=asked.id, topic_id=topic_id, at=ctx.now))
+
+
+def not_covered(ctx: ActionContext, procedure_id: str) -> list[Reply]:
+    """A public procedure with no tutorial yet: say so plainly, say where it is done, offer a person."""
+    procedure = ctx.catalog.procedures[procedure_id]
+    return [Reply("not_covered", {"procedure_id": procedure.id, "title": procedure.title, "where": procedure.where},
+                  buttons=((HUMAN,), (MENU,)))]
 
 
 def out_of_scope(ctx: ActionContext) -> list[Reply]:

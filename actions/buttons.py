@@ -7,6 +7,7 @@ from content.loader import Catalog
 
 HUMAN = Button("human", "human")
 MENU = Button("menu", "menu")
+CHOOSE_PREFIX = "choose:"  # choose:<topic id>, the citizen's pick when asked which of two topics
 
 
 def topic_button(catalog: Catalog, topic_id: str) -> Button:

@@ -1,7 +1,10 @@
-"""Benchmark NLU pipelines side by side on the evaluation set (nlu/eval/questions.yml).
+"""Benchmark NLU pipelines side by side on the tuning set (nlu/eval/) and, when a change is finished, the held-out set.
 
-    .venv/bin/python bench/nlu.py                      # (a) Rasa's recommended pipeline vs (b) config.yml
-    .venv/bin/python bench/nlu.py --retrain --write docs/NLU.md    # --retrain b: only (b)
+    .venv/bin/python bench/nlu.py                      # (a) Rasa's recommended pipeline vs (b) config.yml, tuning set
+    .venv/bin/python bench/nlu.py --held-out --retrain --write docs/NLU.md    # both sets; --retrain b: only (b)
+
+The held-out set (nlu/heldout/) was written blind; score it only when a change is finished, never tune
+to its misses (docs/NLU.md).
 
 Trains each config once (models are cached by fingerprint in models/, with their training time
 beside them), serves each model with a real Rasa server and parses through nlu.client.NluClient.
@@ -21,15 +24,18 @@ import json  # noqa: E402
 import os  # noqa: E402
 import time  # noqa: E402
 
-from bench.nlu_report import Measured, machine, render  # noqa: E402
+from bench.nlu_report import Measured, SetResult, machine, render  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from content.loader import load_catalog  # noqa: E402
 from nlu.client import NluClient  # noqa: E402
-from nlu.evaluation import Prediction, load_questions, score  # noqa: E402
+from nlu.evaluation import EVAL_SET, HELD_OUT_SET, Prediction, load_questions, score  # noqa: E402
+from nlu.meaning import catalog_reader  # noqa: E402
 from nlu.server import RasaServer  # noqa: E402
 from nlu.training import prepare, train  # noqa: E402
 
 CONFIGS = {"a": ROOT / "bench" / "configs" / "a_recommended.yml", "b": ROOT / "config.yml"}
+SETS = {"tuning": (EVAL_SET, "Tuning set (nlu/eval/, looked at while tuning)"),
+        "held-out": (HELD_OUT_SET, "Held-out set (nlu/heldout/, written blind, never tuned to)")}
 RASA_VENV = ROOT / ".venv-rasa"
 MODELS = ROOT / "models"
 # Frequent short messages in a tutorial (next, done, ok, yes, thanks...), mixed into the latency stream.
@@ -69,37 +75,37 @@ def chat_stream(questions: list[str]) -> list[str]:
     return stream
 
 
-async def measure(label: str, config: Path, retrain: bool) -> Measured:
+async def measure(label: str, config: Path, retrain: bool, sets: list[str]) -> Measured:
     model, seconds = train_timed(label, config, retrain)
-    return await measure_model(model, label, config.relative_to(ROOT), seconds)
+    return await measure_model(model, label, config.relative_to(ROOT), seconds, sets)
 
 
 async def measure_model(model: Path, label: str = "b", config: Path = Path("config.yml"),
-                        train_seconds: float | None = None) -> Measured:
-    """Serve the model, parse the evaluation set through the client, time a chat stream."""
-    questions = load_questions()
-    topic_ids = list(load_catalog().topics)
-    threshold = Settings().nlu_confidence
+                        train_seconds: float | None = None, sets: list[str] = ("tuning",)) -> Measured:
+    """Serve the model, parse each question set through the client, time a chat stream."""
+    settings = Settings()
+    reader = catalog_reader(load_catalog(), settings.nlu_confidence, settings.nlu_ask_margin)
+    measured = Measured(label=label, config=config, model=model, train_seconds=train_seconds, reader=reader)
     log = ROOT / "build" / f"bench-rasa-{label}.log"
     async with RasaServer(model, RASA_VENV, log_file=log) as server:
         off = NluClient(server.url, server.token, timeout=30, cache_size=0)
         on = NluClient(server.url, server.token, timeout=30)
         try:
             await timed_parses(off, SHORT * 3)  # warm up the model before timing
-            answers, _ = await timed_parses(off, [q.text for q in questions])
-            stream = chat_stream([q.text for q in questions])
+            for name in sets:
+                questions = load_questions(SETS[name][0])
+                answers, _ = await timed_parses(off, [q.text for q in questions])
+                predictions = [Prediction.of(a) for a in answers]
+                measured.sets[name] = SetResult(questions, predictions, score(questions, predictions, reader))
+            stream = chat_stream([q.text for q in load_questions(EVAL_SET)])
             load_before = os.getloadavg()[0]  # other work on the machine inflates latency
-            _, latency_off = await timed_parses(off, stream)
-            _, latency_on = await timed_parses(on, stream)
-            load = (load_before, os.getloadavg()[0])
+            _, measured.latency_off = await timed_parses(off, stream)
+            _, measured.latency_on = await timed_parses(on, stream)
+            measured.load = (load_before, os.getloadavg()[0])
         finally:
             await off.aclose()
             await on.aclose()
-    predictions = [Prediction.of(a) for a in answers]
-    return Measured(label=label, config=config, model=model, train_seconds=train_seconds,
-                    scores=score(questions, predictions, topic_ids, threshold), predictions=predictions,
-                    questions=questions, latency_off=latency_off, latency_on=latency_on,
-                    min_confidence=threshold, topic_ids=topic_ids, load=load)
+    return measured
 
 
 def write_section(path: Path, text: str) -> None:
@@ -120,17 +126,23 @@ def main(argv: list[str] | None = None) -> int:
                         help="pipelines to compare (default: a=bench/configs/a_recommended.yml b=config.yml)")
     parser.add_argument("--retrain", nargs="*", metavar="LABEL",
                         help="train again to measure training time (the given pipelines, else all)")
-    parser.add_argument("--errors", action="store_true", help="list the questions each pipeline gets wrong")
+    parser.add_argument("--held-out", action="store_true",
+                        help="also score the held-out set (only when a change is finished)")
+    parser.add_argument("--errors", action="store_true",
+                        help="list the questions each pipeline gets wrong (the tuning set's only)")
     parser.add_argument("--write", type=Path, help="also write the tables into this markdown file")
     args = parser.parse_args(argv)
     configs = dict(c.split("=", 1) for c in args.config) if args.config else CONFIGS
     retrain = set(configs) if args.retrain == [] else set(args.retrain or ())
-    measured = [asyncio.run(measure(label, (ROOT / path).resolve(), label in retrain))
+    sets = ["tuning", "held-out"] if args.held_out else ["tuning"]
+    measured = [asyncio.run(measure(label, (ROOT / path).resolve(), label in retrain, sets))
                 for label, path in configs.items()]
     where = machine()
-    print(render(measured, where, errors=args.errors))
+    titles = {name: SETS[name][1] for name in sets}
+    # The held-out set's misses stay sealed: listing them would invite tuning to them.
+    print(render(measured, where, titles, errors=args.errors, error_sets=["tuning"]))
     if args.write:
-        write_section(args.write, render(measured, where, errors=False))
+        write_section(args.write, render(measured, where, titles))
     return 0
 
 

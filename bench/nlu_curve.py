@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(dir=ROOT / "build") as scratch:
         for share in args.shares:
             model = train_share(share, args.seed, Path(scratch))
-            scores = asyncio.run(measure_model(model)).scores
+            scores = asyncio.run(measure_model(model)).sets["tuning"].scores
             print(f"| {share:.0%} | {scores.accuracy:.1%} | {scores.by_style['without diacritics']:.1%} "
                   f"| {scores.rejection:.1%} |", flush=True)
     return 0

@@ -49,11 +49,12 @@ def _train(args, settings: Settings) -> int:
 
 
 def _ask(args, settings: Settings) -> int:
-    from nlu import intents
     from nlu.client import NluClient, NluUnavailable
     from nlu.local import nlu_settings
+    from nlu.meaning import catalog_reader
 
     catalog = _load_catalog_or_exit(settings)
+    reader = catalog_reader(catalog, settings.nlu_confidence, settings.nlu_ask_margin)
 
     async def run() -> None:
         async with nlu_settings(settings, catalog) as live:
@@ -68,12 +69,12 @@ def _ask(args, settings: Settings) -> int:
                     except NluUnavailable as exc:
                         print(f"NLU unavailable: {exc}", file=sys.stderr)
                         raise SystemExit(2)
-                    topic_id = intents.topic_of_intent(understanding.intent, catalog.topics.keys())
-                    if understanding.confidence < live.nlu_confidence:
-                        topic_id = None
+                    meaning = reader.read(understanding.intent, understanding.confidence, understanding.ranking)
+                    topic_id = meaning.starts
                     topic = catalog.get(topic_id)
                     row = {"text": question, "topic": topic_id, "kind": topic.kind if topic else None,
-                           "intent": understanding.intent, "confidence": round(understanding.confidence, 4)}
+                           "intent": understanding.intent, "confidence": round(understanding.confidence, 4),
+                           "procedure": meaning.procedure_id, "choices": list(meaning.choices)}
                     if args.json:
                         print(json.dumps(row, ensure_ascii=False), flush=True)
                     else:

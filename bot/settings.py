@@ -30,6 +30,8 @@ class Settings:
     nlu_token: str | None = field(default=None, repr=False)
     nlu_timeout: float = 3.0
     nlu_confidence: float = 0.6
+    # Ask which of two topics citizens mix up when their confidences are closer than this (nlu/meaning.py).
+    nlu_ask_margin: float = 0.5
     telegram_bot_token: str | None = field(default=None, repr=False)
     telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
     telegram_webhook_url: str | None = None

@@ -10,9 +10,11 @@ from pydantic import ValidationError
 
 from content import CONTENT_DIR
 from content.links import OFFICIAL_DOMAINS_FILE, OfficialDomains, http_urls_listed, topic_link_problems
-from content.schema import Topic
+from content.schema import Procedure, ProcedureList, Topic
 
 TOPICS_DIR = CONTENT_DIR / "topics"
+PROCEDURES_NAME = "procedures.yml"  # beside topics/
+PROCEDURES_FILE = CONTENT_DIR / PROCEDURES_NAME
 CATALOG_SPEC = CONTENT_DIR.parent.parent / "shared" / "spec" / "topics.yml"
 FACTS_NAME = "content-facts.md"  # the fact brief, beside the catalog spec
 
@@ -135,8 +137,11 @@ def _yaml_error_line(text: str, exc: yaml.YAMLError) -> int:
     return mark.line + 1 if mark else 1
 
 
-def load_topic_file(path: Path) -> Topic:
-    """One topic from one file, or ContentInvalid naming the file and lines."""
+def _load_validated(path: Path, model, what: str):
+    """A pydantic model from one YAML file, or ContentInvalid naming the file and lines.
+
+    Returns the model and a function giving the line of a field path, for later checks.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -147,9 +152,9 @@ def load_topic_file(path: Path) -> Topic:
         problem = getattr(exc, "problem", None) or str(exc)
         raise ContentInvalid([ContentError(path, _yaml_error_line(text, exc), f"not valid YAML: {problem}")])
     if not isinstance(data, dict):
-        raise ContentInvalid([ContentError(path, 1, "expected a mapping of topic fields (id, kind, title, ...)")])
+        raise ContentInvalid([ContentError(path, 1, f"expected a mapping of {what}")])
     try:
-        topic = Topic.model_validate(data)
+        loaded = model.model_validate(data)
     except ValidationError as exc:
         errors = []
         for err in exc.errors():
@@ -157,10 +162,33 @@ def load_topic_file(path: Path) -> Topic:
             where = ".".join(str(p) for p in loc) or "topic"
             errors.append(ContentError(path, _line_of(data, by_id, loc), f"{where}: {err['msg']}"))
         raise ContentInvalid(errors)
+    return loaded, lambda loc: _line_of(data, by_id, loc)
+
+
+def load_topic_file(path: Path) -> Topic:
+    """One topic from one file, or ContentInvalid naming the file and lines."""
+    topic, line_of = _load_validated(path, Topic, "topic fields (id, kind, title, ...)")
     if topic.id != path.stem:
-        raise ContentInvalid([ContentError(path, _line_of(data, by_id, ("id",)),
+        raise ContentInvalid([ContentError(path, line_of(("id",)),
                                            f"id {topic.id!r} must match the file name {path.stem!r}")])
     return topic
+
+
+def load_procedures(path: Path = PROCEDURES_FILE) -> dict[str, Procedure]:
+    """The procedures without a tutorial yet, by id; none when the file is absent."""
+    if not path.exists():
+        return {}
+    listed, line_of = _load_validated(path, ProcedureList, "procedures (a 'procedures:' list)")
+    procedures: dict[str, Procedure] = {}
+    errors = []
+    for index, procedure in enumerate(listed.procedures):
+        if procedure.id in procedures:
+            errors.append(ContentError(path, line_of(("procedures", index, "id")),
+                                       f"procedure id {procedure.id!r} is listed twice"))
+        procedures[procedure.id] = procedure
+    if errors:
+        raise ContentInvalid(errors)
+    return procedures
 
 
 @dataclass
@@ -168,6 +196,8 @@ class Catalog:
     """All topics by id, in file-name order."""
 
     topics: dict[str, Topic] = field(default_factory=dict)
+    # Procedures citizens ask about that have no tutorial yet (content/procedures.yml).
+    procedures: dict[str, Procedure] = field(default_factory=dict)
 
     def __getitem__(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
@@ -180,6 +210,12 @@ class Catalog:
 
     def __len__(self) -> int:
         return len(self.topics)
+
+    def confusable_pairs(self) -> frozenset[frozenset[str]]:
+        """Topics citizens mix up: each FAQ with its tutorial, and what `confusable_with` declares."""
+        pairs = {frozenset((t.id, t.tutorial)) for t in self if t.tutorial in self.topics}
+        pairs |= {frozenset((t.id, other)) for t in self for other in t.confusable_with if other in self.topics}
+        return frozenset(p for p in pairs if len(p) == 2)
 
 
 def catalog_spec_ids(spec: Path = CATALOG_SPEC) -> list[str]:
@@ -199,7 +235,13 @@ def check_catalog(topics_dir: Path = TOPICS_DIR, spec: Path | None = None) -> tu
             errors.extend(exc.errors)
             continue
         catalog.topics[topic.id] = topic
+    procedures_file = topics_dir.parent / PROCEDURES_NAME
+    try:
+        catalog.procedures = load_procedures(procedures_file)
+    except ContentInvalid as exc:
+        errors.extend(exc.errors)
     errors.extend(_cross_checks(catalog, topics_dir))
+    errors.extend(_procedure_checks(catalog, procedures_file))
     facts = spec.with_name(FACTS_NAME) if spec is not None else None
     errors.extend(_link_checks(catalog, topics_dir, facts))
     if spec is not None and spec.exists():
@@ -248,6 +290,10 @@ def _cross_checks(catalog: Catalog, topics_dir: Path) -> list[ContentError]:
             elif ref_name == "tutorial" and ref and not catalog[ref].is_tutorial:
                 errors.append(ContentError(path, _key_line(path, "tutorial"),
                                            f"tutorial: {ref!r} is not a tutorial"))
+        for other in topic.confusable_with:
+            if other not in catalog.topics or other == topic.id:
+                errors.append(ContentError(path, _line_containing(path, other, after="confusable_with:"),
+                                           f"confusable_with: unknown topic {other!r}"))
         for step in topic.steps:
             if step.image and not (topics_dir.parent / "images" / step.image).is_file():
                 errors.append(ContentError(path, _line_containing(path, step.image),
@@ -258,6 +304,25 @@ def _cross_checks(catalog: Catalog, topics_dir: Path) -> list[ContentError]:
                 errors.append(ContentError(path, _line_containing(path, example, after="examples:"),
                                            f"example {example!r} is also under topic {seen[key]!r}"))
             seen.setdefault(key, topic.id)
+    return errors
+
+
+def _procedure_checks(catalog: Catalog, path: Path) -> list[ContentError]:
+    """A procedure is not a topic: its id and its example questions belong to no topic."""
+    errors = []
+    topic_examples = {" ".join(e.lower().split()): t.id for t in catalog for e in t.examples}
+    seen: dict[str, str] = {}
+    for procedure in catalog.procedures.values():
+        if procedure.id in catalog.topics:
+            errors.append(ContentError(path, _line_containing(path, f"id: {procedure.id}"),
+                                       f"procedure {procedure.id!r} has the id of a topic"))
+        for example in procedure.examples:
+            key = " ".join(example.lower().split())
+            owner = topic_examples.get(key) or (seen.get(key) if seen.get(key) != procedure.id else None)
+            if owner:
+                errors.append(ContentError(path, _line_containing(path, example, after=f"- id: {procedure.id}"),
+                                           f"example {example!r} is also under {owner!r}"))
+            seen.setdefault(key, procedure.id)
     return errors
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator
 
@@ -39,6 +39,8 @@ class Topic(Strict):
     next_topic: str | None = Field(default=None, pattern=TOPIC_ID)
     answer: str | None = Field(default=None, validate_default=True)
     tutorial: str | None = Field(default=None, pattern=TOPIC_ID)
+    # Topics citizens mix up with this one: when both are likely, the assistant asks which.
+    confusable_with: list[str] = Field(default_factory=list)
     notes: str | None = None
 
     @field_validator("examples")
@@ -71,3 +73,27 @@ class Topic(Strict):
     @property
     def is_tutorial(self) -> bool:
         return self.kind == "tutorial"
+
+
+# Where a procedure is done: the national public-service portal, the VNeID app, in person, another official app.
+Place = Literal["portal", "vneid", "office", "app"]
+
+
+class Procedure(Strict):
+    """A public procedure citizens ask about that no tutorial teaches yet: where it is done, and a source."""
+
+    id: str = Field(pattern=TOPIC_ID)
+    title: str = Field(min_length=1, max_length=80)
+    where: str = Field(min_length=1)
+    done_at: list[Place] = Field(min_length=1)
+    source: str = Field(pattern=r"^https://\S+ — .+")  # "<url> — <page title>"
+    reviewed_on: dt.date
+    examples: list[Annotated[str, Field(min_length=1)]] = Field(min_length=5)
+
+    @property
+    def source_url(self) -> str:
+        return self.source.split(" — ", 1)[0]
+
+
+class ProcedureList(Strict):
+    procedures: list[Procedure] = Field(min_length=1)

@@ -10,11 +10,12 @@ import yaml
 
 from nlu import NLU_DIR, intents
 from nlu.abbreviations import PAIRS, WORDS
+from nlu.meaning import Meaning, Reader
 from nlu.normalizer import fold, normalize
 from nlu.training import HAND_WRITTEN
 
-EVAL_SET = NLU_DIR / "eval" / "questions.yml"
-REJECTING_INTENTS = (intents.OUT_OF_SCOPE, intents.NLU_FALLBACK)
+EVAL_SET = NLU_DIR / "eval" / "questions.yml"  # the tuning set
+HELD_OUT_SET = NLU_DIR / "heldout" / "questions.yml"  # written blind, scored only when a change is finished
 STYLES = ("with diacritics", "without diacritics", "abbreviations")
 
 
@@ -22,6 +23,8 @@ STYLES = ("with diacritics", "without diacritics", "abbreviations")
 class Question:
     text: str
     topic: str | None  # None: out of the catalog
+    voice: str | None = None  # the held-out set's: formal, plain, no-diacritics, teencode, short, rambling
+    near_miss: bool = False  # out of the catalog, but close to it (another public procedure, a digital task)
 
     @property
     def diacritics(self) -> bool:
@@ -40,14 +43,22 @@ class Question:
 
 
 def load_questions(path: Path = EVAL_SET) -> list[Question]:
+    """A question set: the tuning set (plain strings) or the held-out set (text, voice, source)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    questions = [Question(text, topic) for topic, texts in data["topics"].items() for text in texts]
-    return questions + [Question(text, None) for text in data["out_of_catalog"]]
+
+    def question(item, topic: str | None) -> Question:
+        if isinstance(item, str):
+            return Question(item, topic)
+        return Question(item["text"], topic, item.get("voice"), bool(item.get("near_miss")))
+
+    questions = [question(item, topic) for topic, items in data["topics"].items() for item in items]
+    return questions + [question(item, None) for item in data["out_of_catalog"]]
 
 
 def training_examples(catalog) -> dict[str, list[str]]:
     """Every training example by intent: the content's topic examples and nlu/data/*.yml."""
     examples = {intents.topic_intent(t.id): list(t.examples) for t in catalog}
+    examples.update({intents.procedure_intent(p.id): list(p.examples) for p in catalog.procedures.values()})
     for path in sorted(HAND_WRITTEN.glob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
             if "intent" in block:
@@ -99,57 +110,54 @@ class Prediction:
         return cls(understanding.intent, understanding.confidence, tuple(understanding.ranking))
 
 
-def with_fallback(prediction: Prediction, threshold: float, ambiguity: float) -> Prediction:
-    """What Rasa's FallbackClassifier with these thresholds would answer, from the classifier's ranking."""
-    ranking = tuple(r for r in prediction.ranking if r[0] != intents.NLU_FALLBACK)
-    if not ranking:
-        return prediction
-    top, confidence = ranking[0]
-    second = ranking[1][1] if len(ranking) > 1 else 0.0
-    if confidence < threshold or confidence - second < ambiguity:
-        return Prediction(intents.NLU_FALLBACK, threshold, ((intents.NLU_FALLBACK, threshold),) + ranking)
-    return Prediction(top, confidence, ranking)
-
-
-def started_topic(prediction: Prediction, topic_ids, min_confidence: float) -> str | None:
-    """The topic the dialogue would start (bot/dialogue/routing.py), or None."""
-    if prediction.confidence < min_confidence:
-        return None
-    return intents.topic_of_intent(prediction.intent, topic_ids)
-
-
-def rejected(prediction: Prediction, min_confidence: float) -> bool:
-    return prediction.intent in REJECTING_INTENTS or prediction.confidence < min_confidence
-
-
 @dataclass(frozen=True)
 class Scores:
-    accuracy: float  # in-catalog questions whose own topic starts
+    accuracy: float  # in-catalog questions whose own topic starts at once
     by_style: dict[str, float]
+    by_voice: dict[str, float]  # the held-out set's voices
     macro_f1: float  # over the topics and "none" (out of catalog)
-    rejection: float  # out-of-catalog questions answered out_of_scope/nlu_fallback or below confidence
+    asked_back: float  # in-catalog questions answered with a choice of two topics, their own among them
+    wrong_start: float  # in-catalog questions that start another topic
+    rejection: float  # out-of-catalog questions: out of scope, not understood, or a procedure not covered yet
+    near_miss_rejection: float  # the same, on the out-of-catalog questions close to the catalog
     false_start: float  # out-of-catalog questions that would start a tutorial or FAQ
-    errors: list[tuple[str, str | None, str | None]]  # (text, expected topic, started topic)
+    errors: list[tuple[str, str | None, str]]  # (text, expected topic, what the assistant did)
 
 
-def score(questions: list[Question], predictions: list[Prediction], topic_ids,
-          min_confidence: float) -> Scores:
-    topic_ids = list(topic_ids)
-    started = [started_topic(p, topic_ids, min_confidence) for p in predictions]
-    in_catalog = [(q, s) for q, s in zip(questions, started) if q.topic is not None]
-    outside = [(q, p, s) for q, p, s in zip(questions, predictions, started) if q.topic is None]
-    by_style = {}
-    for style in STYLES:
-        rows = [(q, s) for q, s in in_catalog if style in q.styles]
-        by_style[style] = _share(rows, lambda r: r[1] == r[0].topic)
+def score(questions: list[Question], predictions: list[Prediction], reader: Reader) -> Scores:
+    meanings = [reader.read(p.intent, p.confidence, p.ranking) for p in predictions]
+    in_catalog = [(q, m) for q, m in zip(questions, meanings) if q.topic is not None]
+    outside = [(q, m) for q, m in zip(questions, meanings) if q.topic is None]
+
+    def right(row) -> bool:
+        return row[1].starts == row[0].topic
+
+    voices = sorted({q.voice for q, _ in in_catalog if q.voice})
     return Scores(
-        accuracy=_share(in_catalog, lambda r: r[1] == r[0].topic),
-        by_style=by_style,
-        macro_f1=_macro_f1([q.topic for q in questions], started, topic_ids + [None]),
-        rejection=_share(outside, lambda r: rejected(r[1], min_confidence)),
-        false_start=_share(outside, lambda r: r[2] is not None),
-        errors=[(q.text, q.topic, s) for q, s in zip(questions, started) if s != q.topic],
+        accuracy=_share(in_catalog, right),
+        by_style={style: _share([r for r in in_catalog if style in r[0].styles], right) for style in STYLES},
+        by_voice={voice: _share([r for r in in_catalog if r[0].voice == voice], right) for voice in voices},
+        macro_f1=_macro_f1([q.topic for q in questions], [m.starts for m in meanings],
+                           list(reader.topic_ids) + [None]),
+        asked_back=_share(in_catalog, lambda r: r[1].kind == "choose" and r[0].topic in r[1].choices),
+        wrong_start=_share(in_catalog, lambda r: r[1].starts not in (None, r[0].topic)),
+        rejection=_share(outside, lambda r: r[1].rejects),
+        near_miss_rejection=_share([r for r in outside if r[0].near_miss], lambda r: r[1].rejects),
+        false_start=_share(outside, lambda r: r[1].starts is not None),
+        errors=[(q.text, q.topic, describe(m)) for q, m in zip(questions, meanings)
+                if (m.starts != q.topic if q.topic else not m.rejects)],
     )
+
+
+def describe(meaning: Meaning) -> str:
+    """What the assistant did, in a few words, for error lists."""
+    if meaning.kind == "topic":
+        return f"started {meaning.topic_id}"
+    if meaning.kind == "procedure":
+        return f"not covered yet: {meaning.procedure_id}"
+    if meaning.kind == "choose":
+        return "asked " + " or ".join(meaning.choices)
+    return f"{meaning.kind} ({meaning.intent})"
 
 
 def _share(rows, ok) -> float:

@@ -15,8 +15,11 @@ DENY = "deny"
 MENU = "menu"
 OUT_OF_SCOPE = "out_of_scope"
 NLU_FALLBACK = "nlu_fallback"
+REJECTING = (OUT_OF_SCOPE, NLU_FALLBACK)
 
 TOPIC_PREFIX = "topic_"
+# A public procedure the catalog has no tutorial for yet (content/procedures.yml).
+PROCEDURE_PREFIX = "procedure_"
 
 
 def topic_intent(topic_id: str) -> str:
@@ -24,8 +27,20 @@ def topic_intent(topic_id: str) -> str:
     return TOPIC_PREFIX + topic_id.replace("-", "_")
 
 
+def procedure_intent(procedure_id: str) -> str:
+    """passport -> procedure_passport."""
+    return PROCEDURE_PREFIX + procedure_id.replace("-", "_")
+
+
 def topic_of_intent(intent: str | None, topic_ids) -> str | None:
-    if not intent or not intent.startswith(TOPIC_PREFIX):
+    return _id_of_intent(intent, topic_ids, topic_intent)
+
+
+def procedure_of_intent(intent: str | None, procedure_ids) -> str | None:
+    return _id_of_intent(intent, procedure_ids, procedure_intent)
+
+
+def _id_of_intent(intent: str | None, ids, intent_of) -> str | None:
+    if not intent:
         return None
-    by_intent = {topic_intent(t): t for t in topic_ids}
-    return by_intent.get(intent)
+    return next((i for i in ids if intent_of(i) == intent), None)

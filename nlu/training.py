@@ -13,7 +13,7 @@ import yaml
 from content.loader import Catalog
 from nlu import NLU_DIR
 from nlu.fingerprint import component_sources_digest
-from nlu.intents import topic_intent
+from nlu.intents import procedure_intent, topic_intent
 
 ROOT = NLU_DIR.parent
 CONFIG = ROOT / "config.yml"
@@ -36,14 +36,17 @@ def rasa_env() -> dict[str, str]:
 
 
 def topic_training_data(catalog: Catalog) -> str:
-    """Rasa NLU YAML with one intent per topic, from each topic's example questions."""
+    """Rasa NLU YAML with one intent per topic and per procedure not covered yet, from their examples."""
     def block(examples: list[str]) -> str:
         return "".join(f"- {' '.join(e.split())}\n" for e in examples)
 
     data = {"version": "3.1", "nlu": [
         {"intent": topic_intent(t.id), "examples": _Literal(block(t.examples))} for t in catalog
+    ] + [
+        {"intent": procedure_intent(p.id), "examples": _Literal(block(p.examples))}
+        for p in catalog.procedures.values()
     ]}
-    return "# Generated from content/topics/*.yml by nlu/training.py: do not edit.\n" + \
+    return "# Generated from content/topics/*.yml and content/procedures.yml by nlu/training.py: do not edit.\n" + \
         yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
 
 

@@ -9,7 +9,7 @@ from bot.dialogue.types import Reply
 from bot.team import chat as team_chat
 from bot.storage.models import TutorialRun
 from nlu import intents
-from nlu.client import Understanding
+from nlu.meaning import Meaning
 
 _RUN_ACTIONS = {
     "next": tutorial.next_step,
@@ -38,6 +38,9 @@ def route_payload(ctx: ActionContext, payload: str) -> list[Reply]:
     if len(parts) == 2 and parts[0] == "address":
         return onboarding.set_address_form(ctx, parts[1])
     if len(parts) == 2 and parts[0] == "topic" and parts[1] in ctx.catalog.topics:
+        return start_topic(ctx, parts[1])
+    if len(parts) == 2 and parts[0] == "choose" and parts[1] in ctx.catalog.topics:
+        answers.keep_choice(ctx, parts[1])
         return start_topic(ctx, parts[1])
     if len(parts) == 4 and parts[0] == "tutorial" and parts[1] in _RUN_ACTIONS:
         return _route_run_button(ctx, parts[1], parts[2], parts[3])
@@ -96,21 +99,26 @@ _INTENT_ACTIONS = {
 }
 
 
-def route_understanding(ctx: ActionContext, understanding: Understanding, threshold: float) -> tuple[list[Reply], bool]:
-    """Free text, understood by the NLU. Returns the replies and whether it was understood."""
-    topic_ids = ctx.catalog.topics.keys()
-    likely = [t for t in (intents.topic_of_intent(name, topic_ids) for name, _ in understanding.ranking) if t]
-    if understanding.confidence < threshold or understanding.intent is None:
-        return answers.clarify(ctx, likely), False
-    topic_id = intents.topic_of_intent(understanding.intent, topic_ids)
-    if topic_id is not None:
-        return start_topic(ctx, topic_id), True
-    if understanding.intent == intents.RESUME_TUTORIAL:
+def route_meaning(ctx: ActionContext, meaning: Meaning) -> tuple[list[Reply], bool]:
+    """Free text, read by nlu.meaning. Returns the replies and whether it was understood."""
+    if meaning.kind == "unclear":
+        return answers.clarify(ctx, list(meaning.likely)), False
+    if meaning.kind == "choose":
+        return answers.choose_topic(ctx, list(meaning.choices)), True
+    if meaning.kind == "topic":
+        return start_topic(ctx, meaning.topic_id), True
+    if meaning.kind == "procedure":
+        return answers.not_covered(ctx, meaning.procedure_id), True
+    if meaning.intent == intents.RESUME_TUTORIAL:
         run = ctx.active_run()
         if run is not None:
             return tutorial.repeat_step(ctx, run), True
-    action = _INTENT_ACTIONS.get(understanding.intent)
+    action = _INTENT_ACTIONS.get(meaning.intent)
     if action is None:
-        return answers.clarify(ctx, likely), False
-    understood = understanding.intent not in (intents.OUT_OF_SCOPE, intents.NLU_FALLBACK)
-    return action(ctx), understood
+        return answers.clarify(ctx, list(meaning.likely)), False
+    return action(ctx), meaning.intent not in intents.REJECTING
+
+
+def stop_tutorial(ctx: ActionContext) -> list[Reply]:
+    """/stop: pause the tutorial in progress."""
+    return _with_run(ctx, tutorial.pause)

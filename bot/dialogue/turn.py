@@ -23,6 +23,7 @@ from bot.team import chat as team_chat, helpdesk
 from content.loader import Catalog
 from nlu import intents
 from nlu.client import NluClient, NluUnavailable, Understanding
+from nlu.meaning import catalog_reader
 
 log = logging.getLogger(__name__)
 # Waits before trying a turn again when the database could not be reached (a restart, a failover).
@@ -48,7 +49,7 @@ class Dialogue:
     """Channel-independent: adapters hand in an Incoming and render the replies."""
 
     def __init__(self, sessions: sessionmaker, catalog: Catalog, nlu: NluClient | None,
-                 confidence_threshold: float = 0.6):
+                 confidence_threshold: float = 0.6, ask_margin: float = 0.0):
         self.sessions = sessions
         # SQLite lets one transaction write at a time and makes the others wait in its busy handler,
         # which sleeps in steps of up to 100 ms: turns queue on a lock instead, in arrival order.
@@ -56,7 +57,7 @@ class Dialogue:
         self._one_writer = threading.Lock() if bind is not None and bind.dialect.name == "sqlite" else None
         self.catalog = catalog
         self.nlu = nlu
-        self.threshold = confidence_threshold
+        self.reader = catalog_reader(catalog, confidence_threshold, ask_margin)
 
     async def handle(self, incoming: Incoming) -> TurnResult:
         started = time.perf_counter()
@@ -175,7 +176,8 @@ class Dialogue:
                 return _Outcome(onboarding.link(ctx, household), intent="household_code")
         if understanding is None:
             return _Outcome(answers.nlu_unavailable(ctx), understood=False)
-        replies, understood = routing.route_understanding(ctx, understanding, self.threshold)
+        meaning = self.reader.read(understanding.intent, understanding.confidence, understanding.ranking)
+        replies, understood = routing.route_meaning(ctx, meaning)
         return _Outcome(replies, understood=understood, intent=understanding.intent,
                         confidence=understanding.confidence,
                         topic_id=intents.topic_of_intent(understanding.intent, self.catalog.topics.keys()))
@@ -193,6 +195,5 @@ class Dialogue:
         if command in ("/menu", "/help"):
             return _Outcome(answers.menu(ctx), intent="menu")
         if command == "/stop":
-            return _Outcome(routing.route_understanding(
-                ctx, Understanding(intents.STOP_TUTORIAL, 1.0), 0.0)[0], intent=intents.STOP_TUTORIAL)
+            return _Outcome(routing.stop_tutorial(ctx), intent=intents.STOP_TUTORIAL)
         return _Outcome(answers.menu(ctx), understood=False, intent="unknown_command")

@@ -171,6 +171,24 @@ class ConversationLog(Base):
         return f"ConversationLog(id={self.id!r}, intent={self.intent!r})"
 
 
+class TopicChoice(Base):
+    """A citizen asked back between two topics picked one: a candidate training example for an admin to review.
+
+    It keeps no text of its own: the question is the log row's (redacted), and goes when that row goes.
+    """
+
+    __tablename__ = "topic_choices"
+    __table_args__ = (UniqueConstraint("log_id", name="uq_topic_choices_log_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    log_id: Mapped[int] = mapped_column(ForeignKey("conversation_log.id", ondelete="CASCADE"))
+    topic_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+    def __repr__(self) -> str:
+        return f"TopicChoice(id={self.id!r}, log={self.log_id!r}, topic={self.topic_id!r})"
+
+
 class ProcessedUpdate(Base):
     """Updates already handled, so a retried delivery is ignored."""
 

@@ -6,6 +6,7 @@ from bot.dialogue import routing
 from bot.storage.models import Member
 from nlu import intents
 from nlu.client import Understanding
+from nlu.meaning import catalog_reader
 
 THRESHOLD = 0.6
 
@@ -19,8 +20,11 @@ def ctx(services):
         yield ActionContext.open(session, member, services.catalog)
 
 
-def route(ctx, intent, confidence=0.95, ranking=()):
-    return routing.route_understanding(ctx, Understanding(intent, confidence, list(ranking)), THRESHOLD)
+def route(ctx, intent, confidence=0.95, ranking=(), ask_margin=0.0):
+    understanding = Understanding(intent, confidence, list(ranking))
+    meaning = catalog_reader(ctx.catalog, THRESHOLD, ask_margin).read(
+        understanding.intent, understanding.confidence, understanding.ranking)
+    return routing.route_meaning(ctx, meaning)
 
 
 def test_low_confidence_offers_the_likely_topics_and_a_person(ctx):

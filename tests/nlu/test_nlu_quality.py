@@ -9,6 +9,7 @@ from bot.settings import Settings
 from nlu import intents
 from nlu.client import NluClient
 from nlu.evaluation import Prediction, load_questions, score
+from nlu.meaning import catalog_reader
 
 pytestmark = pytest.mark.nlu
 
@@ -26,7 +27,8 @@ async def evaluated(rasa_server, catalog):
     finally:
         await client.aclose()
     predictions = [Prediction.of(a) for a in answers]
-    return score(questions, predictions, catalog.topics.keys(), Settings().nlu_confidence)
+    settings = Settings()
+    return score(questions, predictions, catalog_reader(catalog, settings.nlu_confidence, settings.nlu_ask_margin))
 
 
 def test_topics_are_understood(evaluated):
