@@ -36,12 +36,17 @@ class VietnameseNormalizer(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"text": "folded"}
+        # segment: join the words of one Vietnamese word ("mật_khẩu") with pyvi before folding.
+        return {"text": "folded", "segment": False}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._text = config.get("text", "folded")
         if self._text not in self.TEXTS:
             raise ValueError(f"VietnameseNormalizer text must be one of {self.TEXTS}, not {self._text!r}")
+        self._segment = None
+        if config.get("segment"):
+            from pyvi import ViTokenizer  # MIT, ships its CRF model
+            self._segment = ViTokenizer.tokenize
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -59,6 +64,8 @@ class VietnameseNormalizer(GraphComponent):
             return  # a training message without text (e.g. a response or an action name)
         words = normalizer.words(text)
         message.set(NORMALIZED_WORDS, words)
+        if self._segment is not None and words:
+            words = self._segment(" ".join(words)).split()
         if self._text == "folded":
             rewritten = normalizer.fold(" ".join(words))
         elif self._text == "both":

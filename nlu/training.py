@@ -83,7 +83,7 @@ def prepare(catalog: Catalog, build_dir: Path, config: Path = CONFIG) -> Trainin
     digest = hashlib.sha256(RASA_VERSION.encode())
     config_text = config.read_bytes()
     digest.update(config_text)
-    if b"nlu.rasa_components." in config_text:  # our components run inside the model
+    if b"nlu.rasa_" in config_text:  # our components run inside the model
         digest.update(component_sources_digest().encode())
     for name, text in sorted(files.items()):
         (data_dir / name).write_text(text, encoding="utf-8")

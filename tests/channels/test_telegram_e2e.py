@@ -12,7 +12,7 @@ from bot.dialogue.types import Button, Reply
 from bot.households import add_household
 from bot.services import build_services
 from bot.settings import ROOT
-from bot.storage.models import TutorialRun
+from bot.storage.models import ConversationLog, TutorialRun
 from bot.web.app import create_app
 from tests.fakes.telegram_api import FakeTelegramApi
 
@@ -276,3 +276,24 @@ async def test_reply_with_image_uploads_a_photo(settings, catalog, telegram_api,
     assert telegram_api.photos == [{"chat_id": CITIZEN, "message_id": sent[0]["message_id"],
                                     "filename": "step.png", "size": len(png)}]
     assert buttons(sent[-1]) == ["tutorial:next:1:0"]  # the keyboard goes with the text
+
+
+@pytest.mark.nlu
+async def test_a_procedure_with_no_tutorial_is_said_plainly_with_where_and_a_person(nlu_polling_bot, telegram_api,
+                                                                                      catalog):
+    services, _ = nlu_polling_bot
+    api = telegram_api
+    passport = catalog.procedures["passport"]
+    [answer] = await say(api, "bác muốn làm hộ chiếu thì nộp ở đâu")
+    assert passport.title in body(answer) and "chưa có hướng dẫn từng bước" in body(answer)
+    assert passport.where.split(".")[0] in body(answer)
+    assert buttons(answer) == ["human", "menu"]
+    assert not any(data.startswith("tutorial:") for data in buttons(answer))  # nothing started
+
+    with services.sessions() as session:
+        assert session.scalars(select(TutorialRun)).all() == []
+        logged = session.scalars(select(ConversationLog).where(ConversationLog.payload.is_(None))).all()[-1]
+        assert (logged.intent, logged.understood, logged.replies) == ("procedure_passport", True, "not_covered")
+
+    replies = await press(api, answer, "human")
+    assert any("Tổ công nghệ số" in body(m) for m in replies)  # the offer of a person leads to one

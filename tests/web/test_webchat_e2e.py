@@ -77,3 +77,29 @@ async def test_a_citizen_completes_a_tutorial_in_the_web_chat(nlu_settings, cata
         assert run.status == "completed" and run.topic_id == "vneid-register"
     finally:
         await services.aclose()
+
+
+@pytest.mark.nlu
+async def test_a_procedure_with_no_tutorial_is_said_plainly_in_the_web_chat(nlu_settings, catalog):
+    services = build_services(nlu_settings, catalog)
+    session_id = secrets.token_hex(16)
+    try:
+        async with serving(create_app(services)) as url, httpx.AsyncClient(base_url=url, timeout=30) as client:
+            async def send(number, **body):
+                response = await client.post("/api/chat", json={"session_id": session_id,
+                                                                "message_id": f"m{number}", **body})
+                assert response.status_code == 200
+                return response.json()["messages"]
+
+            await send(0, text="/start")
+            await send(1, payload="household:guest")
+            [answer] = await send(2, text="lam ho chieu o dau vay")
+            procedure = catalog.procedures["passport"]
+            assert procedure.title in answer["text"] and "chưa có hướng dẫn từng bước" in answer["text"]
+            assert _buttons([answer]) == ["human", "menu"]
+            handoff = await send(3, payload="human")
+            assert any("Tổ công nghệ số" in m["text"] for m in handoff)
+        with services.sessions() as session:
+            assert session.scalars(select(TutorialRun)).all() == []
+    finally:
+        await services.aclose()

@@ -12,7 +12,8 @@ from bot.admin.normalize import normalize
 from bot.admin.period import as_utc
 from bot.admin.scope import Scope
 from bot.redact import redact
-from bot.storage.models import ConversationLog
+from bot.storage.models import ConversationLog, TopicChoice
+from nlu.intents import PROCEDURE_PREFIX
 
 # Replies that mean the message was not a question at all (a photo, an empty or an overlong message).
 NOT_QUESTIONS = ("unsupported_media", "message_empty", "message_too_long")
@@ -42,6 +43,69 @@ class Group:
     @property
     def guess(self) -> str | None:
         return self.guesses.most_common(1)[0][0] if self.guesses else None
+
+
+@dataclass
+class Gap:
+    """A procedure with no tutorial yet, and how often citizens asked about it."""
+
+    intent: str
+    count: int
+    last_at: datetime | None
+    wordings: list[str]  # the most frequent ones, redacted
+
+
+def content_gaps(session: Session, scope: Scope, since: datetime | None, wordings: int = 3) -> list[Gap]:
+    """Questions answered "not covered yet", by procedure, most asked first: the tutorials to write next."""
+    log = ConversationLog
+    where = [log.intent.startswith(PROCEDURE_PREFIX, autoescape=True), log.payload.is_(None),
+             log.replies.startswith("not_covered"), scope.household_filter(log.household_id)]
+    if since is not None:
+        where.append(log.at >= since)
+    gaps = [Gap(intent, count, as_utc(last_at), []) for intent, count, last_at in session.execute(
+        select(log.intent, func.count(), func.max(log.at)).where(*where)
+        .group_by(log.intent).order_by(func.count().desc(), log.intent))]
+    texts = session.execute(select(log.intent, log.text, func.count()).where(*where, log.text.is_not(None))
+                            .group_by(log.intent, log.text).order_by(func.count().desc()).limit(MAX_TEXTS))
+    by_intent = {g.intent: g for g in gaps}
+    for intent, text, _ in texts:
+        gap = by_intent[intent]
+        if len(gap.wordings) < wordings:
+            gap.wordings.append(" ".join(redact(text).split()))
+    return gaps
+
+
+@dataclass
+class Choice:
+    """Citizens asked back between two topics picked `topic_id` for this wording: a candidate example."""
+
+    text: str
+    topic_id: str
+    count: int
+    last_at: datetime | None
+    learned_intent: str | None = None
+
+
+def topic_choices(session: Session, scope: Scope, since: datetime | None,
+                  learned: dict[str, str] | None = None) -> list[Choice]:
+    """What citizens picked when asked which of two topics they meant, grouped by wording and pick."""
+    log = ConversationLog
+    query = (select(log.text, TopicChoice.topic_id, func.count(), func.max(TopicChoice.at))
+             .join(log, log.id == TopicChoice.log_id)
+             .where(log.text.is_not(None), scope.household_filter(log.household_id))
+             .group_by(log.text, TopicChoice.topic_id)
+             .order_by(func.count().desc()).limit(MAX_GROUPS))
+    if since is not None:
+        query = query.where(TopicChoice.at >= since)
+    merged: dict[tuple[str, str], Choice] = {}
+    for text, topic_id, count, last_at in session.execute(query):
+        shown = " ".join(redact(text).split())
+        key = (normalize(shown), topic_id)
+        choice = merged.setdefault(key, Choice(shown, topic_id, 0, None, (learned or {}).get(key[0])))
+        choice.count += count
+        last_at = as_utc(last_at)
+        choice.last_at = max(choice.last_at, last_at) if choice.last_at else last_at
+    return sorted(merged.values(), key=lambda c: (-c.count, c.text))
 
 
 def groups(session: Session, scope: Scope, since: datetime | None,

@@ -5,10 +5,10 @@ from bot.admin import audit, filters
 from bot.admin.errors import BadRequest
 from bot.admin.learned import ExampleRefused, add_example, known_examples, learned_topics
 from bot.admin.normalize import normalize
-from bot.admin.queries.unknown import groups
+from bot.admin.queries.unknown import content_gaps, groups, topic_choices
 from bot.admin.web import Ctx, page
 from bot.storage.models_admin import ROLE_COMMUNE, ROLE_PROVINCE
-from nlu.intents import topic_intent
+from nlu.intents import procedure_intent, topic_intent
 
 TEACHERS = (ROLE_PROVINCE, ROLE_COMMUNE)
 
@@ -21,7 +21,10 @@ def unknown_page(ctx: Ctx):
     learned = learned_topics(ctx.admin.learned_path)
     by_intent = {topic_intent(t.id): t for t in catalog}
     rows, read = groups(ctx.session, ctx.scope, since, learned)
+    procedures = {procedure_intent(p.id): p for p in catalog.procedures.values()}
     return ctx.render("unknown.html", groups=rows, read=read, period=period, periods=filters.PERIODS,
+                      gaps=content_gaps(ctx.session, ctx.scope, since), procedures=procedures,
+                      choices=topic_choices(ctx.session, ctx.scope, since, learned),
                       catalog=catalog, by_intent=by_intent, threshold=ctx.services.settings.nlu_confidence,
                       can_teach=ctx.user.role in TEACHERS,
                       added=filters.text(ctx.params, "added", 300), learn_status=filters.text(ctx.params, "status", 20))

