@@ -64,14 +64,16 @@ class VietnameseNormalizer(GraphComponent):
             return  # a training message without text (e.g. a response or an action name)
         words = normalizer.words(text)
         message.set(NORMALIZED_WORDS, words)
-        if self._segment is not None and words:
-            words = self._segment(" ".join(words)).split()
         if self._text == "folded":
             rewritten = normalizer.fold(" ".join(words))
         elif self._text == "both":
             rewritten = normalizer.features_of(words)
         else:
             rewritten = " ".join(words)
+        if self._segment is not None and words:
+            # The compound words go after the words, which stay first (the entity extractor's offsets).
+            compounds = [w for w in self._segment(" ".join(words)).split() if "_" in w]
+            rewritten = " ".join([rewritten] + [normalizer.fold(c) for c in compounds])
         # Rasa cannot featurize an empty text; keep something a person would not type.
         message.set(TEXT, rewritten or "_", add_to_output=True)
 
