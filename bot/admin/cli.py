@@ -48,12 +48,23 @@ def _session(settings: Settings):
         engine.dispose()
 
 
+NO_TERMINAL = ("there is no terminal to type the password in; pipe it in with --password-stdin, "
+               "e.g. printf '%s\\n' \"$PASSWORD\" | camtay admin ... --password-stdin")
+
+
 def _read_password(from_stdin: bool) -> str:
+    """The password from stdin (--password-stdin) or typed twice at the terminal; ValueError when neither can be."""
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Password: ")
-    if getpass.getpass("Password again: ") != first:
-        raise SystemExit("The passwords differ.")
+    if not sys.stdin.isatty():
+        raise ValueError(NO_TERMINAL)
+    try:
+        first = getpass.getpass("Password: ")
+        again = getpass.getpass("Password again: ")
+    except EOFError:
+        raise ValueError(NO_TERMINAL) from None
+    if again != first:
+        raise ValueError("the passwords differ")
     return first
 
 
@@ -126,7 +137,7 @@ def set_password(args, settings: Settings) -> int:
             if user is None:
                 raise AccountError(f"no user {name!r}")
             change(session, user, _read_password(args.password_stdin))
-        except AccountError as exc:
+        except (AccountError, ValueError) as exc:
             print(f"camtay admin set-password: {exc}", file=sys.stderr)
             return 1
         audit.record(session, audit.SET_PASSWORD, username="(cli)", target=user.username)

@@ -181,3 +181,17 @@ def test_cli_sets_a_password(settings, services, users, monkeypatch, capsys):
     assert "no user 'khong-co'" in capsys.readouterr().err
     with services.sessions() as session:
         assert auth.authenticate(session, "tinh", "mot-mat-khau-moi", "1.1.1.1").ok
+
+
+@pytest.mark.parametrize("command", [
+    ["admin", "create-user", "moi", "--role", "province"],
+    ["admin", "set-password", "tinh"],
+])
+def test_cli_without_a_terminal_says_to_use_password_stdin(settings, services, users, monkeypatch, capsys, command):
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO(""))  # not a terminal, as under cron or CI
+    assert cli_main(command) == 1
+    err = capsys.readouterr().err
+    assert "--password-stdin" in err and "Traceback" not in err
+    with services.sessions() as session:
+        assert session.scalars(select(AdminUser).where(AdminUser.username == "moi")).first() is None
