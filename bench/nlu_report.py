@@ -127,7 +127,7 @@ def _grid(m: Measured, name: str = "tuning") -> str:
     """On the tuning set only: accuracy / asked back / rejection for other gates and ask-back margins."""
     result = m.sets[name]
     lines = [f"Dialogue gate grid for ({m.label}) on the tuning set, replayed from the classifier's ranking "
-             "(started right / asked back / rejected):", "",
+             "(started right / asked back, own topic among the two / another topic started / rejected):", "",
              "| confidence \\ ask margin | " + " | ".join(f"{a:g}" for a in GRID_MARGINS) + " |",
              "|---|" + "---|" * len(GRID_MARGINS)]
     for threshold in GRID_THRESHOLDS:
@@ -135,6 +135,7 @@ def _grid(m: Measured, name: str = "tuning") -> str:
         for margin in GRID_MARGINS:
             reader = Reader(m.reader.topic_ids, m.reader.procedure_ids, m.reader.confusable, threshold, margin)
             s = score(result.questions, result.predictions, reader)
-            cells.append(f"{100 * s.accuracy:.1f} / {100 * s.asked_back:.1f} / {100 * s.rejection:.1f}")
+            cells.append(f"{100 * s.accuracy:.1f} / {100 * s.asked_back:.1f} / {100 * s.wrong_start:.1f} / "
+                         f"{100 * s.rejection:.1f}")
         lines.append(f"| {threshold:g} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
