@@ -1,7 +1,7 @@
 """Benchmark NLU pipelines side by side on the tuning set (nlu/eval/) and, when a change is finished, the held-out set.
 
-    .venv/bin/python bench/nlu.py                      # (a) Rasa's recommended pipeline vs (b) config.yml, tuning set
-    .venv/bin/python bench/nlu.py --held-out --retrain --write docs/NLU.md    # both sets; --retrain b: only (b)
+    .venv/bin/python bench/nlu.py                      # (a) Rasa's recommended, (b) sparse, (c) segmented, (d) config.yml
+    .venv/bin/python bench/nlu.py --held-out --retrain --write docs/NLU.md    # both sets; --retrain d: only (d)
 
 The held-out set (nlu/heldout/) was written blind; score it only when a change is finished, never tune
 to its misses (docs/NLU.md).
@@ -33,7 +33,8 @@ from nlu.meaning import catalog_reader  # noqa: E402
 from nlu.server import RasaServer  # noqa: E402
 from nlu.training import prepare, train  # noqa: E402
 
-CONFIGS = {"a": ROOT / "bench" / "configs" / "a_recommended.yml", "b": ROOT / "config.yml"}
+CONFIGS = {"a": ROOT / "bench" / "configs" / "a_recommended.yml", "b": ROOT / "bench" / "configs" / "b_sparse.yml",
+           "c": ROOT / "bench" / "configs" / "c_segmented.yml", "d": ROOT / "config.yml"}
 SETS = {"tuning": (EVAL_SET, "Tuning set (nlu/eval/, looked at while tuning)"),
         "held-out": (HELD_OUT_SET, "Held-out set (nlu/heldout/, written blind, never tuned to)")}
 RASA_VENV = ROOT / ".venv-rasa"
@@ -123,7 +124,7 @@ def write_section(path: Path, text: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", action="append", metavar="LABEL=PATH",
-                        help="pipelines to compare (default: a=bench/configs/a_recommended.yml b=config.yml)")
+                        help="pipelines to compare (default: a, b, c from bench/configs/ and d=config.yml)")
     parser.add_argument("--retrain", nargs="*", metavar="LABEL",
                         help="train again to measure training time (the given pipelines, else all)")
     parser.add_argument("--held-out", action="store_true",
