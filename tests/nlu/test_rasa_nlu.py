@@ -73,14 +73,33 @@ def test_fingerprint_follows_the_examples(catalog, tmp_path):
     assert prepare(catalog, tmp_path).fingerprint == before
 
 
-def test_camtay_ask_json(rasa_server):
+def camtay_ask_json(rasa_server, questions: str) -> list[dict]:
     env = dict(os.environ, NLU_URL=rasa_server.url, NLU_TOKEN=rasa_server.token)
     result = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--json"], cwd=ROOT, env=env,
-                            input="lam sao cai vneid\n\nthời tiết hôm nay\n", capture_output=True,
-                            text=True, timeout=120)
+                            input=questions, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_camtay_ask_json(rasa_server):
+    rows = camtay_ask_json(rasa_server, "lam sao cai vneid\n\nthời tiết hôm nay\n")
     assert [r["text"] for r in rows] == ["lam sao cai vneid", "thời tiết hôm nay"]
     assert rows[0]["topic"] == "vneid-register" and rows[0]["kind"] == "tutorial"
     assert rows[1]["topic"] is None
     assert all({"intent", "confidence"} <= set(r) for r in rows)
+
+
+def test_camtay_ask_json_names_a_procedure_with_no_tutorial(rasa_server):
+    rows = camtay_ask_json(rasa_server, "làm hộ chiếu ở đâu vậy\nnop phat nguoi tren mang\n")
+    assert [(r["topic"], r["kind"], r["intent"], r["procedure"]) for r in rows] == [
+        (None, None, "procedure_passport", "passport"),
+        (None, None, "procedure_traffic_fines", "traffic-fines"),
+    ]
+
+
+def test_fingerprint_follows_the_procedures(catalog, tmp_path):
+    before = prepare(catalog, tmp_path).fingerprint
+    changed = type(catalog)(dict(catalog.topics), dict(catalog.procedures))
+    passport = changed.procedures["passport"]
+    changed.procedures["passport"] = passport.model_copy(update={"examples": passport.examples + ["ho chieu moi"]})
+    assert prepare(changed, tmp_path).fingerprint != before

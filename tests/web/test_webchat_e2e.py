@@ -1,4 +1,5 @@
 """The web chat over real HTTP: the page, the API, and a whole tutorial with the real NLU."""
+import contextlib
 import secrets
 
 import httpx
@@ -52,18 +53,25 @@ async def test_path_traversal_is_refused(web, path):
     assert (await web.get(path)).status_code == 404
 
 
+@contextlib.asynccontextmanager
+async def web_chat(services):
+    """One citizen's web chat over real HTTP: yields send(number, text=... | payload=...) -> messages."""
+    session_id = secrets.token_hex(16)
+    async with serving(create_app(services)) as url, httpx.AsyncClient(base_url=url, timeout=30) as client:
+        async def send(number, **body):
+            response = await client.post("/api/chat", json={"session_id": session_id,
+                                                            "message_id": f"m{number}", **body})
+            assert response.status_code == 200
+            return response.json()["messages"]
+
+        yield send
+
+
 @pytest.mark.nlu
 async def test_a_citizen_completes_a_tutorial_in_the_web_chat(nlu_settings, catalog):
     services = build_services(nlu_settings, catalog)
-    session_id = secrets.token_hex(16)
     try:
-        async with serving(create_app(services)) as url, httpx.AsyncClient(base_url=url, timeout=30) as client:
-            async def send(number, **body):
-                response = await client.post("/api/chat", json={"session_id": session_id,
-                                                                "message_id": f"m{number}", **body})
-                assert response.status_code == 200
-                return response.json()["messages"]
-
+        async with web_chat(services) as send:
             assert "household:guest" in _buttons(await send(0, text="/start"))
             await send(1, payload="household:guest")
             messages = await send(2, text="lam sao cai vneid")
@@ -82,15 +90,8 @@ async def test_a_citizen_completes_a_tutorial_in_the_web_chat(nlu_settings, cata
 @pytest.mark.nlu
 async def test_a_procedure_with_no_tutorial_is_said_plainly_in_the_web_chat(nlu_settings, catalog):
     services = build_services(nlu_settings, catalog)
-    session_id = secrets.token_hex(16)
     try:
-        async with serving(create_app(services)) as url, httpx.AsyncClient(base_url=url, timeout=30) as client:
-            async def send(number, **body):
-                response = await client.post("/api/chat", json={"session_id": session_id,
-                                                                "message_id": f"m{number}", **body})
-                assert response.status_code == 200
-                return response.json()["messages"]
-
+        async with web_chat(services) as send:
             await send(0, text="/start")
             await send(1, payload="household:guest")
             [answer] = await send(2, text="lam ho chieu o dau vay")
