@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from actions.buttons import CHOOSE_PREFIX, HUMAN, MENU, menu_rows, resume_rows
 from actions.context import ActionContext
-from bot.dialogue.types import Button, Reply
+from bot.shared.types import Button, Reply
 from bot.storage.models import ConversationLog, TopicChoice
 
 # A pick counts for the question asked back only this soon after it.

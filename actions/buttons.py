@@ -1,7 +1,7 @@
 """Button rows shared by several actions; payloads are namespaced and short (<= 64 bytes)."""
 from __future__ import annotations
 
-from bot.dialogue.types import Button
+from bot.shared.types import Button
 from bot.storage.models import TutorialRun
 from content.loader import Catalog
 

@@ -1,12 +1,12 @@
 """Asking for a person: a help request carrying its context, relayed to the village's tech team."""
 from __future__ import annotations
 
-from bot.team.replies import team_reply
-from bot.dialogue.types import Reply
-from bot.storage.models import TutorialRun
 from actions.buttons import MENU, resume_rows
 from actions.context import ActionContext
+from bot.shared.types import Reply
+from bot.storage.models import TutorialRun
 from bot.team import helpdesk
+from bot.team.replies import team_reply
 
 
 def ask_human(ctx: ActionContext, run: TutorialRun | None = None) -> list[Reply]:

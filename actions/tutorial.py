@@ -1,10 +1,10 @@
 """Walking a tutorial: start, next, back, repeat, pause, resume, restart; progress per household."""
 from __future__ import annotations
 
-from bot.dialogue.types import Button, Reply
-from bot.storage.models import StepEvent, TutorialRun
 from actions.buttons import MENU, menu_rows, resume_rows, step_rows, topic_button
 from actions.context import ActionContext
+from bot.shared.types import Button, Reply
+from bot.storage.models import StepEvent, TutorialRun
 
 
 def _event(ctx: ActionContext, run: TutorialRun, kind: str) -> None:

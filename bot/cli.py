@@ -50,15 +50,16 @@ def _train(args, settings: Settings) -> int:
 
 def _ask(args, settings: Settings) -> int:
     from nlu.client import NluClient, NluUnavailable
-    from nlu.local import nlu_settings
+    from nlu.local import answering_nlu
     from nlu.meaning import catalog_reader
 
     catalog = _load_catalog_or_exit(settings)
     reader = catalog_reader(catalog, settings.nlu_confidence, settings.nlu_ask_margin)
 
     async def run() -> None:
-        async with nlu_settings(settings, catalog) as live:
-            client = NluClient(live.nlu_url, live.nlu_token, live.nlu_timeout)
+        async with answering_nlu(settings.nlu_url, settings.nlu_token, catalog, settings.models_dir,
+                                 settings.rasa_venv) as (url, token):
+            client = NluClient(url, token, settings.nlu_timeout)
             try:
                 for line in sys.stdin:
                     question = line.rstrip("\n")

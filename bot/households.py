@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.onboarding import new_join_code
+from bot.shared.join_codes import new_join_code
 from bot.storage.models import Commune, Household, Village
 
 

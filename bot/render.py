@@ -8,9 +8,9 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from bot.dialogue.types import Reply
+from bot.shared.types import Reply
 from content import CONTENT_DIR
-
+from content.address_forms import AddressForms
 
 
 @dataclass(frozen=True)
@@ -73,25 +73,6 @@ class Renderer:
 
 def _capital(word: str) -> str:
     return word[:1].upper() + word[1:]
-
-
-@dataclass(frozen=True)
-class AddressForms:
-    """The forms of address a citizen can choose (content/templates/address_forms.yml)."""
-
-    default: tuple[str, str]
-    forms: dict[str, str]
-
-    @classmethod
-    def load(cls, content_dir: Path = CONTENT_DIR) -> "AddressForms":
-        data = yaml.safe_load((content_dir / "templates" / "address_forms.yml").read_text(encoding="utf-8"))
-        return cls((data["default"]["you"], data["default"]["me"]), dict(data["forms"]))
-
-    def pair(self, address_form: str | None) -> tuple[str, str]:
-        """(how to call the citizen, how the assistant calls itself)."""
-        if address_form in self.forms:
-            return address_form, self.forms[address_form]
-        return self.default
 
 
 @lru_cache(maxsize=4096)

@@ -43,14 +43,15 @@ class _Server(uvicorn.Server):
 
 async def _attach_local_nlu(services, catalog: Catalog, holder: dict) -> None:
     """Start Rasa in the background; until it answers, free text gets the kind degraded reply."""
+    settings = services.settings
     try:
-        server = await asyncio.to_thread(local_server, services.settings, catalog)
+        server = await asyncio.to_thread(local_server, catalog, settings.models_dir, settings.rasa_venv)
         holder["server"] = server  # so that shutdown can stop it even while it starts
         await asyncio.to_thread(server.start)
     except Exception:
         log.exception("could not start the local NLU server; free text stays unavailable")
         return
-    services.nlu = NluClient(server.url, server.token, services.settings.nlu_timeout)
+    services.nlu = NluClient(server.url, server.token, settings.nlu_timeout)
     services.dialogue.nlu = services.nlu
     log.info("NLU ready at %s", server.url)
 
@@ -59,7 +60,7 @@ async def serve(settings: Settings, catalog: Catalog) -> None:
     services = build_services(settings, catalog)
     holder: dict = {}
     nlu_task = None
-    if not await reachable(settings):
+    if not await reachable(settings.nlu_url, settings.nlu_token):
         if settings.nlu_url:
             log.warning("NLU_URL %s does not answer; starting a local NLU server", settings.nlu_url)
         services.nlu = services.dialogue.nlu = None

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from bot.channels import zalo_wire
-from bot.team.config import TeamSettings
+from bot.shared.team_settings import TeamSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
+DEFAULT_ZALO_API_URL = "https://openapi.zalo.me"  # the paths on it are in bot/channels/zalo_wire.py
+DEFAULT_ZALO_OAUTH_URL = "https://oauth.zaloapp.com"
 _ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?$")
 
 
@@ -50,8 +51,8 @@ class Settings:
     zalo_app_secret: str | None = field(default=None, repr=False)  # the app's secret key: token refresh
     zalo_oa_secret_key: str | None = field(default=None, repr=False)  # the app-OA link's: webhook signatures
     zalo_refresh_token: str | None = field(default=None, repr=False)  # a seed: the newest lives in the database
-    zalo_api_url: str = zalo_wire.API_URL
-    zalo_oauth_url: str = zalo_wire.OAUTH_URL
+    zalo_api_url: str = DEFAULT_ZALO_API_URL
+    zalo_oauth_url: str = DEFAULT_ZALO_OAUTH_URL
     public_base_url: str | None = None  # how Zalo's servers reach /images/... (step images by URL)
     widget_origins: tuple[str, ...] = ()  # websites allowed to embed the web chat widget
     chromium: str = "/usr/bin/chromium"  # prints join sheets to PDF
@@ -84,8 +85,8 @@ class Settings:
             zalo_app_secret=env.get("ZALO_APP_SECRET") or None,
             zalo_oa_secret_key=env.get("ZALO_OA_SECRET_KEY") or None,
             zalo_refresh_token=env.get("ZALO_REFRESH_TOKEN") or None,
-            zalo_api_url=(env.get("ZALO_API_URL") or zalo_wire.API_URL).rstrip("/"),
-            zalo_oauth_url=(env.get("ZALO_OAUTH_URL") or zalo_wire.OAUTH_URL).rstrip("/"),
+            zalo_api_url=(env.get("ZALO_API_URL") or DEFAULT_ZALO_API_URL).rstrip("/"),
+            zalo_oauth_url=(env.get("ZALO_OAUTH_URL") or DEFAULT_ZALO_OAUTH_URL).rstrip("/"),
             public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
             widget_origins=parse_origins(env.get("WIDGET_ORIGINS") or ""),
         )

@@ -6,7 +6,7 @@ import contextlib
 
 import uvicorn
 
-from bot.dialogue.types import Incoming, TurnResult
+from bot.shared.types import Incoming, TurnResult
 from nlu.server import free_port
 
 

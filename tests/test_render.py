@@ -7,9 +7,9 @@ import pytest
 import yaml
 from jinja2 import UndefinedError, meta
 
-from bot.dialogue.types import Button, Reply
 from bot.render import Renderer
 from bot.settings import ROOT
+from bot.shared.types import Button, Reply
 from content import CONTENT_DIR
 from content.loader import catalog_spec_ids
 

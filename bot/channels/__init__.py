@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from bot.dialogue.types import Reply
+from bot.shared.types import Reply
 
 
 def upload_key(image: Path) -> tuple[str, int, int]:

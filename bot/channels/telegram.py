@@ -12,9 +12,9 @@ from telegram.ext import (
 )
 
 from bot.channels import upload_key
-from bot.dialogue.types import Incoming, Reply
 from bot.render import RenderedMessage, Renderer
 from bot.services import Services
+from bot.shared.types import Incoming, Reply
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"

@@ -7,9 +7,9 @@ import re
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from bot.dialogue.types import MAX_TEXT_LENGTH, Incoming
 from bot.render import RenderedMessage
 from bot.services import Services
+from bot.shared.types import MAX_TEXT_LENGTH, Incoming
 from bot.web.limits import BodyTooLarge, read_body, too_large
 
 CHANNEL = "web"

@@ -22,8 +22,8 @@ from bot.channels.zalo_api import ZaloApi
 from bot.channels.zalo_inbox import ZaloInbox
 from bot.channels.zalo_send import SEND_ERRORS, ZaloSender
 from bot.channels.zalo_tokens import TokenError, TokenStore
-from bot.dialogue.types import Incoming, Reply
 from bot.services import Services
+from bot.shared.types import Incoming, Reply
 from bot.storage.db import unreachable
 from bot.web.limits import BodyTooLarge, read_body, too_large
 

@@ -17,7 +17,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from bot.dialogue.types import Incoming
+from bot.shared.types import Incoming
 from bot.storage.models import utcnow
 from bot.storage.models_zalo import ZaloInboxEvent
 

@@ -11,8 +11,8 @@ import httpx
 from bot.channels import upload_key, zalo_wire as wire
 from bot.channels.zalo_api import ZaloApi
 from bot.channels.zalo_tokens import TokenError, TokenStore
-from bot.dialogue.types import Reply
 from bot.render import RenderedMessage, Renderer
+from bot.shared.types import Reply
 
 log = logging.getLogger(__name__)
 SEND_ERRORS = (wire.ApiError, TokenError, httpx.HTTPError)

@@ -19,9 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.zalo_wire import ApiError, Grant
+from bot.delivery.clock import aware
 from bot.storage.models import utcnow
 from bot.storage.models_zalo import ZaloToken
-from bot.team.clock import aware
 
 log = logging.getLogger(__name__)
 # Refresh this long before the access token expires, so a send never uses an expired one.

@@ -35,12 +35,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-# --- endpoints [CHATWOOT] [GUIDE]; the bases are settings so tests point them at a local fake
-API_URL = "https://openapi.zalo.me"
-OAUTH_URL = "https://oauth.zaloapp.com"
+# --- endpoints [CHATWOOT] [GUIDE]; the bases are settings (ZALO_API_URL, ZALO_OAUTH_URL in bot/settings.py)
+# so tests point them at a local fake
 CS_MESSAGE_PATH = "/v3.0/oa/message/cs"        # customer-service ("tư vấn") messages
 UPLOAD_IMAGE_PATH = "/v2.0/oa/upload/image"    # multipart field "file" -> data.attachment_id
-ACCESS_TOKEN_PATH = "/v4/oa/access_token"      # on OAUTH_URL
+ACCESS_TOKEN_PATH = "/v4/oa/access_token"      # on ZALO_OAUTH_URL
 
 # --- headers
 SIGNATURE_HEADER = "X-ZEvent-Signature"   # webhook [HAINH] [CHATWOOT]
@@ -56,7 +55,7 @@ MAX_BUTTON_PAYLOAD = 1000
 
 # Free customer-service replies are allowed for 48 hours after the user's last interaction [GUIDE], at most
 # 8 of them per interaction [ETELECOM]; past that Zalo answers with an error, which the sender logs.
-# Pushes check the window before sending (ZALO_WINDOW_HOURS, bot/team/config.py).
+# Pushes check the window before sending (ZALO_WINDOW_HOURS, bot/shared/team_settings.py).
 
 # An access token that is invalid (-216) or expired (-220): refresh and send again once [GUIDE] [CHATWOOT].
 TOKEN_ERRORS = frozenset({-216, -220})

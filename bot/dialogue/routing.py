@@ -5,9 +5,9 @@ from sqlalchemy import select
 
 from actions import answers, handoff, onboarding, tutorial
 from actions.context import ActionContext
-from bot.dialogue.types import Reply
-from bot.team import chat as team_chat
+from bot.shared.types import Reply
 from bot.storage.models import TutorialRun
+from bot.team import chat as team_chat
 from nlu import intents
 from nlu.meaning import Meaning
 

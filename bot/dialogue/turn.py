@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions import answers, onboarding
 from actions.context import ActionContext
 from bot.dialogue import routing
-from bot.dialogue.types import MAX_TEXT_LENGTH, Incoming, Reply, TurnResult
 from bot.redact import redact
+from bot.shared.types import MAX_TEXT_LENGTH, Incoming, Reply, TurnResult
 from bot.storage.db import unreachable
 from bot.storage.models import ConversationLog, Member, ProcessedUpdate
 from bot.team import chat as team_chat, helpdesk

@@ -9,12 +9,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from actions.context import ActionContext
-from bot.team.replies import team_reply
-from bot.dialogue.types import Button, Reply
+from bot.shared.team_settings import TeamSettings
+from bot.shared.types import Button, Reply
 from bot.storage.models import Village
 from bot.storage.models_team import ROLE_COMMUNE, ROLE_PROVINCE, TeamMember
 from bot.team import helpdesk, members as team, push, reminders
-from bot.team.config import TeamSettings
+from bot.team.replies import team_reply
 
 _AUDIENCE_CODES = {"a": "all", "n": "not_started", "u": "unfinished"}
 _SCOPE_CODES = {"v": "village", "c": "commune", "p": "province"}

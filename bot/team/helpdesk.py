@@ -13,15 +13,15 @@ from sqlalchemy.orm import Session, aliased
 
 from actions.buttons import HUMAN, MENU
 from actions.context import ActionContext
-from bot.team.replies import team_reply
-from bot.dialogue.types import Button, Reply
+from bot.delivery.clock import LocalTime, aware
 from bot.redact import redact
+from bot.shared.team_settings import TeamSettings
+from bot.shared.types import Button, Reply
 from bot.storage.models import ConversationLog, HelpRequest, Household, Member, TutorialRun
 from bot.storage.models_team import ROLE_COMMUNE, ROLE_PROVINCE, HelpEvent, TeamMember
 from bot.team import members as team
-from bot.team.clock import LocalTime, aware
-from bot.team.config import TeamSettings
 from bot.team.outbox import PRIORITY_PERSON, enqueue
+from bot.team.replies import team_reply
 
 OPEN, TAKEN, CLOSED = "open", "taken", "closed"
 LAST_MESSAGES = 5

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.onboarding import JOIN_CODE_ALPHABET
+from bot.delivery.clock import aware
+from bot.shared.join_codes import JOIN_CODE_ALPHABET
 from bot.storage.models import Commune, Member, Village
 from bot.storage.models_team import ROLE_COMMUNE, ROLE_MEMBER, ROLE_PROVINCE, TEAM_ROLES, TeamMember
-from bot.team.clock import aware
 
 LINK_PREFIX = "TV"  # "tổ viên": told apart from a household's 6-character join code at a glance
 LINK_CODE = re.compile(r"^TV[A-Z0-9]{8}$")

@@ -16,7 +16,7 @@ from sqlalchemy import and_, exists, func, insert, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.dialogue.types import Button, Reply
+from bot.shared.types import Button, Reply
 from bot.storage.models import Member
 from bot.storage.models_team import OutboxItem, OutboxThrottle
 

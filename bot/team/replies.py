@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.dialogue.types import Button, Reply
+from bot.shared.types import Button, Reply
 
 
 def team_reply(template: str, context: dict[str, Any] | None = None,

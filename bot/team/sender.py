@@ -34,8 +34,8 @@ from datetime import timedelta
 import httpx
 
 from bot.channels import Sender
-from bot.team.clock import Clock, LocalTime, aware, epoch, system_clock
-from bot.team.config import TeamSettings
+from bot.delivery.clock import Clock, LocalTime, aware, epoch, system_clock
+from bot.shared.team_settings import TeamSettings
 from bot.team.outbox import Claimed, OutboxStore, SKIPPED, UNKNOWN, reply_from_json
 
 log = logging.getLogger(__name__)

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.telegram import TelegramChannel
-from bot.dialogue.types import Button, Reply
 from bot.households import add_household
 from bot.services import build_services
 from bot.settings import ROOT
+from bot.shared.types import Button, Reply
 from bot.storage.models import ConversationLog, TutorialRun
 from bot.web.app import create_app
 from tests.fakes.telegram_api import FakeTelegramApi

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from bot.channels.telegram import TelegramChannel
-from bot.dialogue.types import Reply
 from bot.services import build_services
 from bot.settings import ROOT
+from bot.shared.types import Reply
 from tests.fakes.telegram_api import FakeTelegramApi
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

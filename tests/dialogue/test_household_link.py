@@ -54,7 +54,7 @@ async def test_guest_can_learn_without_a_household(services):
 
 
 def test_join_codes_always_mix_letters_and_digits():
-    from actions.onboarding import JOIN_CODE_ALPHABET, code_candidates, new_join_code
+    from bot.shared.join_codes import JOIN_CODE_ALPHABET, code_candidates, new_join_code
     codes = [new_join_code() for _ in range(2000)]
     assert all(code_candidates(c) == [c] for c in codes)
     assert all(set(c) <= set(JOIN_CODE_ALPHABET) for c in codes)

@@ -6,7 +6,7 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from bot.dialogue.types import MAX_TEXT_LENGTH
+from bot.shared.types import MAX_TEXT_LENGTH
 from nlu.normalizer import feature_text, normalize, words
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import filters
 
 from bot.channels.telegram import incoming_from_callback, incoming_from_message, parse_update
-from bot.dialogue.types import Incoming
+from bot.shared.types import Incoming
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 USER = {"id": 42, "is_bot": False, "first_name": "Lan", "language_code": "vi"}

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from bot.channels.webchat import MAX_BODY_BYTES, parse_incoming
-from bot.dialogue.types import Incoming
 from bot.settings import ROOT
+from bot.shared.types import Incoming
 from bot.web.app import MAX_WEBHOOK_BYTES
 from tests.hostile.conftest import SECRET
 

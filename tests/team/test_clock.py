@@ -5,9 +5,9 @@ from datetime import datetime, timezone
 
 import pytest
 
+from bot.delivery.clock import LocalTime
 from bot.settings import Settings
-from bot.team.clock import LocalTime
-from bot.team.config import TeamSettings
+from bot.shared.team_settings import TeamSettings
 
 LOCAL = LocalTime.of(TeamSettings())
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.telegram import TelegramChannel
-from bot.dialogue.types import Reply
 from bot.services import build_services
+from bot.shared.types import Reply
 from bot.storage.models import Member
 from bot.team import push
 from bot.team.outbox import OutboxStore, enqueue

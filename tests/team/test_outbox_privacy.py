@@ -7,7 +7,7 @@ import time
 
 from sqlalchemy import select
 
-from bot.dialogue.types import Reply
+from bot.shared.types import Reply
 from bot.storage.models import Member
 from bot.team.outbox import OutboxStore, enqueue, reply_json, scrubbed
 from bot.team.sender import OutboxSender

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from bot.dialogue.types import Reply
+from bot.shared.types import Reply
 from bot.storage.models import Member
 from bot.team.outbox import OutboxStore, enqueue
 from bot.team.sender import OutboxSender

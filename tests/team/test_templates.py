@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from jinja2 import UndefinedError, meta
 
-from bot.dialogue.types import Reply
 from bot.render import Renderer
+from bot.shared.types import Reply
 from content import CONTENT_DIR
 
 renderer = Renderer()

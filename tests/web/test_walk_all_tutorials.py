@@ -9,9 +9,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.render import AddressForms
 from bot.storage.models import TutorialRun
 from bot.web.app import create_app
+from content.address_forms import AddressForms
 from tests.content.samples import SPEC_KINDS
 from tests.helpers import serving
 

@@ -12,8 +12,8 @@ from sqlalchemy.exc import DataError, OperationalError
 
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_inbox import KEEP_HANDLED, MAX_ATTEMPTS, ZaloInbox
-from bot.dialogue.types import Incoming
 from bot.services import build_services
+from bot.shared.types import Incoming
 from bot.storage.models import ConversationLog, ProcessedUpdate, utcnow
 from bot.storage.models_zalo import ZaloInboxEvent
 from tests.zalo.support import CITIZEN, running_zalo, zalo_settings

@@ -5,9 +5,9 @@ import pytest
 
 from bot.channels.zalo_send import outgoing
 from bot.channels.zalo_wire import MAX_TEXT, MORE_BUTTONS_TEXT, ApiError
-from bot.dialogue.types import Button, Reply
 from bot.render import RenderedButton, RenderedMessage
 from bot.settings import ROOT
+from bot.shared.types import Button, Reply
 from tests.zalo.support import CITIZEN, act, running_zalo
 
 STEP = {"text": "Mở ứng dụng VNeID.", "tip": None, "warning": None}

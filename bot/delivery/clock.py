@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from bot.team.config import TeamSettings, parse_days, parse_spans
+from bot.shared.team_settings import TeamSettings, parse_days, parse_spans
 
 Clock = Callable[[], datetime]
 
