@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from actions.buttons import MENU, resume_rows
 from actions.context import ActionContext
+from actions.team import helpdesk
+from actions.team.replies import team_reply
 from bot.shared.types import Reply
-from bot.storage.models import TutorialRun
-from bot.team import helpdesk
-from bot.team.replies import team_reply
+from bot.storage.models import HELP_TAKEN, TutorialRun
 
 
 def ask_human(ctx: ActionContext, run: TutorialRun | None = None) -> list[Reply]:
@@ -14,7 +14,7 @@ def ask_human(ctx: ActionContext, run: TutorialRun | None = None) -> list[Reply]
     request, new, told = helpdesk.open_request(ctx, run)
     buttons = resume_rows(run)[:1] + ((MENU,),) if run else ((MENU,),)
     if not new:
-        return [team_reply("help_already_open", {"taken": request.status == helpdesk.TAKEN},
+        return [team_reply("help_already_open", {"taken": request.status == HELP_TAKEN},
                       buttons=((helpdesk.close_button(request),),) + buttons)]
     topic = ctx.catalog.get(run.topic_id) if run else None
     return [Reply("human_handoff",

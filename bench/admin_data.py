@@ -176,7 +176,7 @@ def _pushes(rng, catalog, tutorials, communes, villages, households, members, no
     reachable = {}
     for m in members:
         if m["channel"] in ("telegram", "zalo"):
-            reachable[m["household_id"]] = m  # the last one wins, like bot/team/push.py's latest-seen member
+            reachable[m["household_id"]] = m  # the last one wins, like actions/team/push.py's latest-seen member
     plans = ([("village", rng.choice(villages)["id"]) for _ in range(20)]
              + [("commune", rng.choice(communes)["id"]) for _ in range(8)] + [("province", None)] * 2)
     pushes, outbox = [], []

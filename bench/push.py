@@ -22,11 +22,11 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
+from actions.team import push
 from bench.databases import postgres_database, postgres_problem, sqlite_database
 from bot.settings import ROOT
 from bot.storage.db import make_engine, migrate, session_factory
 from bot.storage.models import Village
-from bot.team import push
 from content.loader import load_catalog
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.team.pushing import TOKEN, TRANSPORT_JITTER, max_in_window, seed, sender_env, sends, start_sender

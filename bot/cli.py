@@ -96,7 +96,7 @@ def _run(args, settings: Settings) -> int:
 
 
 def _households_add(args, settings: Settings) -> int:
-    from bot.households import add_household
+    from bot.people.households import add_household
     from bot.storage.db import make_engine, migrate, session_factory
     engine = make_engine(settings.database_url)
     migrate(engine)

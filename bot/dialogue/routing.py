@@ -1,15 +1,22 @@
-"""Which action answers a button payload or an understood intent."""
+"""Which action answers a button payload, a command or an understood intent: one table for each."""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
 
 from sqlalchemy import select
 
 from actions import answers, handoff, onboarding, tutorial
 from actions.context import ActionContext
+from actions.team import helpdesk, link, push_menu, reminders
+from bot.people.team_members import is_link_code
 from bot.shared.types import Reply
 from bot.storage.models import TutorialRun
-from bot.team import chat as team_chat
 from nlu import intents
 from nlu.meaning import Meaning
+
+# A button's action gets what follows the payload's prefix, split at ":" (`tutorial:next:12:3` -> next, 12, 3).
+PayloadAction = Callable[[ActionContext, list[str]], list[Reply]]
 
 _RUN_ACTIONS = {
     "next": tutorial.next_step,
@@ -22,37 +29,50 @@ _RUN_ACTIONS = {
 }
 # Buttons that still make sense on a paused run or an older step.
 _ANY_STATE = {"resume", "restart"}
+_HELP_ACTIONS = {"take": helpdesk.take, "pass": helpdesk.pass_, "close": helpdesk.close}
 
 
-def route_payload(ctx: ActionContext, payload: str) -> list[Reply]:
-    """A button press: straight to its action, never through the NLU."""
-    parts = payload.split(":")
-    if parts == ["menu"]:
-        return answers.menu(ctx)
-    if parts == ["human"]:
-        return handoff.ask_human(ctx)
-    if parts == ["household", "guest"]:
-        return onboarding.continue_as_guest(ctx)
-    if parts == ["household", "code"]:
-        return onboarding.ask_code(ctx)
-    if len(parts) == 2 and parts[0] == "address":
-        return onboarding.set_address_form(ctx, parts[1])
-    if len(parts) == 2 and parts[0] == "topic" and parts[1] in ctx.catalog.topics:
-        return start_topic(ctx, parts[1])
-    if len(parts) == 2 and parts[0] == "choose" and parts[1] in ctx.catalog.topics:
-        answers.keep_choice(ctx, parts[1])
-        return start_topic(ctx, parts[1])
-    if len(parts) == 4 and parts[0] == "tutorial" and parts[1] in _RUN_ACTIONS:
-        return _route_run_button(ctx, parts[1], parts[2], parts[3])
-    replies = team_chat.payload(ctx, parts)
-    return replies if replies is not None else answers.button_unknown(ctx)
+def _alone(action: Callable[[ActionContext], list[Reply]]) -> PayloadAction:
+    """A payload that is its prefix alone (`menu`, `human`)."""
+    return lambda ctx, args: action(ctx) if not args else answers.button_unknown(ctx)
 
 
-def _route_run_button(ctx: ActionContext, verb: str, run_id: str, step: str) -> list[Reply]:
-    if not (run_id.isdigit() and step.isdigit()):
+def _one_of(actions: dict[str, Callable[[ActionContext], list[Reply]]]) -> PayloadAction:
+    """A payload naming one of a few verbs (`household:guest`, `reminders:off`)."""
+    return lambda ctx, args: actions[args[0]](ctx) if len(args) == 1 and args[0] in actions \
+        else answers.button_unknown(ctx)
+
+
+def _topic(ctx: ActionContext, args: list[str]) -> list[Reply]:
+    if len(args) != 1 or args[0] not in ctx.catalog.topics:
         return answers.button_unknown(ctx)
+    return start_topic(ctx, args[0])
+
+
+def _chosen_topic(ctx: ActionContext, args: list[str]) -> list[Reply]:
+    """The citizen's pick when asked which of two topics they meant."""
+    if len(args) != 1 or args[0] not in ctx.catalog.topics:
+        return answers.button_unknown(ctx)
+    answers.keep_choice(ctx, args[0])
+    return start_topic(ctx, args[0])
+
+
+def _address(ctx: ActionContext, args: list[str]) -> list[Reply]:
+    return onboarding.set_address_form(ctx, args[0]) if len(args) == 1 else answers.button_unknown(ctx)
+
+
+def _help(ctx: ActionContext, args: list[str]) -> list[Reply]:
+    if len(args) != 2 or args[0] not in _HELP_ACTIONS:
+        return answers.button_unknown(ctx)
+    return _HELP_ACTIONS[args[0]](ctx, args[1])
+
+
+def _run_button(ctx: ActionContext, args: list[str]) -> list[Reply]:
+    if len(args) != 3 or args[0] not in _RUN_ACTIONS or not (args[1].isdigit() and args[2].isdigit()):
+        return answers.button_unknown(ctx)
+    verb, run_id, step = args[0], int(args[1]), int(args[2])
     run = ctx.session.scalars(select(TutorialRun).where(
-        TutorialRun.id == int(run_id), TutorialRun.member_id == ctx.member.id)).first()
+        TutorialRun.id == run_id, TutorialRun.member_id == ctx.member.id)).first()
     if run is None or run.topic_id not in ctx.catalog.topics:
         return answers.button_unknown(ctx)
     if verb in _ANY_STATE:
@@ -61,10 +81,81 @@ def _route_run_button(ctx: ActionContext, verb: str, run_id: str, step: str) -> 
         return _RUN_ACTIONS[verb](ctx, run)
     if run.status == "completed":
         return tutorial.already_completed(ctx, run)
-    if run.status != "active" or run.step_index != int(step):
+    if run.status != "active" or run.step_index != step:
         # A second click on an old button: show where the member really is.
         return [Reply("button_stale")] + tutorial.resume(ctx, run)
     return _RUN_ACTIONS[verb](ctx, run)
+
+
+PAYLOADS: dict[str, PayloadAction] = {
+    "menu": _alone(answers.menu),
+    "human": _alone(handoff.ask_human),
+    "household": _one_of({"guest": onboarding.continue_as_guest, "code": onboarding.ask_code}),
+    "address": _address,
+    "topic": _topic,
+    "choose": _chosen_topic,
+    "tutorial": _run_button,
+    "help": _help,
+    "reminders": _one_of({"off": reminders.turn_off, "on": reminders.turn_on}),
+    "push": push_menu.on_button,
+}
+
+
+def route_payload(ctx: ActionContext, payload: str) -> list[Reply]:
+    """A button press: straight to its action, never through the NLU."""
+    prefix, *args = payload.split(":")
+    action = PAYLOADS.get(prefix)
+    return action(ctx, args) if action is not None else answers.button_unknown(ctx)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command's action (given the text after the command) and the intent its turn is logged under."""
+
+    action: Callable[[ActionContext, str], list[Reply]]
+    intent: str
+
+
+def _ignoring_argument(action: Callable[[ActionContext], list[Reply]]) -> Callable[[ActionContext, str], list[Reply]]:
+    return lambda ctx, argument: action(ctx)
+
+
+def stop_tutorial(ctx: ActionContext) -> list[Reply]:
+    """/stop: pause the tutorial in progress."""
+    return _with_run(ctx, tutorial.pause)
+
+
+_MENU = Command(_ignoring_argument(answers.menu), "menu")
+_ADDRESS_FORM = Command(_ignoring_argument(onboarding.ask_address_form), "address_form")
+_CLOSE_HELP = _ignoring_argument(helpdesk.close)
+_PUSH = _ignoring_argument(push_menu.start)
+COMMANDS: dict[str, Command] = {
+    "/start": Command(onboarding.start_command, "start"),
+    "/xungho": _ADDRESS_FORM,
+    "/address": _ADDRESS_FORM,
+    "/menu": _MENU,
+    "/help": _MENU,
+    "/stop": Command(_ignoring_argument(stop_tutorial), intents.STOP_TUTORIAL),
+    "/team": Command(link.link_member, "team_team"),
+    "/hotro": Command(_ignoring_argument(helpdesk.open_list), "team_hotro"),
+    "/xong": Command(_CLOSE_HELP, "team_xong"),
+    "/ketthuc": Command(_CLOSE_HELP, "team_ketthuc"),
+    "/push": Command(_PUSH, "team_push"),
+    "/guibai": Command(_PUSH, "team_guibai"),
+}
+# A team member's card has a deep link whose /start carries their link code, not a household's join code.
+_START_AS_TEAM_MEMBER = Command(link.link_member, "team_start")
+_UNKNOWN_COMMAND = Command(_ignoring_argument(answers.menu), "unknown_command")
+
+
+def route_command(ctx: ActionContext, text: str) -> tuple[list[Reply], str, bool]:
+    """`/name argument`: the replies, the intent to log, and whether the command was known."""
+    name, _, argument = text.partition(" ")
+    name, argument = name.split("@", 1)[0].lower(), argument.strip()
+    command = COMMANDS.get(name, _UNKNOWN_COMMAND)
+    if name == "/start" and is_link_code(argument):
+        command = _START_AS_TEAM_MEMBER
+    return command.action(ctx, argument), command.intent, command is not _UNKNOWN_COMMAND
 
 
 def start_topic(ctx: ActionContext, topic_id: str) -> list[Reply]:
@@ -117,8 +208,3 @@ def route_meaning(ctx: ActionContext, meaning: Meaning) -> tuple[list[Reply], bo
     if action is None:
         return answers.clarify(ctx, list(meaning.likely)), False
     return action(ctx), meaning.intent not in intents.REJECTING
-
-
-def stop_tutorial(ctx: ActionContext) -> list[Reply]:
-    """/stop: pause the tutorial in progress."""
-    return _with_run(ctx, tutorial.pause)

@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions import answers, onboarding
 from actions.context import ActionContext
+from actions.team import relay
 from bot.dialogue import routing
 from bot.redact import redact
 from bot.shared.types import MAX_TEXT_LENGTH, Incoming, Reply, TurnResult
 from bot.storage.db import unreachable
 from bot.storage.models import ConversationLog, Member, ProcessedUpdate
-from bot.team import chat as team_chat, helpdesk
 from content.loader import Catalog
 from nlu import intents
 from nlu.client import NluClient, NluUnavailable, Understanding
@@ -125,7 +125,7 @@ class Dialogue:
     def _relaying(self, incoming: Incoming) -> bool:
         try:
             with self.sessions() as session:
-                return helpdesk.is_relaying(session, incoming.channel, incoming.user_id)
+                return relay.is_relaying(session, incoming.channel, incoming.user_id)
         except (DBAPIError, PoolTimeout) as exc:
             if not unreachable(exc):
                 raise
@@ -156,9 +156,9 @@ class Dialogue:
             replies = routing.route_payload(ctx, incoming.payload)
             return _Outcome(replies, understood=replies[0].template != "button_unknown")
         if incoming.media is not None:
-            relayed = team_chat.media(ctx, answers.media_word(incoming.media))
-            if relayed is not None:
-                return _Outcome(relayed, intent="relay")
+            peer = relay.peer(ctx)
+            if peer is not None:
+                return _Outcome(relay.relay_media(ctx, peer, answers.media_word(incoming.media)), intent="relay")
             return _Outcome(answers.unsupported_media(ctx, incoming.media), understood=False)
         text = (incoming.text or "").strip()
         if not text:
@@ -166,10 +166,11 @@ class Dialogue:
         if len(text) > MAX_TEXT_LENGTH:
             return _Outcome(answers.message_too_long(ctx), understood=False)
         if text.startswith("/"):
-            return self._command(ctx, text)
-        relayed = team_chat.text(ctx, text)
-        if relayed is not None:
-            return _Outcome(relayed, intent="relay")
+            replies, intent, understood = routing.route_command(ctx, text)
+            return _Outcome(replies, understood=understood, intent=intent)
+        peer = relay.peer(ctx)
+        if peer is not None:
+            return _Outcome(relay.relay_text(ctx, peer, text), intent="relay")
         if ctx.member.household_id is None:
             household = onboarding.find_household(ctx, text)
             if household is not None:
@@ -181,19 +182,3 @@ class Dialogue:
         return _Outcome(replies, understood=understood, intent=understanding.intent,
                         confidence=understanding.confidence,
                         topic_id=intents.topic_of_intent(understanding.intent, self.catalog.topics.keys()))
-
-    def _command(self, ctx: ActionContext, text: str) -> _Outcome:
-        command, _, argument = text.partition(" ")
-        command = command.split("@", 1)[0].lower()
-        team_replies = team_chat.command(ctx, command, argument.strip())
-        if team_replies is not None:
-            return _Outcome(team_replies, intent=f"team{command.replace('/', '_')}")
-        if command == "/start":
-            return _Outcome(onboarding.start_command(ctx, argument.strip()), intent="start")
-        if command in ("/xungho", "/address"):
-            return _Outcome(onboarding.ask_address_form(ctx), intent="address_form")
-        if command in ("/menu", "/help"):
-            return _Outcome(answers.menu(ctx), intent="menu")
-        if command == "/stop":
-            return _Outcome(routing.stop_tutorial(ctx), intent=intents.STOP_TUTORIAL)
-        return _Outcome(answers.menu(ctx), understood=False, intent="unknown_command")

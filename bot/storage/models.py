@@ -124,6 +124,10 @@ class StepEvent(Base):
         return f"StepEvent(run_id={self.run_id!r}, kind={self.kind!r}, step={self.step_index})"
 
 
+# HelpRequest.status: waiting for a team member, being helped (the relay), ended by either side.
+HELP_OPEN, HELP_TAKEN, HELP_CLOSED = "open", "taken", "closed"
+
+
 class HelpRequest(Base):
     """A citizen asking for a person, with the context a helper needs."""
 
@@ -134,9 +138,9 @@ class HelpRequest(Base):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     topic_id: Mapped[str | None] = mapped_column(String(64))
     step_index: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open, taken, closed
+    status: Mapped[str] = mapped_column(String(16), default=HELP_OPEN)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # The person relay (bot/team/helpdesk.py); every change is also in help_request_events.
+    # The person relay (actions/team/helpdesk.py); every change is also in help_request_events.
     last_messages: Mapped[str | None] = mapped_column(Text)  # JSON list of the citizen's last texts, redacted
     taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("team_members.id"))
     taken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

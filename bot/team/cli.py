@@ -25,7 +25,7 @@ def _services(settings):
 
 
 def _team_add(args, settings) -> int:
-    from bot.team import members as team
+    from bot.people import team_members as team
     from bot.team.sheet import SheetError, bot_username, deep_link
     with _services(settings) as services:
         with services.sessions() as session:
@@ -60,7 +60,7 @@ def _team_list(args, settings) -> int:
 
 def _team_code(args, settings) -> int:
     from bot.storage.models_team import TeamMember
-    from bot.team import members as team
+    from bot.people import team_members as team
     with _services(settings) as services:
         with services.sessions() as session:
             member = session.get(TeamMember, args.id)
@@ -74,8 +74,8 @@ def _team_code(args, settings) -> int:
 
 
 def _push_create(args, settings) -> int:
-    from bot.team import push
-    from bot.team.members import TeamError, find_commune, find_village
+    from actions.team import push
+    from bot.people.team_members import TeamError, find_commune, find_village
     with _services(settings) as services:
         with services.sessions() as session:
             try:
@@ -103,7 +103,7 @@ def _push_create(args, settings) -> int:
 
 
 def _push_report(args, settings) -> int:
-    from bot.team import push
+    from actions.team import push
     with _services(settings) as services:
         with services.sessions() as session:
             result = push.report(session, services.catalog, args.id)

@@ -18,7 +18,7 @@ from typing import Iterator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.households import add_household
+from bot.people.households import add_household
 from bot.storage.models import Commune, Household, Village
 
 # Header (without diacritics, lower case, words joined by _) -> field.
@@ -35,7 +35,7 @@ HEADERS = {
 REQUIRED = ("commune", "village", "head")
 LIMITS = {"commune": 120, "village": 120, "code": 32, "head": 200, "address": 300}
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
-_GENERATED = re.compile(r"^HH\d+$", re.IGNORECASE)  # bot/households.py: HH + the row id
+_GENERATED = re.compile(r"^HH\d+$", re.IGNORECASE)  # bot/people/households.py: HH + the row id
 _PHONE = re.compile(r"^(?:\+?84|0)(\d{9})$")
 
 

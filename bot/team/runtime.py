@@ -5,8 +5,8 @@ import asyncio
 import logging
 from datetime import datetime, timezone
 
+from actions.team import helpdesk, reminders
 from bot.delivery.clock import Clock, system_clock
-from bot.team import helpdesk, reminders
 from bot.team.sender import OutboxSender, telegram_sender
 
 log = logging.getLogger(__name__)

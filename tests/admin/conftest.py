@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from bot.admin.auth import create_user
-from bot.households import add_household
+from bot.people.households import add_household
 from bot.storage.models import ConversationLog, HelpRequest, Member, StepEvent, TutorialRun, Village
 from bot.storage.models_team import OutboxItem, Push
 from bot.web.app import create_app

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.telegram import TelegramChannel
-from bot.households import add_household
+from bot.people.households import add_household
 from bot.services import build_services
 from bot.settings import ROOT
 from bot.shared.types import Button, Reply

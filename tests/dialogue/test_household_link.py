@@ -1,7 +1,7 @@
 """A citizen says once which household they belong to: join code, deep link or guest."""
 from sqlalchemy import select
 
-from bot.households import add_household
+from bot.people.households import add_household
 from bot.storage.models import Member, TutorialRun
 from tests.helpers import payloads, templates, turn
 

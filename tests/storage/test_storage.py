@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.households import add_household
+from bot.people.households import add_household
 from bot.services import build_services
 from bot.storage.db import make_engine, migrate, session_factory
 from bot.storage.models import Member, TutorialRun

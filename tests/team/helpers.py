@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from bot.households import add_household
+from bot.people import team_members as team
+from bot.people.households import add_household
 from bot.storage.models_team import OutboxItem
-from bot.team import members as team
 from tests.helpers import turn
 
 COMMUNE, VILLAGE = "Xã Tân Lập", "Thôn Đồng Bằng"

@@ -5,12 +5,12 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from actions.team import helpdesk
 from bot.render import Renderer
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Reply
 from bot.storage.models import HelpRequest
 from bot.storage.models_team import HelpEvent
-from bot.team import helpdesk
 from tests.helpers import payload_starting, templates, turn
 from tests.team.helpers import household, join_household, join_team, outbox_to, payloads_of
 

@@ -8,11 +8,11 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from actions.team import push
 from bot.channels.telegram import TelegramChannel
 from bot.services import build_services
 from bot.shared.types import Reply
 from bot.storage.models import Member
-from bot.team import push
 from bot.team.outbox import OutboxStore, enqueue
 from bot.team.sender import OutboxSender
 from tests.fakes.telegram_api import FakeTelegramApi

@@ -5,9 +5,9 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select, update
 
+from actions.team import push
 from bot.storage.models import Member, TutorialRun, Village
 from bot.storage.models_team import OutboxItem
-from bot.team import push
 from tests.helpers import payload_starting, payloads, templates, turn
 from tests.team.helpers import household, join_household, join_team, outbox
 

@@ -11,9 +11,9 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from actions.team import push
 from bot.storage.db import make_engine, migrate, session_factory
 from bot.storage.models import Village
-from bot.team import push
 from content.loader import load_catalog
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.team.pushing import (

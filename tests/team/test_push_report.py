@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.team.push import FAILURE_REASONS, failure_reason
+from actions.team.push import FAILURE_REASONS, failure_reason
 
 
 @pytest.mark.parametrize("error, reason", [
@@ -30,7 +30,7 @@ def test_opened_counts_only_runs_touched_after_that_households_own_send(services
 
     from bot.storage.models import Household, Member, StepEvent, TutorialRun
     from bot.storage.models_team import OutboxItem
-    from bot.team import push
+    from actions.team import push
     from tests.team.pushing import seed
 
     seed(services.sessions, 2)

@@ -7,11 +7,11 @@ from datetime import datetime, time, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
+from actions.team import push
 from bot.delivery.clock import LocalTime
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Reply
 from bot.storage.models import Household, Member
-from bot.team import push
 from bot.team.outbox import PRIORITY_REMINDER, enqueue
 from bot.team.sender import OutboxSender
 from tests.team.helpers import outbox

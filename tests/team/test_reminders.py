@@ -7,11 +7,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, update
 
+from actions.team import reminders
 from bot.delivery.clock import LocalTime
 from bot.shared.team_settings import TeamSettings
 from bot.storage.models import Member, TutorialRun
 from bot.storage.models_team import OutboxItem
-from bot.team import reminders
 from tests.helpers import payload_starting, templates, turn
 from tests.team.helpers import household, join_household, outbox, payloads_of
 

@@ -8,7 +8,7 @@ import pytest
 import segno
 
 from bot.cli import main
-from bot.households import add_household
+from bot.people.households import add_household
 from bot.storage.db import make_engine, migrate, session_factory
 from bot.team.sheet import SheetError, bot_username, deep_link, make_sheet, qr_svg
 from tests.fakes.telegram_api import FakeTelegramApi

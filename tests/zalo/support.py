@@ -4,7 +4,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from bot.channels.zalo import ZaloChannel
-from bot.households import add_household
+from bot.people.households import add_household
 from bot.services import build_services
 from bot.web.app import create_app
 from nlu.server import free_port

@@ -1,6 +1,6 @@
 """Help requests: open and in-progress counts, answered ones, time to answer.
 
-The relay (bot/team/helpdesk.py) sets `help_requests.taken_at` when a team member takes a request, in the
+The help desk (actions/team/helpdesk.py) sets `help_requests.taken_at` when a team member takes a request, in the
 same transaction as its "taken" event in help_request_events: that is when a person answered.
 """
 from __future__ import annotations
@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 from bot.admin.period import as_utc
 from bot.admin.queries.common import median_or_none
 from bot.admin.scope import Scope
-from bot.storage.models import HelpRequest
-from bot.team.helpdesk import OPEN, TAKEN  # the relay owns the statuses
+from bot.storage.models import HELP_OPEN, HELP_TAKEN, HelpRequest
 
 
 def answered_condition():
@@ -25,13 +24,13 @@ def answered_condition():
 def open_count(session: Session, scope: Scope) -> int:
     """Requests waiting for a person."""
     return session.scalar(select(func.count()).select_from(HelpRequest).where(
-        HelpRequest.status == OPEN, scope.household_filter(HelpRequest.household_id))) or 0
+        HelpRequest.status == HELP_OPEN, scope.household_filter(HelpRequest.household_id))) or 0
 
 
 def taken_count(session: Session, scope: Scope) -> int:
     """Requests a team member is answering now."""
     return session.scalar(select(func.count()).select_from(HelpRequest).where(
-        HelpRequest.status == TAKEN, scope.household_filter(HelpRequest.household_id))) or 0
+        HelpRequest.status == HELP_TAKEN, scope.household_filter(HelpRequest.household_id))) or 0
 
 
 def answer_times(session: Session, scope: Scope, start: datetime, end: datetime) -> list[float]:

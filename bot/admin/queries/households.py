@@ -8,11 +8,10 @@ from sqlalchemy import distinct, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.admin.period import as_utc
-from bot.admin.queries import help as help_requests
 from bot.admin.queries.common import UNFINISHED, completed_condition, page_count, stuck_condition
 from bot.admin.scope import Scope
 from bot.storage.models import (
-    Commune, ConversationLog, HelpRequest, Household, Member, StepEvent, TutorialRun, Village,
+    HELP_OPEN, Commune, ConversationLog, HelpRequest, Household, Member, StepEvent, TutorialRun, Village,
 )
 from bot.storage.models_team import OutboxItem, Push
 from content.loader import Catalog
@@ -81,7 +80,7 @@ def _conditions(f: HouseholdFilter, scope: Scope, now: datetime) -> list:
         conditions.append(stuck_condition(Household.id, now))
     elif f.status == "help":
         conditions.append(exists(select(HelpRequest.id).where(
-            HelpRequest.household_id == Household.id, HelpRequest.status == help_requests.OPEN)))
+            HelpRequest.household_id == Household.id, HelpRequest.status == HELP_OPEN)))
     elif f.status == "not_started":
         conditions.append(~exists(select(TutorialRun.id).where(TutorialRun.household_id == Household.id)))
     elif f.status == "unlinked":
@@ -128,7 +127,7 @@ def _figures(session: Session, ids: list[int]) -> dict[int, dict]:
         figures[hid]["unfinished"] = runs
     for hid, requests in session.execute(
             select(HelpRequest.household_id, func.count())
-            .where(HelpRequest.household_id.in_(ids), HelpRequest.status == help_requests.OPEN)
+            .where(HelpRequest.household_id.in_(ids), HelpRequest.status == HELP_OPEN)
             .group_by(HelpRequest.household_id)):
         figures[hid]["help_open"] = requests
     return figures

@@ -7,10 +7,9 @@ from datetime import datetime
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session
 
-from bot.admin.queries import help as help_requests
 from bot.admin.queries.common import completed_condition, stuck_condition
 from bot.admin.scope import Scope
-from bot.storage.models import Commune, HelpRequest, Household, Member, Village
+from bot.storage.models import HELP_OPEN, Commune, HelpRequest, Household, Member, Village
 
 
 @dataclass
@@ -51,7 +50,7 @@ def places(session: Session, scope: Scope, now: datetime, commune_id: int | None
         query = query.where(Commune.id == commune_id)
     help_query = (
         select(Household.village_id, func.count(),
-               func.sum(case((HelpRequest.status == help_requests.OPEN, 1), else_=0)))
+               func.sum(case((HelpRequest.status == HELP_OPEN, 1), else_=0)))
         .join(Household, Household.id == HelpRequest.household_id)
         .where(scope.village_filter(Household.village_id))
         .group_by(Household.village_id))

@@ -1,4 +1,4 @@
-"""Tutorials pushed to households (bot/team/push.py): queued, sent, failed, opened, completed, per role.
+"""Tutorials pushed to households (actions/team/push.py): queued, sent, failed, opened, completed, per role.
 
 Counts are over the push's outbox rows for households in the admin's scope, so a commune admin sees
 what a province-wide push did in their commune. "Opened" and "completed" mean what the team's push

@@ -10,7 +10,9 @@ from bot.admin.period import Month
 from bot.admin.queries import help as help_requests
 from bot.admin.queries.common import median_or_none
 from bot.admin.scope import Scope
-from bot.storage.models import Commune, ConversationLog, HelpRequest, Household, Member, TutorialRun, Village
+from bot.storage.models import (
+    HELP_OPEN, Commune, ConversationLog, HelpRequest, Household, Member, TutorialRun, Village,
+)
 from content.loader import Catalog
 
 
@@ -90,7 +92,7 @@ def monthly(session: Session, scope: Scope, catalog: Catalog, month: Month,
     helped = _by_commune(session, grouped(func.count(), func.sum(case((answered, 1), else_=0)),
                                           source=HelpRequest, where=created))
     still_open = _by_commune(session, grouped(func.count(), source=HelpRequest,
-                                              where=(HelpRequest.status == help_requests.OPEN,)))
+                                              where=(HelpRequest.status == HELP_OPEN,)))
     answer_seconds: dict[int, list[float]] = {}
     for cid, created_at, taken_at in session.execute(
             select(Village.commune_id, HelpRequest.created_at, HelpRequest.taken_at)

@@ -12,13 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from actions.context import ActionContext
+from actions.team.replies import team_reply
 from bot.delivery.clock import LocalTime, aware
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
 from bot.storage.models import Member, TutorialRun
 from bot.storage.models_team import OutboxItem, Reminder
 from bot.team.outbox import EXPIRED, PRIORITY_REMINDER, PUSHABLE_CHANNELS, QUEUED, SKIPPED, enqueue
-from bot.team.replies import team_reply
 
 OFF = Button("reminders_off", "reminders:off")
 UNSENT = (EXPIRED, SKIPPED)

@@ -1,11 +1,10 @@
 """"I'm stuck": a help request goes to the village's team members, one takes it, and the assistant relays
-the conversation both ways until one side closes it. Messages to the other side go through the outbox,
-in the same transaction as the turn; every state change is a HelpEvent.
+the conversation both ways (actions/team/relay.py) until one side closes it. Messages to the other side go
+through the outbox, in the same transaction as the turn; every state change is a HelpEvent.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import exists, select, update
@@ -13,17 +12,18 @@ from sqlalchemy.orm import Session, aliased
 
 from actions.buttons import HUMAN, MENU
 from actions.context import ActionContext
+from actions.team.replies import team_reply
 from bot.delivery.clock import LocalTime, aware
+from bot.people import team_members as team
 from bot.redact import redact
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
-from bot.storage.models import ConversationLog, HelpRequest, Household, Member, TutorialRun
+from bot.storage.models import (
+    HELP_CLOSED, HELP_OPEN, HELP_TAKEN, ConversationLog, HelpRequest, Household, Member, TutorialRun,
+)
 from bot.storage.models_team import ROLE_COMMUNE, ROLE_PROVINCE, HelpEvent, TeamMember
-from bot.team import members as team
 from bot.team.outbox import PRIORITY_PERSON, enqueue
-from bot.team.replies import team_reply
 
-OPEN, TAKEN, CLOSED = "open", "taken", "closed"
 LAST_MESSAGES = 5
 
 
@@ -47,20 +47,20 @@ def _citizen_name(household: Household | None, member: Member) -> str:
 def active_as_citizen(session: Session, member: Member) -> HelpRequest | None:
     """The citizen's request that is open or being helped, if any."""
     return session.scalars(select(HelpRequest).where(
-        HelpRequest.member_id == member.id, HelpRequest.status.in_((OPEN, TAKEN)))
+        HelpRequest.member_id == member.id, HelpRequest.status.in_((HELP_OPEN, HELP_TAKEN)))
         .order_by(HelpRequest.id.desc()).limit(1)).first()
 
 
 def active_as_helper(session: Session, team_member: TeamMember) -> HelpRequest | None:
     return session.scalars(select(HelpRequest).where(
-        HelpRequest.taken_by_id == team_member.id, HelpRequest.status == TAKEN)
+        HelpRequest.taken_by_id == team_member.id, HelpRequest.status == HELP_TAKEN)
         .order_by(HelpRequest.id.desc()).limit(1)).first()
 
 
 def relay_peer(session: Session, member: Member) -> tuple[str, HelpRequest] | None:
     """('citizen' | 'helper', request) when this chat identity is in a relayed conversation."""
     request = session.scalars(select(HelpRequest).where(
-        HelpRequest.member_id == member.id, HelpRequest.status == TAKEN)
+        HelpRequest.member_id == member.id, HelpRequest.status == HELP_TAKEN)
         .order_by(HelpRequest.id.desc()).limit(1)).first()
     if request is not None:
         return "citizen", request
@@ -70,12 +70,6 @@ def relay_peer(session: Session, member: Member) -> tuple[str, HelpRequest] | No
         if request is not None:
             return "helper", request
     return None
-
-
-def is_relaying(session: Session, channel: str, user_id: str) -> bool:
-    """Whether this chat's free text goes to a person rather than to the NLU."""
-    member = session.scalars(select(Member).where(Member.channel == channel, Member.external_id == user_id)).first()
-    return member is not None and relay_peer(session, member) is not None
 
 
 def _last_messages(session: Session, member: Member) -> list[str]:
@@ -112,7 +106,7 @@ def open_request(ctx: ActionContext, run: TutorialRun | None) -> tuple[HelpReque
     request = HelpRequest(
         member_id=ctx.member.id, household_id=ctx.member.household_id,
         topic_id=run.topic_id if run else None, step_index=run.step_index if run else None,
-        created_at=ctx.now, status=OPEN,
+        created_at=ctx.now, status=HELP_OPEN,
         last_messages=json.dumps(_last_messages(ctx.session, ctx.member), ensure_ascii=False),
     )
     ctx.session.add(request)
@@ -139,7 +133,7 @@ def escalate(session: Session, catalog, request: HelpRequest, now: datetime, rea
              waited_minutes: int | None = None) -> int | None:
     """Tell the commune's admins (the province's, for a guest), once per request; how many were told."""
     result = session.execute(update(HelpRequest).where(
-        HelpRequest.id == request.id, HelpRequest.status == OPEN, HelpRequest.escalated_at.is_(None))
+        HelpRequest.id == request.id, HelpRequest.status == HELP_OPEN, HelpRequest.escalated_at.is_(None))
         .values(escalated_at=now).execution_options(synchronize_session=False))
     if result.rowcount != 1:
         return None
@@ -166,7 +160,7 @@ def escalate_due(session: Session, catalog, settings: TeamSettings, now: datetim
     local = LocalTime.of(settings)
     count = 0
     for request in session.scalars(select(HelpRequest).where(
-            HelpRequest.status == OPEN, HelpRequest.escalated_at.is_(None)).order_by(HelpRequest.id)).all():
+            HelpRequest.status == HELP_OPEN, HelpRequest.escalated_at.is_(None)).order_by(HelpRequest.id)).all():
         waited = local.working_minutes(aware(request.created_at), now)
         if waited >= settings.help_escalate_minutes:
             told = escalate(session, catalog, request, now, reason=f"not taken in {waited:.0f} working minutes",
@@ -199,16 +193,16 @@ def take(ctx: ActionContext, request_id: str) -> list[Reply]:
         return [_busy(ctx, current)]
     other = aliased(HelpRequest)
     result = ctx.session.execute(update(HelpRequest).where(
-        HelpRequest.id == request.id, HelpRequest.status == OPEN,
-        ~exists().where(other.taken_by_id == team_member.id, other.status == TAKEN, other.id != request.id))
-        .values(status=TAKEN, taken_by_id=team_member.id, taken_at=ctx.now)
+        HelpRequest.id == request.id, HelpRequest.status == HELP_OPEN,
+        ~exists().where(other.taken_by_id == team_member.id, other.status == HELP_TAKEN, other.id != request.id))
+        .values(status=HELP_TAKEN, taken_by_id=team_member.id, taken_at=ctx.now)
         .execution_options(synchronize_session=False))
     ctx.session.refresh(request)
     if result.rowcount != 1:
-        if request.status == TAKEN and request.taken_by_id == team_member.id:
+        if request.status == HELP_TAKEN and request.taken_by_id == team_member.id:
             return [team_reply("help_taken_helper", _helper_context(ctx, request), buttons=((close_button(request),),))]
         current = active_as_helper(ctx.session, team_member)
-        if request.status == OPEN and current is not None:
+        if request.status == HELP_OPEN and current is not None:
             return [_busy(ctx, current)]
         taker = ctx.session.get(TeamMember, request.taken_by_id) if request.taken_by_id else None
         return [team_reply("help_take_late", {"taken_by": taker.name if taker else None})]
@@ -220,18 +214,18 @@ def take(ctx: ActionContext, request_id: str) -> list[Reply]:
 
 
 def _busy(ctx: ActionContext, current: HelpRequest) -> Reply:
-    return team_reply("help_busy", {"name": _name_of_request(ctx.session, current)},
+    return team_reply("help_busy", {"name": name_of_request(ctx.session, current)},
                       buttons=((close_button(current),),))
 
 
-def _name_of_request(session: Session, request: HelpRequest) -> str:
+def name_of_request(session: Session, request: HelpRequest) -> str:
     household = session.get(Household, request.household_id) if request.household_id else None
     return _citizen_name(household, session.get(Member, request.member_id))
 
 
 def _helper_context(ctx: ActionContext, request: HelpRequest) -> dict:
     household = ctx.session.get(Household, request.household_id) if request.household_id else None
-    return {"name": _name_of_request(ctx.session, request),
+    return {"name": name_of_request(ctx.session, request),
             "village": household.village.name if household else None}
 
 
@@ -246,7 +240,7 @@ def pass_(ctx: ActionContext, request_id: str) -> list[Reply]:
         HelpEvent.help_request_id == request.id)).all()
     notified = {m for k, m in events if k == "notified"}
     passed = {m for k, m in events if k == "passed"}
-    if request.status == OPEN and notified and notified <= passed:
+    if request.status == HELP_OPEN and notified and notified <= passed:
         escalate(ctx.session, ctx.catalog, request, ctx.now, reason="every team member told passed")
     return [team_reply("help_passed")]
 
@@ -267,19 +261,19 @@ def close(ctx: ActionContext, request_id: str | None = None) -> list[Reply]:
         side = "helper"
     else:
         return [team_reply("not_team_member")]
-    if request.status == CLOSED:
+    if request.status == HELP_CLOSED:
         return [_closed(side, True, None)]
-    was_taken = request.status == TAKEN
-    request.status, request.closed_at, request.closed_by = CLOSED, ctx.now, side
+    was_taken = request.status == HELP_TAKEN
+    request.status, request.closed_at, request.closed_by = HELP_CLOSED, ctx.now, side
     _event(ctx.session, request, "closed", ctx.now, team_member if side == "helper" else None, detail=side)
     if was_taken:
         helper = ctx.session.get(TeamMember, request.taken_by_id)
         if side == "citizen":
-            other, other_name = ctx.session.get(Member, helper.member_id), _name_of_request(ctx.session, request)
+            other, other_name = ctx.session.get(Member, helper.member_id), name_of_request(ctx.session, request)
             reply_name = helper.name
         else:
             other, other_name = ctx.session.get(Member, request.member_id), helper.name
-            reply_name = _name_of_request(ctx.session, request)
+            reply_name = name_of_request(ctx.session, request)
         if other is not None:
             enqueue(ctx.session, other, _closed("citizen" if side == "helper" else "helper", False, other_name),
                     "relay", priority=PRIORITY_PERSON)
@@ -295,49 +289,6 @@ def _closed(side: str, by_you: bool, other_name: str | None) -> Reply:
                       buttons=() if helper else ((HUMAN,), (MENU,)))
 
 
-def relay(ctx: ActionContext, text: str) -> list[Reply] | None:
-    """Free text in a relayed conversation goes to the other side; None when there is none."""
-    peer = relay_peer(ctx.session, ctx.member)
-    if peer is None:
-        return None
-    side, request = peer
-    if side == "citizen":
-        masked = redact(text)
-        _pass_on(ctx, side, request, lambda sender: team_reply("relay_from_citizen", {"name": sender, "text": masked}))
-        # Numbers that look like an OTP or an ID were masked: say so, so the citizen knows why.
-        return [team_reply("relay_redacted")] if masked != text else []
-    # The citizen gets the helper's words as typed (a hotline's number must arrive whole): the outbox keeps
-    # them only until the row is final, then blanks them (bot/team/outbox.py). The citizen's own words are
-    # masked before they reach the helper: an OTP or ID number is not for a helper to see.
-    _pass_on(ctx, side, request, lambda sender: team_reply("relay_from_helper", {"helper_name": sender, "text": text}))
-    return []
-
-
-def relay_media(ctx: ActionContext, what: str) -> list[Reply] | None:
-    """A photo, voice message or file in a relayed conversation: the assistant cannot pass it on, so the
-    other side hears that one came and the sender is asked to write it; None when there is no relay."""
-    peer = relay_peer(ctx.session, ctx.member)
-    if peer is None:
-        return None
-    side, request = peer
-    _pass_on(ctx, side, request, lambda sender: team_reply("relay_media_notice", {"sender": sender, "what": what}))
-    return [team_reply("relay_media", {"what": what, "to_helper": side == "citizen"})]
-
-
-def _pass_on(ctx: ActionContext, side: str, request: HelpRequest, reply_from) -> None:
-    """Queue `reply_from(the sender's name)` for the other side of the conversation; the helper's copy
-    carries the button that ends it."""
-    helper = ctx.session.get(TeamMember, request.taken_by_id)
-    if side == "citizen":
-        other = ctx.session.get(Member, helper.member_id)
-        reply = replace(reply_from(_name_of_request(ctx.session, request)), buttons=((close_button(request),),))
-    else:
-        other = ctx.session.get(Member, request.member_id)
-        reply = reply_from(helper.name)
-    if other is not None:
-        enqueue(ctx.session, other, reply, "relay", priority=PRIORITY_PERSON)
-
-
 def open_list(ctx: ActionContext) -> list[Reply]:
     """`/hotro`: the open requests a team member may take."""
     team_member = team.team_member_of(ctx.session, ctx.member)
@@ -346,7 +297,7 @@ def open_list(ctx: ActionContext) -> list[Reply]:
     villages = team.village_ids(ctx.session, team_member)
     requests = ctx.session.scalars(
         select(HelpRequest).outerjoin(Household, Household.id == HelpRequest.household_id)
-        .where(HelpRequest.status == OPEN, Household.village_id.in_(villages))
+        .where(HelpRequest.status == HELP_OPEN, Household.village_id.in_(villages))
         .order_by(HelpRequest.id).limit(10)).all()
     if not requests:
         return [team_reply("help_list_empty")]

@@ -1,20 +1,21 @@
-"""The team feature in the dialogue: commands, button payloads and relayed text.
+"""`/push` (or `/guibai`) from chat: where, which tutorial, to whom, confirm; then the push's report.
 
-The dialogue asks here first; None means "not ours", and the turn goes on as before.
-Commands: /start TV…  /team TV… (link a team member), /hotro (open requests), /xong (end a relayed
-conversation), /push or /guibai (push a tutorial). Payloads: help:*, push:*, reminders:*.
+Buttons: push:s:<scope>:<id> (a place), push:t:<scope>:<id>:<topic> (a tutorial), push:a:…:<audience>
+(confirm), push:go:…:<audience> (queue it), push:r:<push id> (the report), push:x (cancel).
 """
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from actions.answers import button_unknown
 from actions.context import ActionContext
+from actions.team import push
+from actions.team.replies import team_reply
+from bot.people import team_members as team
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
 from bot.storage.models import Village
 from bot.storage.models_team import ROLE_COMMUNE, ROLE_PROVINCE, TeamMember
-from bot.team import helpdesk, members as team, push, reminders
-from bot.team.replies import team_reply
 
 _AUDIENCE_CODES = {"a": "all", "n": "not_started", "u": "unfinished"}
 _SCOPE_CODES = {"v": "village", "c": "commune", "p": "province"}
@@ -22,57 +23,8 @@ MAX_VILLAGE_BUTTONS = 12
 CANCEL = Button("push_cancel", "push:x")  # the way out of /push at every step: nothing is sent
 
 
-def command(ctx: ActionContext, name: str, argument: str) -> list[Reply] | None:
-    if name in ("/start", "/team") and team.is_link_code(argument):
-        return _link(ctx, argument)
-    if name == "/team":
-        return [team_reply("link_code_unknown")]
-    if name == "/hotro":
-        return helpdesk.open_list(ctx)
-    if name in ("/xong", "/ketthuc"):
-        return helpdesk.close(ctx)
-    if name in ("/push", "/guibai"):
-        return push_menu(ctx)
-    return None
-
-
-def payload(ctx: ActionContext, parts: list[str]) -> list[Reply] | None:
-    if len(parts) == 3 and parts[0] == "help":
-        verb, request_id = parts[1], parts[2]
-        actions = {"take": helpdesk.take, "pass": helpdesk.pass_, "close": helpdesk.close}
-        return actions[verb](ctx, request_id) if verb in actions else None
-    if parts == ["reminders", "off"]:
-        return reminders.turn_off(ctx)
-    if parts == ["reminders", "on"]:
-        return reminders.turn_on(ctx)
-    if parts == ["push", "x"]:
-        return [team_reply("push_cancelled")]
-    if parts and parts[0] == "push":
-        return _push_payload(ctx, parts[1:])
-    return None
-
-
-def text(ctx: ActionContext, message: str) -> list[Reply] | None:
-    """Free text: relayed to the other side of a help conversation, if there is one."""
-    return helpdesk.relay(ctx, message)
-
-
-def media(ctx: ActionContext, what: str) -> list[Reply] | None:
-    """A photo, voice message, file…: in a help conversation, the other side is told one came."""
-    return helpdesk.relay_media(ctx, what)
-
-
-def _link(ctx: ActionContext, code: str) -> list[Reply]:
-    team_member = team.link(ctx.session, ctx.member, code, ctx.now)
-    if team_member is None:
-        return [team_reply("link_code_unknown")]
-    villages = [v.name for v in team_member.villages]
-    return [team_reply("member_linked", {"name": team_member.name, "villages": villages,
-                                         "role": team_member.role})]
-
-
-# --- /push: where, which tutorial, to whom, confirm
-def push_menu(ctx: ActionContext) -> list[Reply]:
+def start(ctx: ActionContext) -> list[Reply]:
+    """`/push`: the places this team member may push to (straight to the tutorials when there is one)."""
     team_member = team.team_member_of(ctx.session, ctx.member)
     if team_member is None:
         return [team_reply("not_team_member")]
@@ -110,11 +62,14 @@ def _choose_topic(ctx: ActionContext, code: str, scope_id: int) -> list[Reply]:
                   buttons=(*rows, (CANCEL,)))]
 
 
-def _push_payload(ctx: ActionContext, parts: list[str]) -> list[Reply] | None:
+def on_button(ctx: ActionContext, parts: list[str]) -> list[Reply]:
+    """A push:… button, `parts` being what follows `push:`."""
+    if parts == ["x"]:
+        return [team_reply("push_cancelled")]
     if len(parts) == 2 and parts[0] == "r" and parts[1].isdigit():
         return _report(ctx, int(parts[1]))
     if len(parts) < 3 or parts[0] not in ("s", "t", "a", "go"):
-        return None
+        return button_unknown(ctx)
     allowed = _scope(ctx, parts[1], parts[2])
     if allowed is None:
         return [team_reply("not_team_member")]
@@ -123,7 +78,7 @@ def _push_payload(ctx: ActionContext, parts: list[str]) -> list[Reply] | None:
         return _choose_topic(ctx, parts[1], int(parts[2]))
     topic = ctx.catalog.get(parts[3]) if len(parts) > 3 else None
     if topic is None or not topic.is_tutorial:
-        return None
+        return button_unknown(ctx)
     key = f"{parts[1]}:{parts[2]}:{topic.id}"
     place = push.scope_name(ctx.session, scope, scope_id)
     if parts[0] == "t" and len(parts) == 4:
@@ -136,7 +91,7 @@ def _push_payload(ctx: ActionContext, parts: list[str]) -> list[Reply] | None:
             buttons=((Button("push_all", f"push:a:{key}:a"),), (Button("push_not_started", f"push:a:{key}:n"),),
                      (Button("push_unfinished", f"push:a:{key}:u"),), (CANCEL,)))]
     if len(parts) != 5 or parts[4] not in _AUDIENCE_CODES:
-        return None
+        return button_unknown(ctx)
     who = _AUDIENCE_CODES[parts[4]]
     if parts[0] == "a":
         chosen = push.audience(ctx.session, topic.id, who, push.scope_villages(ctx.session, scope, scope_id))

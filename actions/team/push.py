@@ -13,17 +13,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, func, insert, select
 from sqlalchemy.orm import Session
 
+from actions.team.replies import team_reply
 from bot.delivery.clock import LocalTime, aware
+from bot.people import team_members as team
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
 from bot.storage.models import Commune, Household, Member, StepEvent, TutorialRun, Village
 from bot.storage.models_team import ROLE_COMMUNE, ROLE_PROVINCE, OutboxItem, Push, TeamMember
-from bot.team import members as team
 from bot.team.outbox import (
     FAILED, PENDING, PRIORITY_PUSH, PUSHABLE_CHANNELS, QUEUED, SENT, SKIPPED, UNKNOWN, EXPIRED, chat_key,
     reply_json,
 )
-from bot.team.replies import team_reply
 
 AUDIENCES = ("all", "not_started", "unfinished")
 SCOPES = ("village", "commune", "province")

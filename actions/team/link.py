@@ -1,0 +1,17 @@
+"""A team member links their chat to the team: `/team <code>`, or `/start <code>` from the deep link."""
+from __future__ import annotations
+
+from actions.context import ActionContext
+from actions.team.replies import team_reply
+from bot.people import team_members as team
+from bot.shared.types import Reply
+
+
+def link_member(ctx: ActionContext, code: str) -> list[Reply]:
+    """Spend a one-time link code: this chat becomes the team member's."""
+    team_member = team.link(ctx.session, ctx.member, code, ctx.now) if team.is_link_code(code) else None
+    if team_member is None:
+        return [team_reply("link_code_unknown")]
+    villages = [v.name for v in team_member.villages]
+    return [team_reply("member_linked", {"name": team_member.name, "villages": villages,
+                                         "role": team_member.role})]
