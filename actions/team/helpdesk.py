@@ -14,6 +14,7 @@ from actions.buttons import HUMAN, MENU
 from actions.context import ActionContext
 from actions.team.replies import team_reply
 from bot.delivery.clock import LocalTime, aware
+from bot.delivery.outbox import PRIORITY_PERSON, enqueue
 from bot.people import team_members as team
 from bot.redact import redact
 from bot.shared.team_settings import TeamSettings
@@ -22,7 +23,6 @@ from bot.storage.models import (
     HELP_CLOSED, HELP_OPEN, HELP_TAKEN, ConversationLog, HelpRequest, Household, Member, TutorialRun,
 )
 from bot.storage.models_team import ROLE_COMMUNE, ROLE_PROVINCE, HelpEvent, TeamMember
-from bot.team.outbox import PRIORITY_PERSON, enqueue
 
 LAST_MESSAGES = 5
 

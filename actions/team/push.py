@@ -15,15 +15,15 @@ from sqlalchemy.orm import Session
 
 from actions.team.replies import team_reply
 from bot.delivery.clock import LocalTime, aware
+from bot.delivery.outbox import (
+    FAILED, PENDING, PRIORITY_PUSH, PUSHABLE_CHANNELS, QUEUED, SENT, SKIPPED, UNKNOWN, EXPIRED, chat_key,
+    reply_json,
+)
 from bot.people import team_members as team
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
 from bot.storage.models import Commune, Household, Member, StepEvent, TutorialRun, Village
 from bot.storage.models_team import ROLE_COMMUNE, ROLE_PROVINCE, OutboxItem, Push, TeamMember
-from bot.team.outbox import (
-    FAILED, PENDING, PRIORITY_PUSH, PUSHABLE_CHANNELS, QUEUED, SENT, SKIPPED, UNKNOWN, EXPIRED, chat_key,
-    reply_json,
-)
 
 AUDIENCES = ("all", "not_started", "unfinished")
 SCOPES = ("village", "commune", "province")
@@ -146,7 +146,7 @@ def create_push(session: Session, catalog, topic_id: str, who: str, scope: str, 
     return push, True
 
 
-# The outbox's error prefixes (bot/team/sender.py, outbox.py) -> the reasons a report gives.
+# The outbox's error prefixes (the channels' classify in bot/channels/, bot/delivery/outbox.py) -> a report's reasons.
 _REASONS = {"blocked": "blocked", "refused": "refused", "unknown": "unknown", "interrupted": "unknown",
             "expired": "expired", "gave up": "gave_up", "ApiError": "refused"}
 FAILURE_REASONS = ("blocked", "refused", "unknown", "expired", "gave_up", "other")

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 from actions.context import ActionContext
 from actions.team.helpdesk import close_button, name_of_request, relay_peer
 from actions.team.replies import team_reply
+from bot.delivery.outbox import PRIORITY_PERSON, enqueue
 from bot.redact import redact
 from bot.shared.types import Reply
 from bot.storage.models import HelpRequest, Member
 from bot.storage.models_team import TeamMember
-from bot.team.outbox import PRIORITY_PERSON, enqueue
 
 Peer = tuple[str, HelpRequest]  # ('citizen' | 'helper', the request), as helpdesk.relay_peer finds it
 

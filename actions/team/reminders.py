@@ -2,7 +2,7 @@
 (REMINDER_DELAY_HOURS, default 2 days; on Zalo ZALO_REMINDER_DELAY_HOURS, default 1 day, since Zalo refuses
 a message 48 hours after the citizen's last one, and at most that window less 12 hours), never in quiet hours (21:00-07:00 Asia/Ho_Chi_Minh), at most
 REMINDER_MAX (2) per tutorial run, and never again after one tap on "turn off".
-`camtay run` calls `send_due` every TEAM_TICK_SECONDS (bot/team/runtime.py); `camtay team-tick` once."""
+`camtay run` calls `send_due` every TEAM_TICK_SECONDS (actions/team/periodic.py); `camtay team-tick` once."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from actions.context import ActionContext
 from actions.team.replies import team_reply
 from bot.delivery.clock import LocalTime, aware
+from bot.delivery.outbox import EXPIRED, PRIORITY_REMINDER, PUSHABLE_CHANNELS, QUEUED, SKIPPED, enqueue
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
 from bot.storage.models import Member, TutorialRun
 from bot.storage.models_team import OutboxItem, Reminder
-from bot.team.outbox import EXPIRED, PRIORITY_REMINDER, PUSHABLE_CHANNELS, QUEUED, SKIPPED, enqueue
 
 OFF = Button("reminders_off", "reminders:off")
 UNSENT = (EXPIRED, SKIPPED)

@@ -11,7 +11,8 @@ from telegram.ext import (
     AIORateLimiter, Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters,
 )
 
-from bot.channels import upload_key
+from bot.channels import telegram_errors, upload_key
+from bot.delivery.senders import Outcome
 from bot.render import RenderedMessage, Renderer
 from bot.services import Services
 from bot.shared.types import Incoming, Reply
@@ -65,7 +66,7 @@ class TelegramChannel:
     """Wires the dialogue into a python-telegram-bot Application."""
 
     def __init__(self, services: Services, flood_retries: bool = True):
-        """`flood_retries=False` for the outbox sender (bot/team/sender.py): it honours 429s itself,
+        """`flood_retries=False` for the outbox sender (bot/delivery/sender.py): it honours 429s itself,
         shared by every sender process, and must see them."""
         self.services = services
         self.renderer: Renderer = services.renderer
@@ -161,6 +162,10 @@ class TelegramChannel:
         """Private chats: the chat id is the user id."""
         await self.send(int(external_id), reply, address_form)
 
+    def classify(self, exc: BaseException) -> Outcome:
+        """The Sender protocol: what a failed send_to means for the outbox."""
+        return telegram_errors.classify(exc)
+
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("error while handling a Telegram update", exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat is not None \
@@ -209,6 +214,18 @@ class TelegramChannel:
         finally:
             self._answered_in_response.discard(query.id)
         return {"method": "answerCallbackQuery", "callback_query_id": query.id}
+
+
+async def send_only_channel(services: Services) -> TelegramChannel | None:
+    """A send-only Telegram channel for the outbox (no polling; 429s come back to the sender)."""
+    if not services.settings.telegram_bot_token:
+        return None
+    registered = services.senders.get(CHANNEL)
+    channel = TelegramChannel(services, flood_retries=False)
+    if registered is not None:
+        services.senders[CHANNEL] = registered  # the channel that receives updates stays the registered one
+    await channel.application.initialize()
+    return channel
 
 
 def parse_update(data: object, bot=None) -> Update:

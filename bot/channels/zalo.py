@@ -18,10 +18,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.channels import zalo_wire as wire
+from bot.channels import zalo_send
 from bot.channels.zalo_api import ZaloApi
 from bot.channels.zalo_inbox import ZaloInbox
 from bot.channels.zalo_send import SEND_ERRORS, ZaloSender
 from bot.channels.zalo_tokens import TokenError, TokenStore
+from bot.delivery.senders import Outcome
 from bot.services import Services
 from bot.shared.types import Incoming, Reply
 from bot.storage.db import unreachable
@@ -250,6 +252,10 @@ class ZaloChannel:
         """The Sender protocol (the external id is the user's id for this OA); raises wire.ApiError,
         TokenError or httpx.HTTPError."""
         await self.sender.send(external_id, reply, address_form)
+
+    def classify(self, exc: BaseException) -> Outcome:
+        """The Sender protocol: what a failed send_to means for the outbox."""
+        return zalo_send.classify(exc)
 
 
 async def webhook(request: Request) -> Response:

@@ -11,11 +11,22 @@ import httpx
 from bot.channels import upload_key, zalo_wire as wire
 from bot.channels.zalo_api import ZaloApi
 from bot.channels.zalo_tokens import TokenError, TokenStore
+from bot.delivery.senders import Outcome, classify_common, reason_of
 from bot.render import RenderedMessage, Renderer
 from bot.shared.types import Reply
 
 log = logging.getLogger(__name__)
 SEND_ERRORS = (wire.ApiError, TokenError, httpx.HTTPError)
+
+
+def classify(exc: BaseException) -> Outcome:
+    """What a failed send means for the outbox: Zalo answered no (final), or there was no token to send
+    with (tried again: the operator may fix it meanwhile); the network's errors as for any channel."""
+    if isinstance(exc, wire.ApiError):
+        return Outcome("failed", reason_of(exc))
+    if isinstance(exc, TokenError):
+        return Outcome("retry", reason_of(exc))
+    return classify_common(exc)
 
 
 def outgoing(user_id: str, message: RenderedMessage, image: dict | None = None) -> list[dict]:

@@ -146,9 +146,9 @@ def _outbox_status(args, settings) -> int:
 
 
 def _tick(args, settings) -> int:
-    from bot.team.runtime import tick
+    from actions.team.periodic import tick
     with _services(settings) as services:
-        print(" ".join(f"{k}={v}" for k, v in tick(services).items()))
+        print(" ".join(f"{k}={v}" for k, v in tick(services.sessions, services.catalog, settings.team).items()))
     return 0
 
 

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import insert, select
 
+from bot.delivery.outbox import PENDING
 from bot.people.households import village_of
 from bot.settings import ROOT
 from bot.storage.models import Household, Member
 from bot.storage.models_team import OutboxItem
-from bot.team.outbox import PENDING
 
 FIRST_CHAT = 1_000_000
 TOKEN = "123:TEST"

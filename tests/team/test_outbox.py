@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from actions.team import push
 from bot.channels.telegram import TelegramChannel
+from bot.delivery.outbox import OutboxStore, enqueue
+from bot.delivery.sender import OutboxSender
 from bot.services import build_services
 from bot.shared.types import Reply
 from bot.storage.models import Member
-from bot.team.outbox import OutboxStore, enqueue
-from bot.team.sender import OutboxSender
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.team.pushing import NEVER_QUIET, TOKEN, per_chat, seed, sends, statuses
 

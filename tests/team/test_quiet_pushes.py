@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from actions.team import push
 from bot.delivery.clock import LocalTime
+from bot.delivery.outbox import PRIORITY_REMINDER, enqueue
+from bot.delivery.sender import OutboxSender
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Reply
 from bot.storage.models import Household, Member
-from bot.team.outbox import PRIORITY_REMINDER, enqueue
-from bot.team.sender import OutboxSender
 from tests.team.helpers import outbox
 from tests.team.pushing import seed
 from tests.team.test_runtime import RecordingSender, wait_for

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from bot.delivery.outbox import OutboxStore, enqueue
+from bot.delivery.sender import OutboxSender
 from bot.shared.types import Reply
 from bot.storage.models import Member
-from bot.team.outbox import OutboxStore, enqueue
-from bot.team.sender import OutboxSender
 from tests.team.pushing import NEVER_QUIET, seed, statuses
 from tests.team.test_runtime import RecordingSender
 
@@ -58,7 +58,7 @@ async def test_a_database_error_in_a_loop_is_logged_and_the_sender_goes_on(servi
     channel = RecordingSender()
     sender = sender_for(services, channel)
     setattr(sender.store, broken, failing(getattr(sender.store, broken), 2))
-    with caplog.at_level(logging.ERROR, logger="bot.team.sender"):
+    with caplog.at_level(logging.ERROR, logger="bot.delivery.sender"):
         await asyncio.wait_for(sender.run(until_empty=True), timeout=30)
     assert [r.context["text"] for _, r in channel.sent] == ["tin 0", "tin 1"]
     assert statuses(services.sessions) == {"sent": 2}
@@ -70,7 +70,7 @@ async def test_the_runtime_logs_a_sender_that_ends(services, caplog):
     services.senders["telegram"] = RecordingSender()
     runtime = await TeamRuntime(services).start()
     try:
-        with caplog.at_level(logging.ERROR, logger="bot.team.runtime"):
+        with caplog.at_level(logging.ERROR, logger="bot.delivery.runtime"):
             task = next(t for t in runtime._tasks if t.get_name() == "outbox-sender")
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)

@@ -15,9 +15,9 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.admin.scope import Scope
+from bot.delivery.outbox import EXPIRED, FAILED, PENDING, SENT, SKIPPED, UNKNOWN
 from bot.storage.models import Commune, TutorialRun, Village
 from bot.storage.models_team import OutboxItem, Push
-from bot.team.outbox import EXPIRED, FAILED, PENDING, SENT, SKIPPED, UNKNOWN
 
 LIMIT = 100
 

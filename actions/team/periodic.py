@@ -1,0 +1,26 @@
+"""The team's periodic work: escalate help requests nobody took, queue the reminders that are due.
+
+Safe on every worker at once (compare-and-set, unique keys); `camtay run` does it every TEAM_TICK_SECONDS,
+`camtay team-tick` once."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy.orm import sessionmaker
+
+from actions.team import helpdesk, reminders
+from bot.shared.team_settings import TeamSettings
+from content.loader import Catalog
+
+
+def tick(sessions: sessionmaker, catalog: Catalog, settings: TeamSettings,
+         now: datetime | None = None) -> dict[str, int]:
+    """One pass, each part in a transaction of its own; how many requests were escalated and reminders queued."""
+    now = now or datetime.now(timezone.utc)
+    with sessions() as session:
+        escalated = helpdesk.escalate_due(session, catalog, settings, now)
+        session.commit()
+    with sessions() as session:
+        reminded = reminders.send_due(session, catalog, settings, now)
+        session.commit()
+    return {"escalated": escalated, "reminders": reminded}
