@@ -1,4 +1,4 @@
-"""What every action gets: the open database session, the member, the catalog."""
+"""What every action gets: the open database session, the member, the catalog, the team's settings."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.shared.team_settings import TeamSettings
 from bot.storage.models import Member, TutorialRun, utcnow
 from content.loader import Catalog
 
@@ -19,11 +20,12 @@ class ActionContext:
     session: Session
     member: Member
     catalog: Catalog
+    settings: TeamSettings  # as configured: quiet hours, time zone, the Zalo window, ...
     now: datetime
 
     @classmethod
-    def open(cls, session: Session, member: Member, catalog: Catalog) -> "ActionContext":
-        return cls(session=session, member=member, catalog=catalog, now=utcnow())
+    def open(cls, session: Session, member: Member, catalog: Catalog, settings: TeamSettings) -> "ActionContext":
+        return cls(session=session, member=member, catalog=catalog, settings=settings, now=utcnow())
 
     def active_run(self) -> TutorialRun | None:
         """The member's tutorial in progress, if any."""

@@ -39,5 +39,5 @@ def build_services(settings: Settings, catalog: Catalog | None = None) -> Servic
     sessions = session_factory(engine)
     catalog = catalog or load_catalog(settings.content_dir / "topics")
     nlu = NluClient(settings.nlu_url, settings.nlu_token, settings.nlu_timeout) if settings.nlu_url else None
-    dialogue = Dialogue(sessions, catalog, nlu, settings.nlu_confidence, settings.nlu_ask_margin)
+    dialogue = Dialogue(sessions, catalog, nlu, settings.team, settings.nlu_confidence, settings.nlu_ask_margin)
     return Services(settings, engine, sessions, catalog, Renderer(settings.content_dir), nlu, dialogue)

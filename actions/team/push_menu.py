@@ -12,7 +12,6 @@ from actions.context import ActionContext
 from actions.team import push
 from actions.team.replies import team_reply
 from bot.people import team_members as team
-from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
 from bot.storage.models import Village
 from bot.storage.models_team import ROLE_COMMUNE, ROLE_PROVINCE, TeamMember
@@ -100,7 +99,7 @@ def on_button(ctx: ActionContext, parts: list[str]) -> list[Reply]:
                       buttons=((Button("push_go", f"push:go:{key}:{parts[4]}"),), (CANCEL,)))]
     created, new = push.create_push(ctx.session, ctx.catalog, topic.id, who, scope, scope_id,
                                     created_by=team_member.name, team_member=team_member, now=ctx.now,
-                                    settings=TeamSettings())
+                                    settings=ctx.settings)
     ctx.session.flush()
     result = push.report(ctx.session, ctx.catalog, created.id)
     return [team_reply("push_queued", {**result.as_dict(), "again": not new},

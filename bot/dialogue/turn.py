@@ -17,6 +17,7 @@ from actions.context import ActionContext
 from actions.team import relay
 from bot.dialogue import routing
 from bot.redact import redact
+from bot.shared.team_settings import TeamSettings
 from bot.shared.types import MAX_TEXT_LENGTH, Incoming, Reply, TurnResult
 from bot.storage.db import unreachable
 from bot.storage.models import ConversationLog, Member, ProcessedUpdate
@@ -48,7 +49,7 @@ def _is_free_text(incoming: Incoming) -> bool:
 class Dialogue:
     """Channel-independent: adapters hand in an Incoming and render the replies."""
 
-    def __init__(self, sessions: sessionmaker, catalog: Catalog, nlu: NluClient | None,
+    def __init__(self, sessions: sessionmaker, catalog: Catalog, nlu: NluClient | None, settings: TeamSettings,
                  confidence_threshold: float = 0.6, ask_margin: float = 0.0):
         self.sessions = sessions
         # SQLite lets one transaction write at a time and makes the others wait in its busy handler,
@@ -56,6 +57,7 @@ class Dialogue:
         bind = sessions.kw.get("bind")
         self._one_writer = threading.Lock() if bind is not None and bind.dialect.name == "sqlite" else None
         self.catalog = catalog
+        self.settings = settings
         self.nlu = nlu
         self.reader = catalog_reader(catalog, confidence_threshold, ask_margin)
 
@@ -101,7 +103,7 @@ class Dialogue:
                 if incoming.update_key and self._seen(session, incoming):
                     return TurnResult([], duplicate=True)
                 member = self._member(session, incoming)
-                ctx = ActionContext.open(session, member, self.catalog)
+                ctx = ActionContext.open(session, member, self.catalog, self.settings)
                 outcome = self._act(ctx, incoming, understanding)
                 session.add(ConversationLog(
                     at=ctx.now, channel=incoming.channel, member_id=member.id,

@@ -17,7 +17,7 @@ def ctx(services):
         member = Member(channel="test", external_id="u1", is_guest=True)
         session.add(member)
         session.flush()
-        yield ActionContext.open(session, member, services.catalog)
+        yield ActionContext.open(session, member, services.catalog, services.settings.team)
 
 
 def route(ctx, intent, confidence=0.95, ranking=(), ask_margin=0.0):

@@ -247,7 +247,7 @@ async def test_two_takes_at_once_on_postgresql_end_in_one_relay(settings, catalo
 
         def context(session):
             helper = session.scalars(select(Member).where(Member.external_id == HELPER)).one()
-            return ActionContext.open(session, helper, catalog)
+            return ActionContext.open(session, helper, catalog, services.settings.team)
 
         results = {}
 

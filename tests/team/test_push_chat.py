@@ -1,11 +1,13 @@
 """`/push` from chat: where, which tutorial, to whom, confirm; audiences; who may push where; the report."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select, update
 
 from actions.team import push
+from bot.delivery.clock import LocalTime
+from bot.services import build_services
 from bot.storage.models import Member, TutorialRun, Village
 from bot.storage.models_team import OutboxItem
 from tests.helpers import payload_starting, payloads, templates, turn
@@ -108,3 +110,42 @@ async def test_guibai_opens_push_and_every_step_has_a_way_out(services):
     assert payloads(confirm)[-1] == "push:x"
     cancelled = await turn(services, HELPER, payload="push:x", channel="telegram")
     assert templates(cancelled) == ["team/push_cancelled"] and outbox(services, kind="push") == []
+
+
+def quiet_now_in_utc() -> str:
+    """Quiet hours in UTC from an hour ago to an hour and a half from now, ending off the hour: never the
+    end of the default quiet hours (07:00 in Hà Nội, 00:00 UTC)."""
+    now = datetime.now(timezone.utc)
+    end = now + timedelta(minutes=90)
+    if end.minute == 0:
+        end += timedelta(minutes=1)
+    return f"{now - timedelta(hours=1):%H:%M}-{end:%H:%M}"
+
+
+async def test_a_push_from_chat_keeps_the_configured_quiet_hours_time_zone_and_zalo_window(settings, catalog):
+    team = settings.team.with_(timezone="UTC", quiet_hours=quiet_now_in_utc(), zalo_window_hours=1.0)
+    services = build_services(settings.with_(team=team), catalog)
+    try:
+        _, telegram_code = household(services, "Hộ Telegram")
+        _, zalo_code = household(services, "Hộ Zalo")
+        await join_household(services, "1", telegram_code)
+        await join_household(services, "z1", zalo_code, channel="zalo")
+        with services.sessions() as session:  # the Zalo household last wrote two hours ago
+            session.execute(update(Member).where(Member.external_id == "z1")
+                            .values(last_seen_at=datetime.now(timezone.utc) - timedelta(hours=2)))
+            session.commit()
+        await join_team(services, HELPER, "Trần Thị Lan")
+        menu = await turn(services, HELPER, text="/push", channel="telegram")
+        chosen = await turn(services, HELPER, payload=[p for p in payloads(menu) if p.endswith(f":{TOPIC}")][0],
+                            channel="telegram")
+        everyone = next(p for p in payloads(chosen) if p.startswith("push:a:") and p.endswith(":a"))
+        confirm = await turn(services, HELPER, payload=everyone, channel="telegram")
+        await turn(services, HELPER, payload=payload_starting(confirm, "push:go:"), channel="telegram")
+        rows = {item.channel: item for item in outbox(services, kind="push")}
+        # Quiet now in the configured time zone: the Telegram row waits for the end of the configured hours.
+        quiet_end = LocalTime.of(team).quiet_ends(datetime.now(timezone.utc))
+        assert rows["telegram"].status == "queued" and rows["telegram"].not_before == quiet_end.timestamp()
+        # One hour is the configured Zalo window: two hours after their last message the household is skipped.
+        assert rows["zalo"].status == "skipped"
+    finally:
+        await services.aclose()
