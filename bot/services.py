@@ -1,35 +1,13 @@
 """Long-lived services built once at start-up and injected (settings, database, content, NLU)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from sqlalchemy import Engine
-from sqlalchemy.orm import sessionmaker
-
+from bot.channels.services import Services
 from bot.dialogue.turn import Dialogue
 from bot.render import Renderer
 from bot.settings import Settings
 from bot.storage.db import make_engine, migrate, session_factory
 from content.loader import Catalog, load_catalog
 from nlu.client import NluClient
-
-
-@dataclass
-class Services:
-    settings: Settings
-    engine: Engine
-    sessions: sessionmaker
-    catalog: Catalog
-    renderer: Renderer
-    nlu: NluClient | None
-    dialogue: Dialogue
-    # Channels able to send on their own initiative register here: {"telegram": TelegramChannel, ...}.
-    senders: dict = field(default_factory=dict)
-
-    async def aclose(self) -> None:
-        if self.nlu is not None:
-            await self.nlu.aclose()
-        self.engine.dispose()
 
 
 def build_services(settings: Settings, catalog: Catalog | None = None) -> Services:

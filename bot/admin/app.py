@@ -7,7 +7,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.admin.views import audit_log, content, funnel, households, log, login, overview, places, pushes, report, unknown
 from bot.admin.web import ADMIN_DIR, SECURITY_HEADERS, Admin, not_found
-from bot.services import Services
+from bot.channels.services import Services
 
 
 class SecurityHeaders:

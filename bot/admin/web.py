@@ -20,8 +20,8 @@ from bot.admin.errors import AdminError, CsrfRejected, Forbidden, NotFound
 from bot.admin.queries.content import ContentChecker
 from bot.admin.scope import OutOfScope, Scope
 from bot.admin.security import Keys, load_secret
-from bot.services import Services
-from bot.web.limits import BodyTooLarge, read_body
+from bot.channels.limits import BodyTooLarge, read_body
+from bot.channels.services import Services
 from bot.storage.models import utcnow
 from bot.storage.models_admin import ROLES, AdminUser
 

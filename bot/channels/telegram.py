@@ -12,9 +12,9 @@ from telegram.ext import (
 )
 
 from bot.channels import telegram_errors, upload_key
+from bot.channels.services import Services
 from bot.delivery.senders import Outcome
 from bot.render import RenderedMessage, Renderer
-from bot.services import Services
 from bot.shared.types import Incoming, Reply
 
 log = logging.getLogger(__name__)

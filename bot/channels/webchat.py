@@ -7,10 +7,10 @@ import re
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from bot.channels.limits import BodyTooLarge, read_body, too_large
+from bot.channels.services import Services
 from bot.render import RenderedMessage
-from bot.services import Services
 from bot.shared.types import MAX_TEXT_LENGTH, Incoming
-from bot.web.limits import BodyTooLarge, read_body, too_large
 
 CHANNEL = "web"
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")

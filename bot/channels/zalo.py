@@ -19,15 +19,15 @@ from starlette.routing import Route
 
 from bot.channels import zalo_wire as wire
 from bot.channels import zalo_send
+from bot.channels.limits import BodyTooLarge, read_body, too_large
+from bot.channels.services import Services
 from bot.channels.zalo_api import ZaloApi
 from bot.channels.zalo_inbox import ZaloInbox
 from bot.channels.zalo_send import SEND_ERRORS, ZaloSender
 from bot.channels.zalo_tokens import TokenError, TokenStore
 from bot.delivery.senders import Outcome
-from bot.services import Services
 from bot.shared.types import Incoming, Reply
 from bot.storage.db import unreachable
-from bot.web.limits import BodyTooLarge, read_body, too_large
 
 log = logging.getLogger(__name__)
 CHANNEL = "zalo"

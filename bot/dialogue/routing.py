@@ -6,9 +6,9 @@ from typing import Callable
 
 from sqlalchemy import select
 
-from actions import answers, handoff, onboarding, tutorial
+from actions import answers, onboarding, tutorial
 from actions.context import ActionContext
-from actions.team import helpdesk, link, push_menu, reminders
+from actions.team import handoff, helpdesk, link, push_menu, reminders
 from bot.people.team_members import is_link_code
 from bot.shared.types import Reply
 from bot.storage.models import TutorialRun

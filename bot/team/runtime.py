@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 
 from actions.team.periodic import tick
+from bot.channels.services import Services
 from bot.channels.telegram import TelegramChannel, send_only_channel
 from bot.delivery.clock import Clock, system_clock
 from bot.delivery.runtime import DeliveryRuntime
 from bot.delivery.senders import Sender
-from bot.services import Services
 
 
 async def outbox_senders(services: Services) -> tuple[dict[str, Sender], TelegramChannel | None]:

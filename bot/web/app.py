@@ -14,9 +14,9 @@ from starlette.staticfiles import StaticFiles
 
 from bot.admin.app import create_admin_app
 from bot.channels import webchat, zalo
-from bot.services import Services
+from bot.channels.limits import BodyTooLarge, read_body, too_large
+from bot.channels.services import Services
 from bot.web import widget
-from bot.web.limits import BodyTooLarge, read_body, too_large
 
 log = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).resolve().parent

@@ -1,4 +1,4 @@
-"""Every team template renders with the context bot/team gives it, in every form of address."""
+"""Every team template renders with the context actions/team gives it, in every form of address."""
 from __future__ import annotations
 
 import pytest
