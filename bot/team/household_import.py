@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.people.households import add_household
 from bot.storage.models import Commune, Household, Village
+from nlu.tones import fold
 
 # Header (without diacritics, lower case, words joined by _) -> field.
 HEADERS = {
@@ -40,9 +40,7 @@ _PHONE = re.compile(r"^(?:\+?84|0)(\d{9})$")
 
 
 def _plain(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.strip().lower()).replace("đ", "d")
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return re.sub(r"\s+", "_", text)
+    return re.sub(r"\s+", "_", fold(text.strip().lower()))
 
 
 def normalize_phone(value: str) -> str | None:
