@@ -15,7 +15,7 @@ from bot.admin.period import as_utc
 from bot.admin.queries.households import household_with_place
 from bot.redact import redact
 from bot.storage.models import (
-    ConversationLog, HelpRequest, Household, Member, StepEvent, TutorialRun,
+    ConversationLog, HelpRequest, Household, Member, StepEvent, TopicChoice, TutorialRun,
 )
 from bot.storage.models_team import HelpEvent, OutboxItem, Push
 from bot.storage.schema import metadata
@@ -68,6 +68,9 @@ def export_household(session: Session, household_id: int) -> dict | None:
     logs = session.scalars(select(ConversationLog).where(
         (ConversationLog.household_id == household_id) | ConversationLog.member_id.in_(member_ids))
         .order_by(ConversationLog.at, ConversationLog.id)).all()
+    # Which topic they picked when the assistant asked which of two they meant, by the question's time.
+    picks = {log_id: topic_id for log_id, topic_id in session.execute(
+        select(TopicChoice.log_id, TopicChoice.topic_id).where(TopicChoice.log_id.in_([c.id for c in logs])))}
     return {
         "household": {**_row(household, ("code", "head_name", "address", "created_at")),
                       "phone": redact(getattr(household, "phone", None)),  # never unredacted, even here
@@ -85,6 +88,7 @@ def export_household(session: Session, household_id: int) -> dict | None:
                            "topic_id": topic_id} for o, topic_id in messages],
         "conversation": [{**_row(c, ("at", "channel", "member_id", "payload", "intent", "confidence",
                                      "topic_id", "understood", "replies")), "text": redact(c.text)}
+                         | ({"picked_topic": picks[c.id]} if c.id in picks else {})
                          for c in logs],
     }
 

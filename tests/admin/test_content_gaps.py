@@ -59,3 +59,17 @@ async def test_the_page_shows_gaps_and_picks_with_a_learn_form(services, seed, u
     picks = html[html.index('id="choices"'):]
     assert "kích hoạt tài khoản" in picks and catalog["vneid-level2"].title in picks
     assert 'value="vneid-level2" selected' in picks  # the citizen's pick is offered as the example's topic
+
+
+def test_a_pick_is_exported_and_deleted_with_the_household(services, seed):
+    from sqlalchemy import func, select
+
+    from bot.admin.privacy import delete_household, export_household
+    _gap_rows(services, seed)
+    with services.sessions() as session:
+        data = export_household(session, seed.households["HA1"])
+        assert [c["picked_topic"] for c in data["conversation"] if "picked_topic" in c] == ["vneid-level2"]
+        counts = delete_household(session, seed.households["HA1"])
+        session.commit()
+        assert counts["topic_choices"] == 1
+        assert session.scalar(select(func.count()).select_from(TopicChoice)) == 0
