@@ -5,8 +5,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from actions.buttons import CHOOSE_PREFIX, HUMAN, MENU, menu_rows, resume_rows
+from actions.buttons import HUMAN, MENU, menu_rows, resume_rows, topic_button
 from actions.context import ActionContext
+from bot.shared.payloads import ChosenTopic
 from bot.shared.types import Button, Reply
 from bot.storage.models import ConversationLog, TopicChoice
 
@@ -19,7 +20,7 @@ def faq(ctx: ActionContext, topic_id: str) -> list[Reply]:
     tutorial = ctx.catalog.get(topic.tutorial)
     buttons: tuple[tuple[Button, ...], ...] = ((MENU,),)
     if tutorial is not None:
-        buttons = ((Button("topic", f"topic:{tutorial.id}", {"title": tutorial.title}),),) + buttons
+        buttons = ((topic_button(ctx.catalog, tutorial.id),),) + buttons
     return [Reply("faq_answer", {"topic_id": topic.id, "title": topic.title, "answer": topic.answer,
                                  "tutorial_title": tutorial.title if tutorial else None},
                   buttons=buttons)]
@@ -37,7 +38,7 @@ def clarify(ctx: ActionContext, likely_topic_ids: list[str]) -> list[Reply]:
 
 def choose_topic(ctx: ActionContext, topic_ids: list[str]) -> list[Reply]:
     """Two topics citizens mix up are both likely: ask which, instead of guessing."""
-    rows = tuple((Button("topic", f"{CHOOSE_PREFIX}{t}", {"title": ctx.catalog[t].title}),) for t in topic_ids)
+    rows = tuple((Button("topic", ChosenTopic(t).pack(), {"title": ctx.catalog[t].title}),) for t in topic_ids)
     return [Reply("choose_topic", {"topic_ids": topic_ids}, buttons=rows + ((HUMAN,),))]
 
 
@@ -105,7 +106,7 @@ def media_word(media: str) -> str:
 
 def unsupported_media(ctx: ActionContext, media: str) -> list[Reply]:
     return [Reply("unsupported_media", {"what": media_word(media), "heard": media in HEARD_MEDIA},
-                  buttons=((MENU,), (Button("human", "human"),)))]
+                  buttons=((MENU,), (HUMAN,)))]
 
 
 def nlu_unavailable(ctx: ActionContext) -> list[Reply]:

@@ -1,17 +1,17 @@
 """Button rows shared by several actions; payloads are namespaced and short (<= 64 bytes)."""
 from __future__ import annotations
 
+from bot.shared.payloads import Human, Menu, RunButton, TopicButton
 from bot.shared.types import Button
 from bot.storage.models import TutorialRun
 from content.loader import Catalog
 
-HUMAN = Button("human", "human")
-MENU = Button("menu", "menu")
-CHOOSE_PREFIX = "choose:"  # choose:<topic id>, the citizen's pick when asked which of two topics
+HUMAN = Button("human", Human().pack())
+MENU = Button("menu", Menu().pack())
 
 
 def topic_button(catalog: Catalog, topic_id: str) -> Button:
-    return Button("topic", f"topic:{topic_id}", {"title": catalog[topic_id].title})
+    return Button("topic", TopicButton(topic_id).pack(), {"title": catalog[topic_id].title})
 
 
 def topic_rows(catalog: Catalog, topic_ids: list[str]) -> tuple[tuple[Button, ...], ...]:
@@ -23,17 +23,22 @@ def menu_rows(catalog: Catalog, topic_ids: list[str]) -> tuple[tuple[Button, ...
     return topic_rows(catalog, topic_ids) + ((HUMAN,),)
 
 
+def run_button(verb: str, run: TutorialRun) -> Button:
+    """A button under the run's current step; its label is its verb."""
+    return Button(verb, RunButton(verb, run.id, run.step_index).pack())
+
+
+def resume_button(run: TutorialRun) -> Button:
+    return run_button("resume", run)
+
+
 def step_rows(run: TutorialRun) -> tuple[tuple[Button, ...], ...]:
-    key = f"{run.id}:{run.step_index}"
     return (
-        (Button("next", f"tutorial:next:{key}"),),
-        (Button("back", f"tutorial:back:{key}"), Button("repeat", f"tutorial:repeat:{key}")),
-        (Button("stuck", f"tutorial:stuck:{key}"), Button("stop", f"tutorial:stop:{key}")),
+        (run_button("next", run),),
+        (run_button("back", run), run_button("repeat", run)),
+        (run_button("stuck", run), run_button("stop", run)),
     )
 
 
 def resume_rows(run: TutorialRun) -> tuple[tuple[Button, ...], ...]:
-    return (
-        (Button("resume", f"tutorial:resume:{run.id}:{run.step_index}"),),
-        (Button("restart", f"tutorial:restart:{run.id}:{run.step_index}"), MENU),
-    )
+    return ((resume_button(run),), (run_button("restart", run), MENU))

@@ -9,9 +9,12 @@ from actions.answers import greet
 from actions.buttons import menu_rows
 from actions.context import ActionContext
 from bot.shared.join_codes import code_candidates
+from bot.shared.payloads import AddressForm, HouseholdChoice
 from bot.shared.types import Button, Reply
 from bot.storage.models import Household
 from content.address_forms import AddressForms
+
+GUEST = Button("guest", HouseholdChoice("guest").pack())
 
 
 @cache
@@ -35,7 +38,7 @@ def _then_address_or_menu(ctx: ActionContext, reply: Reply) -> list[Reply]:
 
 def ask_address_form(ctx: ActionContext) -> list[Reply]:
     forms = list(address_forms().forms)
-    rows = tuple(tuple(Button("address", f"address:{f}", {"form": f}) for f in forms[i:i + 4])
+    rows = tuple(tuple(Button("address", AddressForm(f).pack(), {"form": f}) for f in forms[i:i + 4])
                  for i in range(0, len(forms), 4))
     return [Reply("ask_address_form", buttons=rows)]
 
@@ -56,16 +59,16 @@ def link(ctx: ActionContext, household: Household) -> list[Reply]:
 
 def welcome(ctx: ActionContext) -> list[Reply]:
     return [Reply("welcome_ask_household",
-                  buttons=((Button("have_code", "household:code"),), (Button("guest", "household:guest"),)))]
+                  buttons=((Button("have_code", HouseholdChoice("code").pack()),), (GUEST,)))]
 
 
 def ask_code(ctx: ActionContext) -> list[Reply]:
-    return [Reply("ask_household_code", buttons=((Button("guest", "household:guest"),),))]
+    return [Reply("ask_household_code", buttons=((GUEST,),))]
 
 
 def unknown_code(ctx: ActionContext, code: str) -> list[Reply]:
     return [Reply("household_code_unknown", {"code": code[:16]},
-                  buttons=((Button("guest", "household:guest"),),))]
+                  buttons=((GUEST,),))]
 
 
 def continue_as_guest(ctx: ActionContext) -> list[Reply]:

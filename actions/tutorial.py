@@ -1,7 +1,7 @@
 """Walking a tutorial: start, next, back, repeat, pause, resume, restart; progress per household."""
 from __future__ import annotations
 
-from actions.buttons import MENU, menu_rows, resume_rows, step_rows, topic_button
+from actions.buttons import MENU, menu_rows, resume_rows, run_button, step_rows, topic_button
 from actions.context import ActionContext
 from bot.shared.types import Button, Reply
 from bot.storage.models import StepEvent, TutorialRun
@@ -116,7 +116,7 @@ def complete(ctx: ActionContext, run: TutorialRun) -> list[Reply]:
 def already_completed(ctx: ActionContext, run: TutorialRun) -> list[Reply]:
     topic = ctx.catalog[run.topic_id]
     return [Reply("tutorial_already_completed", {"title": topic.title},
-                  buttons=((Button("restart", f"tutorial:restart:{run.id}:{run.step_index}"),),
+                  buttons=((run_button("restart", run),),
                            (MENU,)))]
 
 

@@ -17,6 +17,7 @@ from bot.delivery.clock import LocalTime, aware
 from bot.delivery.outbox import PRIORITY_PERSON, enqueue
 from bot.people import team_members as team
 from bot.redact import redact
+from bot.shared.payloads import HelpButton
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
 from bot.storage.models import (
@@ -28,7 +29,7 @@ LAST_MESSAGES = 5
 
 
 def close_button(request: HelpRequest) -> Button:
-    return Button("help_close", f"help:close:{request.id}")
+    return Button("help_close", HelpButton("close", request.id).pack())
 
 
 def _event(session: Session, request: HelpRequest, kind: str, now: datetime,
@@ -94,8 +95,8 @@ def notice(session: Session, catalog, request: HelpRequest, escalated: bool = Fa
         "number": request.step_index + 1 if request.step_index is not None else None,
         "last_messages": json.loads(request.last_messages or "[]"),
         "escalated": escalated, "waited_minutes": waited_minutes,
-    }, buttons=((Button("help_take", f"help:take:{request.id}"),
-                 Button("help_pass", f"help:pass:{request.id}")),))
+    }, buttons=((Button("help_take", HelpButton("take", request.id).pack()),
+                 Button("help_pass", HelpButton("pass", request.id).pack())),))
 
 
 def open_request(ctx: ActionContext, run: TutorialRun | None) -> tuple[HelpRequest, bool, int]:

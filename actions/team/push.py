@@ -20,6 +20,7 @@ from bot.delivery.outbox import (
     reply_json,
 )
 from bot.people import team_members as team
+from bot.shared.payloads import PushReport, TopicButton
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
 from bot.storage.models import Commune, Household, Member, StepEvent, TutorialRun, Village
@@ -131,7 +132,7 @@ def create_push(session: Session, catalog, topic_id: str, who: str, scope: str, 
         reply = team_reply("push_tutorial", {
             "topic_id": topic.id, "title": topic.title, "summary": topic.summary,
             "village": village_names.get(household_village.get(household_id), "")},
-            buttons=((Button("start_tutorial", f"topic:{topic.id}"),),))
+            buttons=((Button("start_tutorial", TopicButton(topic.id).pack()),),))
         outside = member.channel == "zalo" and now - aware(member.last_seen_at) >= window
         rows.append(dict(
             kind="push", channel=member.channel, external_id=member.external_id,
@@ -217,5 +218,5 @@ def report_reply(push_report: PushReport) -> Reply:
     data = push_report.as_dict()
     data["failures"] = sorted(data["failures"].items())
     data["skipped_households"] = data["skipped_households"][:20]
-    return team_reply("push_report", data, buttons=((Button("push_report", f"push:r:{push_report.push.id}"),),))
+    return team_reply("push_report", data, buttons=((Button("push_report", PushReport(push_report.push.id).pack()),),))
 

@@ -12,14 +12,15 @@ from actions.context import ActionContext
 from actions.team import push
 from actions.team.replies import team_reply
 from bot.people import team_members as team
+from bot.shared.payloads import PushAudience, PushCancel, PushPlace, PushReport, PushTopic
 from bot.shared.types import Button, Reply
 from bot.storage.models import Village
 from bot.storage.models_team import ROLE_COMMUNE, ROLE_PROVINCE, TeamMember
 
-_AUDIENCE_CODES = {"a": "all", "n": "not_started", "u": "unfinished"}
-_SCOPE_CODES = {"v": "village", "c": "commune", "p": "province"}
+_AUDIENCE_LABELS = {"all": "push_all", "not_started": "push_not_started", "unfinished": "push_unfinished"}
 MAX_VILLAGE_BUTTONS = 12
-CANCEL = Button("push_cancel", "push:x")  # the way out of /push at every step: nothing is sent
+CANCEL = Button("push_cancel", PushCancel().pack())  # the way out of /push at every step: nothing is sent
+PushButton = PushCancel | PushReport | PushPlace | PushTopic | PushAudience
 
 
 def start(ctx: ActionContext) -> list[Reply]:
@@ -29,81 +30,76 @@ def start(ctx: ActionContext) -> list[Reply]:
         return [team_reply("not_team_member")]
     village_ids = team.village_ids(ctx.session, team_member)
     if team_member.role not in (ROLE_COMMUNE, ROLE_PROVINCE) and len(village_ids) == 1:
-        return _choose_topic(ctx, "v", village_ids[0])
+        return _choose_topic(ctx, "village", village_ids[0])
     rows: list[tuple[Button, ...]] = []
     if team_member.role == ROLE_PROVINCE:
-        rows.append((Button("push_province", "push:s:p:0"),))
+        rows.append((Button("push_province", PushPlace("province", 0).pack()),))
     if team_member.role == ROLE_COMMUNE and team_member.commune_id:
-        rows.append((Button("push_commune", f"push:s:c:{team_member.commune_id}"),))
+        rows.append((Button("push_commune", PushPlace("commune", team_member.commune_id).pack()),))
     villages = ctx.session.scalars(select(Village).where(Village.id.in_(village_ids))
                                    .order_by(Village.name).limit(MAX_VILLAGE_BUTTONS)).all()
-    rows += [(Button("topic", f"push:s:v:{v.id}", {"title": v.name}),) for v in villages]
+    rows += [(Button("topic", PushPlace("village", v.id).pack(), {"title": v.name}),) for v in villages]
     return [team_reply("push_choose_place", buttons=(*rows, (CANCEL,)))]
 
 
-def _scope(ctx: ActionContext, code: str, scope_id: str) -> tuple[TeamMember, str, int | None] | None:
+def _scope(ctx: ActionContext, scope: str, place_id: int) -> tuple[TeamMember, int | None] | None:
+    """The team member and the scope's id (None for the province) when they may push there."""
     team_member = team.team_member_of(ctx.session, ctx.member)
-    if team_member is None or code not in _SCOPE_CODES or not scope_id.isdigit():
+    if team_member is None:
         return None
-    scope = _SCOPE_CODES[code]
-    number = int(scope_id) if scope != "province" else None
+    number = place_id if scope != "province" else None
     if not push.may_push(ctx.session, team_member, scope, number):
         return None
-    return team_member, scope, number
+    return team_member, number
 
 
-def _choose_topic(ctx: ActionContext, code: str, scope_id: int) -> list[Reply]:
-    scope = _SCOPE_CODES[code]
+def _choose_topic(ctx: ActionContext, scope: str, place_id: int) -> list[Reply]:
     topics = [t for t in ctx.catalog if t.is_tutorial]
-    rows = tuple((Button("topic", f"push:t:{code}:{scope_id}:{t.id}", {"title": t.title}),) for t in topics)
+    rows = tuple((Button("topic", PushTopic(scope, place_id, t.id).pack(), {"title": t.title}),) for t in topics)
     return [team_reply("push_choose_topic",
-                  {"place": push.scope_name(ctx.session, scope, scope_id if scope != "province" else None)},
+                  {"place": push.scope_name(ctx.session, scope, place_id if scope != "province" else None)},
                   buttons=(*rows, (CANCEL,)))]
 
 
-def on_button(ctx: ActionContext, parts: list[str]) -> list[Reply]:
-    """A push:… button, `parts` being what follows `push:`."""
-    if parts == ["x"]:
+def on_button(ctx: ActionContext, payload: PushButton) -> list[Reply]:
+    """A push:… button (bot/shared/payloads.py)."""
+    if isinstance(payload, PushCancel):
         return [team_reply("push_cancelled")]
-    if len(parts) == 2 and parts[0] == "r" and parts[1].isdigit():
-        return _report(ctx, int(parts[1]))
-    if len(parts) < 3 or parts[0] not in ("s", "t", "a", "go"):
-        return button_unknown(ctx)
-    allowed = _scope(ctx, parts[1], parts[2])
+    if isinstance(payload, PushReport):
+        return _report(ctx, payload.push_id)
+    allowed = _scope(ctx, payload.scope, payload.place_id)
     if allowed is None:
         return [team_reply("not_team_member")]
-    team_member, scope, scope_id = allowed
-    if parts[0] == "s" and len(parts) == 3:
-        return _choose_topic(ctx, parts[1], int(parts[2]))
-    topic = ctx.catalog.get(parts[3]) if len(parts) > 3 else None
+    team_member, scope_id = allowed
+    if isinstance(payload, PushPlace):
+        return _choose_topic(ctx, payload.scope, payload.place_id)
+    topic = ctx.catalog.get(payload.topic_id)
     if topic is None or not topic.is_tutorial:
         return button_unknown(ctx)
-    key = f"{parts[1]}:{parts[2]}:{topic.id}"
-    place = push.scope_name(ctx.session, scope, scope_id)
-    if parts[0] == "t" and len(parts) == 4:
+    scope, place = payload.scope, push.scope_name(ctx.session, payload.scope, scope_id)
+    if isinstance(payload, PushTopic):
         villages = push.scope_villages(ctx.session, scope, scope_id)
-        counts = {code: push.audience(ctx.session, topic.id, who, villages) for code, who in _AUDIENCE_CODES.items()}
+        counts = {who: push.audience(ctx.session, topic.id, who, villages) for who in _AUDIENCE_LABELS}
         return [team_reply("push_choose_audience", {
             "title": topic.title, "place": place,
             "counts": {who: {"households": len(a.households), "reachable": len(a.targets)}
-                       for code, who in _AUDIENCE_CODES.items() for a in [counts[code]]}},
-            buttons=((Button("push_all", f"push:a:{key}:a"),), (Button("push_not_started", f"push:a:{key}:n"),),
-                     (Button("push_unfinished", f"push:a:{key}:u"),), (CANCEL,)))]
-    if len(parts) != 5 or parts[4] not in _AUDIENCE_CODES:
-        return button_unknown(ctx)
-    who = _AUDIENCE_CODES[parts[4]]
-    if parts[0] == "a":
+                       for who, a in counts.items()}},
+            buttons=tuple((Button(label, PushAudience("a", scope, payload.place_id, topic.id, who).pack()),)
+                          for who, label in _AUDIENCE_LABELS.items()) + ((CANCEL,),))]
+    who = payload.audience
+    if payload.verb == "a":
         chosen = push.audience(ctx.session, topic.id, who, push.scope_villages(ctx.session, scope, scope_id))
+        go = PushAudience("go", scope, payload.place_id, topic.id, who)
         return [team_reply("push_confirm", {"title": topic.title, "place": place, "audience": who,
                                             "households": len(chosen.households), "reachable": len(chosen.targets)},
-                      buttons=((Button("push_go", f"push:go:{key}:{parts[4]}"),), (CANCEL,)))]
+                      buttons=((Button("push_go", go.pack()),), (CANCEL,)))]
     created, new = push.create_push(ctx.session, ctx.catalog, topic.id, who, scope, scope_id,
                                     created_by=team_member.name, team_member=team_member, now=ctx.now,
                                     settings=ctx.settings)
     ctx.session.flush()
     result = push.report(ctx.session, ctx.catalog, created.id)
     return [team_reply("push_queued", {**result.as_dict(), "again": not new},
-                  buttons=((Button("push_report", f"push:r:{created.id}"),),))]
+                  buttons=((Button("push_report", PushReport(created.id).pack()),),))]
 
 
 def _report(ctx: ActionContext, push_id: int) -> list[Reply]:

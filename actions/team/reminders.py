@@ -11,25 +11,27 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from actions.buttons import resume_button
 from actions.context import ActionContext
 from actions.team.replies import team_reply
 from bot.delivery.clock import LocalTime, aware
 from bot.delivery.outbox import EXPIRED, PRIORITY_REMINDER, PUSHABLE_CHANNELS, QUEUED, SKIPPED, enqueue
+from bot.shared.payloads import RemindersChoice
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
 from bot.storage.models import Member, TutorialRun
 from bot.storage.models_team import OutboxItem, Reminder
 
-OFF = Button("reminders_off", "reminders:off")
+OFF = Button("reminders_off", RemindersChoice("off").pack())
 UNSENT = (EXPIRED, SKIPPED)
 TURNED_OFF = "skipped: the citizen turned reminders off"
-ON = Button("reminders_on", "reminders:on")
+ON = Button("reminders_on", RemindersChoice("on").pack())
 
 
 def reminder_reply(catalog, run: TutorialRun) -> Reply:
     topic = catalog[run.topic_id]
     return team_reply("reminder", {"title": topic.title, "number": run.step_index + 1, "total": len(topic.steps)},
-                 buttons=((Button("resume", f"tutorial:resume:{run.id}:{run.step_index}"),), (OFF,)))
+                 buttons=((resume_button(run),), (OFF,)))
 
 
 def send_due(session: Session, catalog, settings: TeamSettings, now: datetime) -> int:

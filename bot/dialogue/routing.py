@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from sqlalchemy import select
 
@@ -10,13 +10,14 @@ from actions import answers, onboarding, tutorial
 from actions.context import ActionContext
 from actions.team import handoff, helpdesk, link, push_menu, reminders
 from bot.people.team_members import is_link_code
+from bot.shared import payloads
 from bot.shared.types import Reply
 from bot.storage.models import TutorialRun
 from nlu import intents
 from nlu.meaning import Meaning
 
-# A button's action gets what follows the payload's prefix, split at ":" (`tutorial:next:12:3` -> next, 12, 3).
-PayloadAction = Callable[[ActionContext, list[str]], list[Reply]]
+# A button's action gets its parsed payload (bot/shared/payloads.py), found by the payload's type.
+PayloadAction = Callable[[ActionContext, Any], list[Reply]]
 
 _RUN_ACTIONS = {
     "next": tutorial.next_step,
@@ -30,49 +31,33 @@ _RUN_ACTIONS = {
 # Buttons that still make sense on a paused run or an older step.
 _ANY_STATE = {"resume", "restart"}
 _HELP_ACTIONS = {"take": helpdesk.take, "pass": helpdesk.pass_, "close": helpdesk.close}
+_HOUSEHOLD_ACTIONS = {"guest": onboarding.continue_as_guest, "code": onboarding.ask_code}
+_REMINDER_ACTIONS = {"off": reminders.turn_off, "on": reminders.turn_on}
 
 
 def _alone(action: Callable[[ActionContext], list[Reply]]) -> PayloadAction:
     """A payload that is its prefix alone (`menu`, `human`)."""
-    return lambda ctx, args: action(ctx) if not args else answers.button_unknown(ctx)
+    return lambda ctx, payload: action(ctx)
 
 
-def _one_of(actions: dict[str, Callable[[ActionContext], list[Reply]]]) -> PayloadAction:
-    """A payload naming one of a few verbs (`household:guest`, `reminders:off`)."""
-    return lambda ctx, args: actions[args[0]](ctx) if len(args) == 1 and args[0] in actions \
-        else answers.button_unknown(ctx)
-
-
-def _topic(ctx: ActionContext, args: list[str]) -> list[Reply]:
-    if len(args) != 1 or args[0] not in ctx.catalog.topics:
+def _topic(ctx: ActionContext, payload: payloads.TopicButton) -> list[Reply]:
+    if payload.topic_id not in ctx.catalog.topics:
         return answers.button_unknown(ctx)
-    return start_topic(ctx, args[0])
+    return start_topic(ctx, payload.topic_id)
 
 
-def _chosen_topic(ctx: ActionContext, args: list[str]) -> list[Reply]:
+def _chosen_topic(ctx: ActionContext, payload: payloads.ChosenTopic) -> list[Reply]:
     """The citizen's pick when asked which of two topics they meant."""
-    if len(args) != 1 or args[0] not in ctx.catalog.topics:
+    if payload.topic_id not in ctx.catalog.topics:
         return answers.button_unknown(ctx)
-    answers.keep_choice(ctx, args[0])
-    return start_topic(ctx, args[0])
+    answers.keep_choice(ctx, payload.topic_id)
+    return start_topic(ctx, payload.topic_id)
 
 
-def _address(ctx: ActionContext, args: list[str]) -> list[Reply]:
-    return onboarding.set_address_form(ctx, args[0]) if len(args) == 1 else answers.button_unknown(ctx)
-
-
-def _help(ctx: ActionContext, args: list[str]) -> list[Reply]:
-    if len(args) != 2 or args[0] not in _HELP_ACTIONS:
-        return answers.button_unknown(ctx)
-    return _HELP_ACTIONS[args[0]](ctx, args[1])
-
-
-def _run_button(ctx: ActionContext, args: list[str]) -> list[Reply]:
-    if len(args) != 3 or args[0] not in _RUN_ACTIONS or not (args[1].isdigit() and args[2].isdigit()):
-        return answers.button_unknown(ctx)
-    verb, run_id, step = args[0], int(args[1]), int(args[2])
+def _run_button(ctx: ActionContext, payload: payloads.RunButton) -> list[Reply]:
+    verb = payload.verb
     run = ctx.session.scalars(select(TutorialRun).where(
-        TutorialRun.id == run_id, TutorialRun.member_id == ctx.member.id)).first()
+        TutorialRun.id == payload.run_id, TutorialRun.member_id == ctx.member.id)).first()
     if run is None or run.topic_id not in ctx.catalog.topics:
         return answers.button_unknown(ctx)
     if verb in _ANY_STATE:
@@ -81,31 +66,35 @@ def _run_button(ctx: ActionContext, args: list[str]) -> list[Reply]:
         return _RUN_ACTIONS[verb](ctx, run)
     if run.status == "completed":
         return tutorial.already_completed(ctx, run)
-    if run.status != "active" or run.step_index != step:
+    if run.status != "active" or run.step_index != payload.step:
         # A second click on an old button: show where the member really is.
         return [Reply("button_stale")] + tutorial.resume(ctx, run)
     return _RUN_ACTIONS[verb](ctx, run)
 
 
-PAYLOADS: dict[str, PayloadAction] = {
-    "menu": _alone(answers.menu),
-    "human": _alone(handoff.ask_human),
-    "household": _one_of({"guest": onboarding.continue_as_guest, "code": onboarding.ask_code}),
-    "address": _address,
-    "topic": _topic,
-    "choose": _chosen_topic,
-    "tutorial": _run_button,
-    "help": _help,
-    "reminders": _one_of({"off": reminders.turn_off, "on": reminders.turn_on}),
-    "push": push_menu.on_button,
+PAYLOADS: dict[type, PayloadAction] = {
+    payloads.Menu: _alone(answers.menu),
+    payloads.Human: _alone(handoff.ask_human),
+    payloads.HouseholdChoice: lambda ctx, payload: _HOUSEHOLD_ACTIONS[payload.choice](ctx),
+    payloads.AddressForm: lambda ctx, payload: onboarding.set_address_form(ctx, payload.form),
+    payloads.TopicButton: _topic,
+    payloads.ChosenTopic: _chosen_topic,
+    payloads.RunButton: _run_button,
+    payloads.HelpButton: lambda ctx, payload: _HELP_ACTIONS[payload.verb](ctx, str(payload.request_id)),
+    payloads.RemindersChoice: lambda ctx, payload: _REMINDER_ACTIONS[payload.choice](ctx),
+    payloads.PushCancel: push_menu.on_button,
+    payloads.PushReport: push_menu.on_button,
+    payloads.PushPlace: push_menu.on_button,
+    payloads.PushTopic: push_menu.on_button,
+    payloads.PushAudience: push_menu.on_button,
 }
 
 
 def route_payload(ctx: ActionContext, payload: str) -> list[Reply]:
     """A button press: straight to its action, never through the NLU."""
-    prefix, *args = payload.split(":")
-    action = PAYLOADS.get(prefix)
-    return action(ctx, args) if action is not None else answers.button_unknown(ctx)
+    parsed = payloads.parse(payload)
+    action = PAYLOADS.get(type(parsed))
+    return action(ctx, parsed) if action is not None else answers.button_unknown(ctx)
 
 
 @dataclass(frozen=True)

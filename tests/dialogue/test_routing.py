@@ -76,3 +76,9 @@ def test_saying_stop_pauses_and_resume_continues(ctx):
     replies, _ = route(ctx, intents.RESUME_TUTORIAL)
     assert [r.template for r in replies] == ["tutorial_resumed", "tutorial_step"]
     assert replies[-1].context["number"] == 2
+
+
+def test_every_payload_kind_has_an_action():
+    from bot.dialogue.routing import PAYLOADS
+    from bot.shared.payloads import KINDS
+    assert set(PAYLOADS) == set(KINDS)
