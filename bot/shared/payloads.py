@@ -7,7 +7,7 @@ The wire formats are those of the buttons already in citizens' chats (`tutorial:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Union
+from typing import ClassVar, Self, Union
 
 MAX_BYTES = 64  # Telegram's limit for callback_data
 SEP = ":"
@@ -36,43 +36,53 @@ def _word(field: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class Menu:
+class _Fixed:
+    """A payload that is always the same text."""
+
+    WIRE: ClassVar[str]
+
+    def pack(self) -> str:
+        return self.WIRE
+
+    @classmethod
+    def parse(cls, text: str) -> Self | None:
+        return cls() if text == cls.WIRE else None
+
+
+class Menu(_Fixed):
     """`menu`: the menu of topics."""
 
-    def pack(self) -> str:
-        return "menu"
-
-    @classmethod
-    def parse(cls, text: str) -> Menu | None:
-        return cls() if text == "menu" else None
+    WIRE = "menu"
 
 
-@dataclass(frozen=True)
-class Human:
+class Human(_Fixed):
     """`human`: the citizen asks for a person."""
 
-    def pack(self) -> str:
-        return "human"
-
-    @classmethod
-    def parse(cls, text: str) -> Human | None:
-        return cls() if text == "human" else None
+    WIRE = "human"
 
 
 @dataclass(frozen=True)
-class HouseholdChoice:
-    """`household:guest|code`: go on as a guest, or type a household's join code."""
+class _Choice:
+    """`<prefix>:<choice>`, the choice one of a few words."""
 
     choice: str
-    CHOICES: ClassVar[frozenset[str]] = frozenset({"guest", "code"})
+    PREFIX: ClassVar[str]
+    CHOICES: ClassVar[frozenset[str]]
 
     def pack(self) -> str:
-        return _checked(f"household:{self.choice}")
+        return _checked(f"{self.PREFIX}:{self.choice}")
 
     @classmethod
-    def parse(cls, text: str) -> HouseholdChoice | None:
-        fields = _fields(text, "household", 1)
+    def parse(cls, text: str) -> Self | None:
+        fields = _fields(text, cls.PREFIX, 1)
         return cls(fields[0]) if fields and fields[0] in cls.CHOICES else None
+
+
+class HouseholdChoice(_Choice):
+    """`household:guest|code`: go on as a guest, or type a household's join code."""
+
+    PREFIX = "household"
+    CHOICES = frozenset({"guest", "code"})
 
 
 @dataclass(frozen=True)
@@ -91,33 +101,31 @@ class AddressForm:
 
 
 @dataclass(frozen=True)
-class TopicButton:
+class _Topic:
+    """`<prefix>:<topic id>`."""
+
+    topic_id: str
+    PREFIX: ClassVar[str]
+
+    def pack(self) -> str:
+        return _checked(f"{self.PREFIX}:{self.topic_id}")
+
+    @classmethod
+    def parse(cls, text: str) -> Self | None:
+        fields = _fields(text, cls.PREFIX, 1)
+        return cls(fields[0]) if fields and _word(fields[0]) else None
+
+
+class TopicButton(_Topic):
     """`topic:<id>`: start a topic (a tutorial or an answer)."""
 
-    topic_id: str
-
-    def pack(self) -> str:
-        return _checked(f"topic:{self.topic_id}")
-
-    @classmethod
-    def parse(cls, text: str) -> TopicButton | None:
-        fields = _fields(text, "topic", 1)
-        return cls(fields[0]) if fields and _word(fields[0]) else None
+    PREFIX = "topic"
 
 
-@dataclass(frozen=True)
-class ChosenTopic:
+class ChosenTopic(_Topic):
     """`choose:<id>`: the citizen's pick when asked which of two topics they meant."""
 
-    topic_id: str
-
-    def pack(self) -> str:
-        return _checked(f"choose:{self.topic_id}")
-
-    @classmethod
-    def parse(cls, text: str) -> ChosenTopic | None:
-        fields = _fields(text, "choose", 1)
-        return cls(fields[0]) if fields and _word(fields[0]) else None
+    PREFIX = "choose"
 
 
 @dataclass(frozen=True)
@@ -161,20 +169,11 @@ class HelpButton:
         return cls(fields[0], request_id) if request_id is not None else None
 
 
-@dataclass(frozen=True)
-class RemindersChoice:
+class RemindersChoice(_Choice):
     """`reminders:on|off`: the citizen turns reminders on or off."""
 
-    choice: str
-    CHOICES: ClassVar[frozenset[str]] = frozenset({"on", "off"})
-
-    def pack(self) -> str:
-        return _checked(f"reminders:{self.choice}")
-
-    @classmethod
-    def parse(cls, text: str) -> RemindersChoice | None:
-        fields = _fields(text, "reminders", 1)
-        return cls(fields[0]) if fields and fields[0] in cls.CHOICES else None
+    PREFIX = "reminders"
+    CHOICES = frozenset({"on", "off"})
 
 
 # /push from chat. On the wire a scope and an audience are one letter each, to stay under 64 bytes.
@@ -190,16 +189,10 @@ def _place(fields: list[str]) -> tuple[str, int] | None:
     return (scope, place_id) if scope is not None and place_id is not None else None
 
 
-@dataclass(frozen=True)
-class PushCancel:
+class PushCancel(_Fixed):
     """`push:x`: leave /push; nothing is sent."""
 
-    def pack(self) -> str:
-        return "push:x"
-
-    @classmethod
-    def parse(cls, text: str) -> PushCancel | None:
-        return cls() if text == "push:x" else None
+    WIRE = "push:x"
 
 
 @dataclass(frozen=True)
