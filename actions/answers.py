@@ -10,6 +10,7 @@ from actions.context import ActionContext
 from bot.shared.payloads import ChosenTopic
 from bot.shared.types import Button, Reply
 from bot.storage.models import ConversationLog, TopicChoice
+from content.words import words
 
 # A pick counts for the question asked back only this soon after it.
 CHOICE_WINDOW = timedelta(hours=1)
@@ -94,14 +95,12 @@ button_unknown = simple("button_unknown")
 
 
 # What a citizen calls each kind of message the assistant cannot read; voice is heard, the rest seen.
-MEDIA_WORDS = {"sticker": "hình dán (sticker)", "photo": "ảnh", "video": "video", "location": "vị trí",
-               "document": "tệp (file)", "contact": "danh thiếp", "gif": "ảnh động", "link": "đường link",
-               "voice": "tin nhắn thoại", "audio": "tin nhắn thoại"}
 HEARD_MEDIA = frozenset({"voice", "audio"})
 
 
 def media_word(media: str) -> str:
-    return MEDIA_WORDS.get(media, "loại tin nhắn này")
+    """What a message we cannot read is called, from content/words.yml."""
+    return words().media_word(media)
 
 
 def unsupported_media(ctx: ActionContext, media: str) -> list[Reply]:

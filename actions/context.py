@@ -11,10 +11,6 @@ from bot.shared.team_settings import TeamSettings
 from bot.storage.models import Member, TutorialRun, utcnow
 from content.loader import Catalog
 
-MENU_TOPICS = ("vneid-register", "vneid-level2", "pay-electricity", "faq-vneid-what",
-               "faq-community-tech-team")
-
-
 @dataclass
 class ActionContext:
     session: Session
@@ -45,4 +41,5 @@ class ActionContext:
         return self.session.scalars(query.order_by(TutorialRun.updated_at.desc()).limit(1)).first()
 
     def menu_topic_ids(self) -> list[str]:
-        return [t for t in MENU_TOPICS if t in self.catalog.topics]
+        """The menu's topics (content/menu.yml) that the catalog has."""
+        return [t for t in self.catalog.menu if t in self.catalog.topics]

@@ -86,6 +86,11 @@ def load_screens(path: Path = SCREENS_FILE) -> list[Screen]:
     return screens
 
 
+def load_caption(path: Path = SCREENS_FILE) -> str:
+    """The caption under every screen, from screens.yml."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["caption"]
+
+
 def wrap(text: str, f, width: float) -> list[str]:
     """`text` broken into lines no wider than `width` (a long word keeps a line of its own)."""
     lines = [""]
@@ -180,7 +185,7 @@ def highlight(d: ImageDraw.ImageDraw, box, hint: str | None) -> float:
     return bottom
 
 
-def draw(screen: Screen) -> Image.Image:
+def draw(screen: Screen, caption: str) -> Image.Image:
     img = Image.new("RGB", SIZE, "#eef2f6")
     d = ImageDraw.Draw(img)
     d.rounded_rectangle((L - 18, T - 56, R + 18, B + 60), 58, fill="#263238")  # the phone's body
@@ -199,18 +204,17 @@ def draw(screen: Screen) -> Image.Image:
         y = (highlight(d, box, screen.hint) if box else y) + PAD + 8
     if y > B:
         raise ValueError(f"{screen.file}: the elements do not fit on the screen")
-    d.text((W / 2, B + 30), "Hình minh họa, màn hình thật có thể khác", font=font(16), fill="#b0bec5",
-           anchor="mm")
+    d.text((W / 2, B + 30), caption, font=font(16), fill="#b0bec5", anchor="mm")
     return img
 
 
-def write_all(out_dir: Path, screens: list[Screen] | None = None) -> list[Path]:
+def write_all(out_dir: Path, screens: list[Screen] | None = None, caption: str | None = None) -> list[Path]:
     """Draw every described screen into `out_dir` as a palette PNG; return the paths."""
-    paths = []
+    paths, caption = [], load_caption() if caption is None else caption
     for screen in load_screens() if screens is None else screens:
         paths.append(out_dir / screen.file)
         paths[-1].parent.mkdir(parents=True, exist_ok=True)
-        image = draw(screen).quantize(64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        image = draw(screen, caption).quantize(64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
         image.save(paths[-1], "PNG", optimize=True)
     return paths
 
@@ -221,7 +225,7 @@ def check(images_dir: Path = IMAGES_DIR, screens_file: Path = SCREENS_FILE) -> l
 
     screens, problems, redo = load_screens(screens_file), [], "(run python -m content.draw_screens)"
     with tempfile.TemporaryDirectory() as tmp:
-        for fresh in write_all(Path(tmp), screens):
+        for fresh in write_all(Path(tmp), screens, load_caption(screens_file)):
             name, committed = fresh.relative_to(tmp).as_posix(), images_dir / fresh.relative_to(tmp)
             if not committed.is_file():
                 problems.append(f"{name}: missing {redo}")

@@ -10,11 +10,12 @@ from pydantic import ValidationError
 
 from content import CONTENT_DIR
 from content.links import OFFICIAL_DOMAINS_FILE, OfficialDomains, http_urls_listed, topic_link_problems
-from content.schema import Procedure, ProcedureList, Topic
+from content.schema import MenuTopics, Procedure, ProcedureList, Topic
 
 TOPICS_DIR = CONTENT_DIR / "topics"
 PROCEDURES_NAME = "procedures.yml"  # beside topics/
 PROCEDURES_FILE = CONTENT_DIR / PROCEDURES_NAME
+MENU_NAME = "menu.yml"  # beside topics/: the topics the menu offers
 CATALOG_SPEC = CONTENT_DIR.parent.parent / "shared" / "spec" / "topics.yml"
 FACTS_NAME = "content-facts.md"  # the fact brief, beside the catalog spec
 
@@ -198,6 +199,8 @@ class Catalog:
     topics: dict[str, Topic] = field(default_factory=dict)
     # Procedures citizens ask about that have no tutorial yet (content/procedures.yml).
     procedures: dict[str, Procedure] = field(default_factory=dict)
+    # The topics the menu offers, in order (content/menu.yml).
+    menu: tuple[str, ...] = ()
 
     def __getitem__(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
@@ -216,6 +219,24 @@ class Catalog:
         pairs = {frozenset((t.id, t.tutorial)) for t in self if t.tutorial in self.topics}
         pairs |= {frozenset((t.id, other)) for t in self for other in t.confusable_with if other in self.topics}
         return frozenset(p for p in pairs if len(p) == 2)
+
+
+def _load_menu(path: Path, catalog: Catalog) -> tuple[tuple[str, ...], list[ContentError]]:
+    """The menu's topic ids (none when the file is absent) and what is wrong with them."""
+    if not path.exists():
+        return (), []
+    try:
+        menu, line_of = _load_validated(path, MenuTopics, "the menu (a 'topics:' list)")
+    except ContentInvalid as exc:
+        return (), exc.errors
+    errors, seen = [], set()
+    for index, topic_id in enumerate(menu.topics):
+        if topic_id in seen:
+            errors.append(ContentError(path, line_of(("topics", index)), f"topic {topic_id!r} is listed twice"))
+        elif topic_id not in catalog.topics:
+            errors.append(ContentError(path, line_of(("topics", index)), f"no topic {topic_id!r} in topics/"))
+        seen.add(topic_id)
+    return tuple(menu.topics), errors
 
 
 def catalog_spec_ids(spec: Path = CATALOG_SPEC) -> list[str]:
@@ -240,6 +261,8 @@ def check_catalog(topics_dir: Path = TOPICS_DIR, spec: Path | None = None) -> tu
         catalog.procedures = load_procedures(procedures_file)
     except ContentInvalid as exc:
         errors.extend(exc.errors)
+    catalog.menu, menu_errors = _load_menu(topics_dir.parent / MENU_NAME, catalog)
+    errors.extend(menu_errors)
     errors.extend(_cross_checks(catalog, topics_dir))
     errors.extend(_procedure_checks(catalog, procedures_file))
     facts = spec.with_name(FACTS_NAME) if spec is not None else None

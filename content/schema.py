@@ -97,3 +97,9 @@ class Procedure(Strict):
 
 class ProcedureList(Strict):
     procedures: list[Procedure] = Field(min_length=1)
+
+
+class MenuTopics(Strict):
+    """content/menu.yml: the topics the menu offers, in order."""
+
+    topics: list[Annotated[str, Field(pattern=TOPIC_ID)]] = Field(min_length=1)

@@ -24,6 +24,7 @@ from bot.storage.models import (
     HELP_CLOSED, HELP_OPEN, HELP_TAKEN, ConversationLog, HelpRequest, Household, Member, TutorialRun,
 )
 from bot.storage.models_team import ROLE_COMMUNE, ROLE_PROVINCE, HelpEvent, TeamMember
+from content.words import words
 
 LAST_MESSAGES = 5
 
@@ -42,7 +43,7 @@ def _event(session: Session, request: HelpRequest, kind: str, now: datetime,
 def _citizen_name(household: Household | None, member: Member) -> str:
     if household is not None:
         return household.head_name
-    return member.display_name or "Khách"
+    return member.display_name or words().guest
 
 
 def active_as_citizen(session: Session, member: Member) -> HelpRequest | None:

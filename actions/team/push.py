@@ -25,6 +25,7 @@ from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
 from bot.storage.models import Commune, Household, Member, StepEvent, TutorialRun, Village
 from bot.storage.models_team import ROLE_COMMUNE, ROLE_PROVINCE, OutboxItem, Push, TeamMember
+from content.words import words
 
 AUDIENCES = ("all", "not_started", "unfinished")
 SCOPES = ("village", "commune", "province")
@@ -92,7 +93,7 @@ def scope_name(session: Session, scope: str, scope_id: int | None) -> str:
     if scope == "commune":
         commune = session.get(Commune, scope_id)
         return commune.name if commune else "?"
-    return "toàn tỉnh"
+    return words().whole_province
 
 
 def create_push(session: Session, catalog, topic_id: str, who: str, scope: str, scope_id: int | None,

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from bot.admin.messages import message
+
 PRIMARY = "#1f5f8b"
 MUTED = "#c9d6e3"
 WARN = "#c0392b"
@@ -64,7 +66,7 @@ def bar_chart(bars: list[Bar], title: str, highlight_label: str = "", width: int
                             f'font-size="11" fill="{TEXT}">{escape(bar.label)}</text>')
     else:
         body.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" font-size="13" '
-                    f'fill="{TEXT}">Chưa có dữ liệu</text>')
+                    f'fill="{TEXT}">{escape(message("charts.no_data"))}</text>')
     return _svg(width, height, title, body, "bar-chart")
 
 
@@ -83,7 +85,8 @@ def funnel_chart(steps: list[tuple[str, int]], title: str, width: int = 720) -> 
         drop = ""
         if previous:
             lost = previous - count
-            drop = f" · rời bỏ {_number(lost)} ({100 * lost / previous:.0f}%)" if lost > 0 else ""
+            share_lost = f"{100 * lost / previous:.0f}"
+            drop = f" · {message('charts.dropped', lost=_number(lost), share=share_lost)}" if lost > 0 else ""
         body.append(f'<text x="{label_w - 8}" y="{y + 19}" text-anchor="end" font-size="12" fill="{TEXT}">'
                     f'{escape(label)}</text>')
         body.append(f'<rect x="{label_w}" y="{y + 4}" width="{plot_w}" height="{row_h - 10}" fill="{MUTED}"/>')
@@ -95,5 +98,6 @@ def funnel_chart(steps: list[tuple[str, int]], title: str, width: int = 720) -> 
                         f'{escape(drop.lstrip(" ·"))}</text>')
         previous = count
     if not steps:
-        body.append(f'<text x="{width / 2}" y="10" text-anchor="middle" font-size="13">Chưa có dữ liệu</text>')
+        body.append(f'<text x="{width / 2}" y="10" text-anchor="middle" font-size="13">'
+                    f'{escape(message("charts.no_data"))}</text>')
     return _svg(width, height + 8, title, body, "funnel-chart")

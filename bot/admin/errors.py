@@ -1,10 +1,11 @@
 """Errors a page raises; the web layer turns each into its status and a plain Vietnamese page."""
 from __future__ import annotations
 
+from bot.admin.messages import message
 
 class AdminError(Exception):
     status = 500
-    title = "Đã có lỗi"
+    title = message("errors.title")
 
     def __init__(self, message: str = ""):
         super().__init__(message)
@@ -13,17 +14,17 @@ class AdminError(Exception):
 
 class BadRequest(AdminError):
     status = 400
-    title = "Yêu cầu không hợp lệ"
+    title = message("errors.bad_request")
 
 
 class Forbidden(AdminError):
     status = 403
-    title = "Không có quyền truy cập"
+    title = message("errors.forbidden")
 
 
 class NotFound(AdminError):
     status = 404
-    title = "Không tìm thấy"
+    title = message("errors.not_found")
 
 
 class CsrfRejected(Forbidden):

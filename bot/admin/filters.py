@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from starlette.datastructures import ImmutableMultiDict
 
 from bot.admin.errors import BadRequest
+from bot.admin.messages import message
 from bot.admin.period import Month
 from bot.admin.queries.households import STATUSES, HouseholdFilter
 from bot.admin.queries.log import Cursor, LogFilter
@@ -25,14 +26,14 @@ PERIODS = {"7": 7, "30": 30, "90": 90, "365": 365, "all": None}
 def _one(params: ImmutableMultiDict, name: str) -> str:
     values = params.getlist(name)
     if len(values) > 1:
-        raise BadRequest(f"Tham số “{name}” xuất hiện nhiều lần.")
+        raise BadRequest(message("filters.repeated", name=name))
     return values[0].strip() if values else ""
 
 
 def only(params: ImmutableMultiDict, allowed: set[str]) -> None:
     unknown = sorted(set(params.keys()) - allowed)
     if unknown:
-        raise BadRequest(f"Tham số không được hỗ trợ: {', '.join(unknown[:5])}.")
+        raise BadRequest(message("filters.unsupported", names=", ".join(unknown[:5])))
 
 
 def integer(params, name: str, minimum: int = 1, maximum: int = 2**31 - 1, default: int | None = None) -> int | None:
@@ -40,7 +41,7 @@ def integer(params, name: str, minimum: int = 1, maximum: int = 2**31 - 1, defau
     if not raw:
         return default
     if not raw.isdigit() or len(raw) > 10 or not minimum <= int(raw) <= maximum:
-        raise BadRequest(f"“{name}” phải là số nguyên từ {minimum} đến {maximum}.")
+        raise BadRequest(message("filters.integer", name=name, minimum=minimum, maximum=maximum))
     return int(raw)
 
 
@@ -57,9 +58,9 @@ def day(params, name: str) -> date | None:
             raise ValueError(raw)
         value = date.fromisoformat(raw)
     except ValueError:
-        raise BadRequest(f"“{name}” phải là ngày dạng YYYY-MM-DD.") from None
+        raise BadRequest(message("filters.date", name=name)) from None
     if not date(2000, 1, 1) <= value <= date(2100, 12, 31):
-        raise BadRequest(f"“{name}” nằm ngoài khoảng cho phép.")
+        raise BadRequest(message("filters.date_range", name=name))
     return value
 
 
@@ -70,16 +71,16 @@ def confidence(params, name: str) -> float | None:
     try:
         value = float(raw)
     except ValueError:
-        raise BadRequest(f"“{name}” phải là số từ 0 đến 1.") from None
+        raise BadRequest(message("filters.confidence", name=name)) from None
     if not 0.0 <= value <= 1.0:  # also refuses nan and inf
-        raise BadRequest(f"“{name}” phải là số từ 0 đến 1.")
+        raise BadRequest(message("filters.confidence", name=name))
     return value
 
 
 def flag(params, name: str) -> bool:
     raw = _one(params, name)
     if raw not in ("", "1", "on", "true"):
-        raise BadRequest(f"“{name}” chỉ nhận 1 hoặc để trống.")
+        raise BadRequest(message("filters.flag", name=name))
     return raw != ""
 
 
@@ -88,7 +89,7 @@ def pattern(params, name: str, regex: re.Pattern) -> str | None:
     if not raw:
         return None
     if not regex.match(raw):
-        raise BadRequest(f"Giá trị của “{name}” không hợp lệ.")
+        raise BadRequest(message("filters.pattern", name=name))
     return raw
 
 
@@ -96,17 +97,17 @@ def topic(params, name: str, catalog: Catalog, required: bool = False) -> str | 
     raw = _one(params, name)
     if not raw:
         if required:
-            raise BadRequest("Hãy chọn một chủ đề.")
+            raise BadRequest(message("filters.topic_required"))
         return None
     if raw not in catalog.topics:
-        raise BadRequest(f"Không có chủ đề “{raw[:64]}”.")
+        raise BadRequest(message("filters.topic_unknown", topic=raw[:64]))
     return raw
 
 
 def period(params, now: datetime, default: str = "30") -> tuple[str, datetime | None]:
     raw = _one(params, "period") or default
     if raw not in PERIODS:
-        raise BadRequest("“period” phải là một trong: " + ", ".join(PERIODS) + ".")
+        raise BadRequest(message("filters.period", periods=", ".join(PERIODS)))
     days = PERIODS[raw]
     return raw, (now - timedelta(days=days) if days else None)
 
@@ -118,13 +119,13 @@ def month(params, now: datetime) -> Month:
     try:
         return Month.parse(raw)
     except ValueError:
-        raise BadRequest("“month” phải có dạng YYYY-MM, ví dụ 2026-11.") from None
+        raise BadRequest(message("filters.month")) from None
 
 
 def text(params, name: str, max_length: int = MAX_SEARCH) -> str:
     raw = " ".join(_one(params, name).split())
     if len(raw) > max_length or any(ord(c) < 32 for c in raw):
-        raise BadRequest(f"“{name}” dài quá {max_length} ký tự hoặc có ký tự điều khiển.")
+        raise BadRequest(message("filters.text", name=name, max_length=max_length))
     return raw
 
 
@@ -139,7 +140,7 @@ def cursor(params, name: str) -> Cursor | None:
     try:
         return Cursor.parse(raw)
     except (ValueError, OverflowError):
-        raise BadRequest(f"“{name}” không hợp lệ.") from None
+        raise BadRequest(message("filters.invalid", name=name)) from None
 
 
 def log_filter(params, catalog: Catalog) -> LogFilter:
@@ -153,11 +154,11 @@ def log_filter(params, catalog: Catalog) -> LogFilter:
         household=pattern(params, "household", _HOUSEHOLD_CODE), page=page(params),
         after=cursor(params, "after"), before=cursor(params, "before"))
     if f.after and f.before:
-        raise BadRequest("Chỉ dùng một trong “after” và “before”.")
+        raise BadRequest(message("filters.after_and_before"))
     if f.start and f.end and f.start > f.end:
-        raise BadRequest("Ngày bắt đầu phải trước ngày kết thúc.")
+        raise BadRequest(message("filters.dates_reversed"))
     if f.min_confidence is not None and f.max_confidence is not None and f.min_confidence > f.max_confidence:
-        raise BadRequest("Độ tin cậy tối thiểu phải nhỏ hơn tối đa.")
+        raise BadRequest(message("filters.confidences_reversed"))
     return f
 
 
@@ -168,7 +169,7 @@ def household_filter(params) -> HouseholdFilter:
     only(params, HOUSEHOLD_PARAMS)
     status = _one(params, "status")
     if status and status not in STATUSES:
-        raise BadRequest("“status” không hợp lệ.")
+        raise BadRequest(message("filters.status"))
     return HouseholdFilter(commune_id=integer(params, "commune"), village_id=integer(params, "village"),
                            q=text(params, "q"), status=status, page=page(params))
 

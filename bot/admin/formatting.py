@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from jinja2 import Environment
 
+from bot.admin.messages import message
 from bot.admin.period import local
 from bot.redact import redact
 
@@ -39,11 +40,12 @@ def duration(seconds: float | None) -> str:
         return "–"
     minutes = round(seconds / 60)
     if minutes < 60:
-        return f"{minutes} phút"
+        return message("duration.minutes", minutes=minutes)
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return f"{hours} giờ {minutes} phút" if minutes else f"{hours} giờ"
-    return f"{hours // 24} ngày {hours % 24} giờ"
+        return message("duration.hours_minutes", hours=hours, minutes=minutes) if minutes \
+            else message("duration.hours", hours=hours)
+    return message("duration.days_hours", days=hours // 24, hours=hours % 24)
 
 
 def confidence(value: float | None) -> str:

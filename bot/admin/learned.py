@@ -17,6 +17,7 @@ from typing import Iterator
 
 import yaml
 
+from bot.admin.messages import message
 from bot.admin.normalize import normalize
 from bot.redact import MASKS, redact
 from nlu.intents import TOPIC_PREFIX, topic_intent
@@ -43,17 +44,16 @@ def clean_example(text: str) -> str:
     """One line of plain text, or ExampleRefused."""
     cleaned = " ".join((text or "").split())
     if not cleaned:
-        raise ExampleRefused("Câu hỏi trống.")
+        raise ExampleRefused(message("learned.empty"))
     if len(cleaned) > MAX_EXAMPLE_LENGTH:
-        raise ExampleRefused(f"Câu hỏi dài quá {MAX_EXAMPLE_LENGTH} ký tự.")
+        raise ExampleRefused(message("learned.too_long", max_length=MAX_EXAMPLE_LENGTH))
     # Rasa reads [text](entity) and [text]{...} as entity annotations.
     if "](" in cleaned or "]{" in cleaned or "][" in cleaned:
-        raise ExampleRefused("Câu hỏi có ký hiệu ']( ', ']{' hoặc '][' mà dữ liệu huấn luyện hiểu là thực thể.")
+        raise ExampleRefused(message("learned.entity_marks"))
     # Training data is kept in the repository: no personal number may reach it, nor the masks that
     # stand for one in the log (they would teach the model nothing but noise).
     if redact(cleaned) != cleaned or any(mask in cleaned for mask in MASKS):
-        raise ExampleRefused("Câu hỏi có số điện thoại, số giấy tờ, mã số hoặc email: "
-                             "hãy bỏ các số đó rồi thêm lại.")
+        raise ExampleRefused(message("learned.personal_numbers"))
     return cleaned
 
 
@@ -140,10 +140,10 @@ def add_example(path: Path, topic_id: str, text: str, known: dict[str, str] | No
     intent = topic_intent(topic_id)
     key = normalize(example)
     if not key:
-        raise ExampleRefused("Câu hỏi không có chữ nào.")
+        raise ExampleRefused(message("learned.no_letters"))
     elsewhere = (known or {}).get(key)
     if elsewhere is not None and elsewhere != intent:
-        raise ExampleRefused(f"Câu này đã là ví dụ của ý định “{elsewhere}” trong dữ liệu huấn luyện.")
+        raise ExampleRefused(message("learned.already_example", intent=elsewhere))
     path.parent.mkdir(parents=True, exist_ok=True)
     with _locked(path.parent):
         learned = read_learned(path)

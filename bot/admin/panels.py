@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Callable
 
 from bot.admin.formatting import number
+from bot.admin.messages import message
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,12 @@ def pushes_panel(session, scope, now, catalog) -> Panel | None:
     if not rows:
         return None
     t = totals(rows)
-    return Panel("Bài đã gửi đến các hộ (30 ngày)", [
-        ("Lượt gửi bài", number(t.pushes)), ("Tin đã xếp hàng", number(t.queued)),
-        ("Đang chờ gửi", number(t.pending)), ("Đã gửi", number(t.sent)), ("Gửi lỗi", number(t.failed)),
-        ("Hộ đã mở bài", number(t.opened)), ("Hộ đã hoàn thành", number(t.completed)),
-    ], link=("/pushes", "Xem từng lượt gửi ›"))
+    return Panel(message("pushes.panel_title"), [
+        (message("pushes.panel_pushes"), number(t.pushes)), (message("pushes.panel_queued"), number(t.queued)),
+        (message("pushes.panel_pending"), number(t.pending)), (message("pushes.panel_sent"), number(t.sent)),
+        (message("pushes.panel_failed"), number(t.failed)), (message("pushes.panel_opened"), number(t.opened)),
+        (message("pushes.panel_completed"), number(t.completed)),
+    ], link=("/pushes", message("pushes.panel_link")))
 
 
 overview_panels: list[Callable] = [pushes_panel]

@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import func
 from sqlalchemy.sql import ColumnElement
 
+from bot.admin.messages import message
+
 VN = timezone(timedelta(hours=7), "ICT")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -100,4 +102,4 @@ class Month:
 
     @property
     def label(self) -> str:
-        return f"tháng {self.month}/{self.year}"
+        return message("period.month", month=self.month, year=self.year)

@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.admin import audit, auth, formatting
 from bot.admin.errors import AdminError, CsrfRejected, Forbidden, NotFound
+from bot.admin.messages import message
 from bot.admin.queries.content import ContentChecker
 from bot.admin.scope import OutOfScope, Scope
 from bot.admin.security import Keys, load_secret
@@ -46,6 +47,7 @@ def templates() -> Environment:
     env = Environment(loader=FileSystemLoader(ADMIN_DIR / "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     formatting.install(env)
+    env.globals["message"] = message  # an entry of templates/messages.yml, by key
     return env
 
 
@@ -191,7 +193,7 @@ async def read_form(request: Request) -> FormData | None:
 
 
 def form_refused() -> Response:
-    return Response("Biểu mẫu quá lớn hoặc không hợp lệ.", status_code=413, media_type="text/plain; charset=utf-8")
+    return Response(message("web.form_too_large"), status_code=413, media_type="text/plain; charset=utf-8")
 
 
 def _serve(admin: Admin, request: Request, fn, allowed, form: FormData | None) -> Response:
@@ -202,7 +204,7 @@ def _serve(admin: Admin, request: Request, fn, allowed, form: FormData | None) -
         if user is None:
             session.commit()
             if request.method != "GET":
-                return error_page(admin, request, Forbidden("Phiên đăng nhập đã hết. Hãy đăng nhập lại."))
+                return error_page(admin, request, Forbidden(message("web.session_expired")))
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(url(request, "/login", next=target), status_code=303)
         csrf = admin.keys.csrf_token(token)
@@ -212,13 +214,13 @@ def _serve(admin: Admin, request: Request, fn, allowed, form: FormData | None) -
             if form is not None and (not admin.keys.csrf_ok(token, form.get("csrf")) or not _same_origin(request)):
                 ctx.audit(audit.CSRF_REJECTED, request.url.path)
                 session.commit()
-                raise CsrfRejected("Biểu mẫu đã hết hạn hoặc không gửi từ trang quản trị. Hãy tải lại trang và thử lại.")
+                raise CsrfRejected(message("web.csrf"))
             if user.role not in allowed:
-                raise Forbidden("Vai trò của bạn không xem được trang này.")
+                raise Forbidden(message("web.role"))
             try:
                 response = fn(ctx, **request.path_params)
             except OutOfScope:  # a Scope.check_* failed: answered and audited as any refusal
-                raise Forbidden("Nội dung này nằm ngoài phạm vi quản lý của bạn.") from None
+                raise Forbidden(message("web.out_of_scope")) from None
             session.commit()
             return response
         except AdminError as error:
@@ -230,7 +232,7 @@ def _serve(admin: Admin, request: Request, fn, allowed, form: FormData | None) -
 
 
 async def not_found(request: Request, exc) -> Response:
-    return error_page(request.app.state.admin, request, NotFound("Trang này không có."))
+    return error_page(request.app.state.admin, request, NotFound(message("web.no_page")))
 
 
 __all__ = ["Admin", "Ctx", "NotFound", "page"]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from bot.admin.messages import message
 from bot.admin.period import add_months
 from content.loader import CATALOG_SPEC, check_catalog
 
@@ -81,7 +82,8 @@ class ContentChecker:
         for error in errors:
             path = Path(error.path)
             if path.parent.resolve() == self.topics_dir.resolve():
-                by_file.setdefault(path.name, []).append(f"dòng {error.line}: {error.message}")
+                by_file.setdefault(path.name, []).append(
+                    message("content.error_line", line=error.line, message=error.message))
             else:
                 other.append(f"{path.name}:{error.line}: {error.message}")
         due_before = add_months(today, -REVIEW_EVERY_MONTHS)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from bot.admin.messages import message
 from bot.admin.scope import Scope
 from bot.storage.models import StepEvent, TutorialRun
 from content.loader import Catalog
@@ -40,7 +41,7 @@ class Funnel:
 
     def chart_steps(self) -> list[tuple[str, int]]:
         return [(label, count) for label, count in zip(self.step_labels, self.reached)] + \
-            [("Hoàn thành", self.completed)]
+            [(message("funnel.completed"), self.completed)]
 
 
 def furthest_steps(session: Session, scope: Scope, since: datetime | None) -> dict[str, dict[int, tuple[int, int]]]:
@@ -81,5 +82,6 @@ def funnels(session: Session, scope: Scope, catalog: Catalog, since: datetime | 
         for index in range(steps):
             reached.append(sum(runs for step, (runs, _) in by_step.items() if step >= index))
         completed = sum(done for _, done in by_step.values())
-        result.append(Funnel(topic.id, topic.title, [f"Bước {i + 1}" for i in range(steps)], reached, completed))
+        labels = [message("funnel.step", number=i + 1) for i in range(steps)]
+        result.append(Funnel(topic.id, topic.title, labels, reached, completed))
     return result

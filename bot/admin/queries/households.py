@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import distinct, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.admin.messages import message
 from bot.admin.period import as_utc
 from bot.admin.queries.common import UNFINISHED, completed_condition, page_count, stuck_condition
 from bot.admin.scope import Scope
@@ -20,12 +21,12 @@ PAGE_SIZE = 50
 ACTIVE_DAYS = 30
 # The statuses the list can be filtered by, with their Vietnamese labels.
 STATUSES = {
-    "active": f"Có hoạt động trong {ACTIVE_DAYS} ngày",
-    "completed": "Đã hoàn thành ít nhất một bài",
-    "stuck": "Đang bị vướng",
-    "help": "Có yêu cầu hỗ trợ đang mở",
-    "not_started": "Chưa học bài nào",
-    "unlinked": "Chưa có ai kết nối",
+    "active": message("households.status.active", days=ACTIVE_DAYS),
+    "completed": message("households.status.completed"),
+    "stuck": message("households.status.stuck"),
+    "help": message("households.status.help"),
+    "not_started": message("households.status.not_started"),
+    "unlinked": message("households.status.unlinked"),
 }
 TIMELINE_LIMIT = 100
 

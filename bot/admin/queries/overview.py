@@ -7,13 +7,14 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
+from bot.admin.messages import message
 from bot.admin.period import day_key, local_day, start_of_local_day, today
 from bot.admin.queries import help as help_requests
 from bot.admin.queries.common import dialect
 from bot.admin.scope import Scope
 from bot.storage.models import ConversationLog, Household, Member, TutorialRun
 
-WINDOWS = (("Hôm nay", 1), ("7 ngày", 7), ("30 ngày", 30))
+WINDOWS = ((message("overview.today"), 1), (message("overview.days_7"), 7), (message("overview.days_30"), 30))
 CHART_DAYS = 30
 
 

@@ -18,6 +18,7 @@ from bot.admin.scope import Scope
 from bot.delivery.outbox import EXPIRED, FAILED, PENDING, SENT, SKIPPED, UNKNOWN
 from bot.storage.models import Commune, TutorialRun, Village
 from bot.storage.models_team import OutboxItem, Push
+from content.words import words
 
 LIMIT = 100
 
@@ -88,7 +89,8 @@ def pushes(session: Session, scope: Scope, catalog, since: datetime | None, limi
     rows = {}
     for push in found:
         topic = catalog.get(push.topic_id)
-        place = {"village": villages, "commune": communes}.get(push.scope, {}).get(push.scope_id, "toàn tỉnh")
+        place = {"village": villages, "commune": communes}.get(push.scope, {}).get(
+            push.scope_id, words().whole_province)
         rows[push.id] = PushRow(push, topic.title if topic else push.topic_id, place)
     o, run = OutboxItem, TutorialRun
     mine = (o.push_id.in_(sorted(rows)), scope.household_filter(o.household_id))

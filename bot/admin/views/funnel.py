@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bot.admin import filters
 from bot.admin.charts import funnel_chart
+from bot.admin.messages import message
 from bot.admin.queries.funnel import funnels
 from bot.admin.web import Ctx, page
 
@@ -14,6 +15,6 @@ def funnel_page(ctx: Ctx):
     chosen = filters.topic(ctx.params, "topic", ctx.services.catalog)
     rows = funnels(ctx.session, ctx.scope, ctx.services.catalog, since)
     shown = [f for f in rows if f.topic_id == chosen] if chosen else [f for f in rows if f.started]
-    charts = {f.topic_id: funnel_chart(f.chart_steps(), f"Số lượt đến từng bước: {f.title}") for f in shown}
+    charts = {f.topic_id: funnel_chart(f.chart_steps(), message("funnel.chart_title", title=f.title)) for f in shown}
     return ctx.render("funnel.html", funnels=rows, shown=shown, charts=charts, period=period,
                       periods=filters.PERIODS, chosen=chosen)

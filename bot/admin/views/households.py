@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from bot.admin import audit, filters
 from bot.admin.errors import BadRequest, NotFound
+from bot.admin.messages import message
 from bot.admin.privacy import delete_household, export_household
 from bot.admin.queries.households import STATUSES, household_detail, list_households
 from bot.admin.queries.places import communes_in_scope, villages_in_scope
@@ -32,7 +33,7 @@ def households_page(ctx: Ctx):
 def _household(ctx: Ctx, household_id: int) -> Household:
     household = ctx.session.get(Household, household_id)
     if household is None:
-        raise NotFound("Không có hộ gia đình này.")
+        raise NotFound(message("households.not_found"))
     ctx.scope.check_village(household.village_id)
     return household
 
@@ -62,7 +63,7 @@ def household_delete(ctx: Ctx, household_id: int):
     household = _household(ctx, household_id)
     confirm = str(ctx.form.get("confirm_code") or "").strip()
     if confirm != household.code:
-        raise BadRequest(f"Để xoá, hãy gõ đúng mã hộ “{household.code}” vào ô xác nhận.")
+        raise BadRequest(message("households.delete_confirm", code=household.code))
     code = household.code
     ctx.session.expunge(household)
     counts = delete_household(ctx.session, household_id)

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.admin import audit, auth
+from bot.admin.messages import message
 from bot.admin.period import local
 from bot.admin.security import new_token
 from bot.admin.web import (
@@ -40,8 +41,7 @@ def _render(admin: Admin, request: Request, token: str, status: int = 200, error
 
 
 def _locked_message(until: datetime) -> str:
-    return (f"Tài khoản tạm khoá vì đăng nhập sai nhiều lần. Hãy thử lại sau "
-            f"{local(until).strftime('%H:%M')}.")
+    return message("login.locked", until=local(until).strftime("%H:%M"))
 
 
 async def login_page(request: Request) -> Response:
@@ -66,7 +66,7 @@ def _login(admin: Admin, request: Request, form) -> Response:
             audit.record(session, audit.CSRF_REJECTED, username=username.strip().lower()[:64] or "?",
                          target="/login", ip=ip)
             session.commit()
-            return _render(admin, request, new_token(), 403, "Biểu mẫu đã hết hạn. Hãy nhập lại.",
+            return _render(admin, request, new_token(), 403, message("login.form_expired"),
                            username, next_url)
         result = auth.authenticate(session, username, password, ip)
         name = username.strip().lower()[:64] or "?"
@@ -78,7 +78,7 @@ def _login(admin: Admin, request: Request, form) -> Response:
                 return _render(admin, request, token, 429, _locked_message(result.locked_until), username, next_url)
             audit.record(session, audit.LOGIN_FAILED, username=name, ip=ip)
             session.commit()
-            return _render(admin, request, token, 401, "Sai tên đăng nhập hoặc mật khẩu.", username, next_url)
+            return _render(admin, request, token, 401, message("login.wrong"), username, next_url)
         session_token = auth.open_session(session, admin.keys, result.user, ip)
         audit.record(session, audit.LOGIN, result.user, ip=ip)
         session.commit()

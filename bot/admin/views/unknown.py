@@ -4,6 +4,7 @@ from __future__ import annotations
 from bot.admin import audit, filters
 from bot.admin.errors import BadRequest
 from bot.admin.learned import ExampleRefused, add_example, known_examples, learned_topics
+from bot.admin.messages import message
 from bot.admin.normalize import normalize
 from bot.admin.queries.unknown import content_gaps, groups, topic_choices
 from bot.admin.web import Ctx, page
@@ -35,7 +36,7 @@ def learn(ctx: Ctx):
     catalog = ctx.services.catalog
     topic_id = str(ctx.form.get("topic") or "")
     if topic_id not in catalog.topics:
-        raise BadRequest("Hãy chọn một chủ đề có trong danh sách.")
+        raise BadRequest(message("unknown.topic_required"))
     text = str(ctx.form.get("text") or "")
     period = str(ctx.form.get("period") or "30")
     if period not in filters.PERIODS:
