@@ -118,7 +118,7 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument("--verbose", action="store_true")
     content = commands.add_parser("content", help="content tools")
     content_commands = content.add_subparsers(dest="content_command", required=True)
-    content_commands.add_parser("check", help="validate content/topics/*.yml")
+    content_commands.add_parser("check", help="validate content/topics/*.yml, procedures.yml and menu.yml")
     households = commands.add_parser("households", help="households and their join codes")
     household_commands = households.add_subparsers(dest="households_command", required=True)
     add = household_commands.add_parser("add", help="add one household and print its join code")
