@@ -9,7 +9,9 @@ import yaml
 from pydantic import ValidationError
 
 from content import CONTENT_DIR
-from content.links import OFFICIAL_DOMAINS_FILE, OfficialDomains, http_urls_listed, topic_link_problems
+from content.links import (
+    OFFICIAL_DOMAINS_FILE, OfficialDomains, find_links, http_urls_listed, link_problem, topic_link_problems,
+)
 from content.schema import MenuTopics, Procedure, ProcedureList, Topic
 
 TOPICS_DIR = CONTENT_DIR / "topics"
@@ -349,12 +351,24 @@ def _procedure_checks(catalog: Catalog, path: Path) -> list[ContentError]:
     return errors
 
 
+def _procedure_link_checks(catalog: Catalog, path: Path, official: OfficialDomains) -> list[ContentError]:
+    """What a citizen is told about a procedure links only to official https sites, as topics do."""
+    errors = []
+    for procedure in catalog.procedures.values():
+        for link in find_links(f"{procedure.title} {procedure.where}"):
+            problem = link_problem(link, official)
+            if problem:
+                line = _line_containing(path, link, after=f"- id: {procedure.id}")
+                errors.append(ContentError(path, line, f"{procedure.id}: {problem}"))
+    return errors
+
+
 def _link_checks(catalog: Catalog, topics_dir: Path, facts: Path | None) -> list[ContentError]:
     """Citizen-facing links go to official https sites; http sources only as the fact brief lists them."""
     domains_file = topics_dir.parent / OFFICIAL_DOMAINS_FILE.name
     official = OfficialDomains.load(domains_file if domains_file.is_file() else OFFICIAL_DOMAINS_FILE)
     http_sources = http_urls_listed(facts.read_text(encoding="utf-8")) if facts and facts.is_file() else None
-    errors = []
+    errors = _procedure_link_checks(catalog, topics_dir.parent / PROCEDURES_NAME, official)
     for topic in catalog:
         problems = topic_link_problems(topic, official, http_sources)
         if not problems:

@@ -59,6 +59,8 @@ def test_no_file_means_no_procedures(topics_dir):
     (PROCEDURE.replace("  - id: passport", "  - id: demo-topic"), 2, "id of a topic"),
     (PROCEDURE.replace('"xin cấp hộ chiếu online"', '"câu hỏi thử một"'), 12, "also under 'demo-topic'"),
     (PROCEDURE.replace("    where: >-\n", "    where: >-\n  oops: [\n"), 5, "not valid YAML"),
+    (PROCEDURE.replace("hoặc tại Công an tỉnh.", "hoặc xem tại hochieu-nhanh.com."), 5, "not an official domain"),
+    (PROCEDURE.replace("hoặc tại Công an tỉnh.", "hoặc xem http://dichvucong.gov.vn."), 5, "must start with https"),
 ])
 def test_a_broken_list_is_named_by_file_and_line(topics_dir, broken, line, words):
     (topics_dir / "demo-topic.yml").write_text(VALID_TOPIC, encoding="utf-8")
