@@ -20,7 +20,8 @@ from bot.delivery.outbox import (
     reply_json,
 )
 from bot.people import team_members as team
-from bot.shared.payloads import PushReport, TopicButton
+from bot.shared.payloads import PushReport as PushReportButton
+from bot.shared.payloads import TopicButton
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
 from bot.storage.models import Commune, Household, Member, StepEvent, TutorialRun, Village
@@ -219,5 +220,5 @@ def report_reply(push_report: PushReport) -> Reply:
     data = push_report.as_dict()
     data["failures"] = sorted(data["failures"].items())
     data["skipped_households"] = data["skipped_households"][:20]
-    return team_reply("push_report", data, buttons=((Button("push_report", PushReport(push_report.push.id).pack()),),))
+    return team_reply("push_report", data, buttons=((Button("push_report", PushReportButton(push_report.push.id).pack()),),))
 

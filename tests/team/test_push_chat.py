@@ -149,3 +149,17 @@ async def test_a_push_from_chat_keeps_the_configured_quiet_hours_time_zone_and_z
         assert rows["zalo"].status == "skipped"
     finally:
         await services.aclose()
+
+
+async def test_the_report_button_after_a_push_from_chat_shows_the_report(services):
+    await three_households(services)
+    await join_team(services, HELPER, "Trần Thị Lan")
+    menu = await turn(services, HELPER, text="/push", channel="telegram")
+    chosen = await turn(services, HELPER, payload=[p for p in payloads(menu) if p.endswith(f":{TOPIC}")][0],
+                        channel="telegram")
+    everyone = next(p for p in payloads(chosen) if p.startswith("push:a:") and p.endswith(":a"))
+    confirm = await turn(services, HELPER, payload=everyone, channel="telegram")
+    queued = await turn(services, HELPER, payload=payload_starting(confirm, "push:go:"), channel="telegram")
+    report = await turn(services, HELPER, payload=payload_starting(queued, "push:r:"), channel="telegram")
+    assert templates(report) == ["team/push_report"]
+    assert payload_starting(report, "push:r:") == payload_starting(queued, "push:r:")  # refresh it again
