@@ -11,6 +11,7 @@ from bot.shared.team_settings import TeamSettings
 from bot.storage.models import Member, TutorialRun, utcnow
 from content.loader import Catalog
 
+
 @dataclass
 class ActionContext:
     session: Session

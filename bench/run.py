@@ -15,7 +15,6 @@ import logging
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from sqlalchemy import create_engine

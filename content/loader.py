@@ -10,7 +10,12 @@ from pydantic import ValidationError
 
 from content import CONTENT_DIR
 from content.links import (
-    OFFICIAL_DOMAINS_FILE, OfficialDomains, find_links, http_urls_listed, link_problem, topic_link_problems,
+    OFFICIAL_DOMAINS_FILE,
+    OfficialDomains,
+    find_links,
+    http_urls_listed,
+    link_problem,
+    topic_link_problems,
 )
 from content.schema import MenuTopics, Procedure, ProcedureList, Topic
 

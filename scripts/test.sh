@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Runs the whole test suite; pytest's "no tests collected" (exit 5) counts as a failure here.
+# Lints (ruff), then runs the whole test suite; pytest's "no tests collected" (exit 5) counts as a failure here.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+if ! .venv/bin/ruff check --quiet .; then
+  echo "camtay: ruff found the problems above (settings in pyproject.toml); .venv/bin/ruff check --fix . mends most" >&2
+  exit 1
+fi
 scripts/ensure-postgres.sh
 scripts/ensure-chromium.sh
 .venv/bin/python -m pytest "$@"

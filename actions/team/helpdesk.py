@@ -21,7 +21,14 @@ from bot.shared.payloads import HelpButton
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
 from bot.storage.models import (
-    HELP_CLOSED, HELP_OPEN, HELP_TAKEN, ConversationLog, HelpRequest, Household, Member, TutorialRun,
+    HELP_CLOSED,
+    HELP_OPEN,
+    HELP_TAKEN,
+    ConversationLog,
+    HelpRequest,
+    Household,
+    Member,
+    TutorialRun,
 )
 from bot.storage.models_team import ROLE_COMMUNE, ROLE_PROVINCE, HelpEvent, TeamMember
 from content.words import words

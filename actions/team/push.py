@@ -16,7 +16,16 @@ from sqlalchemy.orm import Session
 from actions.team.replies import team_reply
 from bot.delivery.clock import LocalTime, aware
 from bot.delivery.outbox import (
-    FAILED, PENDING, PRIORITY_PUSH, PUSHABLE_CHANNELS, QUEUED, SENT, SKIPPED, UNKNOWN, EXPIRED, chat_key,
+    EXPIRED,
+    FAILED,
+    PENDING,
+    PRIORITY_PUSH,
+    PUSHABLE_CHANNELS,
+    QUEUED,
+    SENT,
+    SKIPPED,
+    UNKNOWN,
+    chat_key,
     reply_json,
 )
 from bot.people import team_members as team

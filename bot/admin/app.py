@@ -5,7 +5,19 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.admin.views import audit_log, content, funnel, households, log, login, overview, places, pushes, report, unknown
+from bot.admin.views import (
+    audit_log,
+    content,
+    funnel,
+    households,
+    log,
+    login,
+    overview,
+    places,
+    pushes,
+    report,
+    unknown,
+)
 from bot.admin.web import ADMIN_DIR, SECURITY_HEADERS, Admin, not_found
 from bot.channels.services import Services
 

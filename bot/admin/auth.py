@@ -13,7 +13,12 @@ from bot.admin.period import as_utc
 from bot.admin.security import Keys, new_token
 from bot.storage.models import Commune, Village, utcnow
 from bot.storage.models_admin import (
-    ROLE_COMMUNE, ROLE_TEAM, ROLES, AdminLoginAttempt, AdminSession, AdminUser,
+    ROLE_COMMUNE,
+    ROLE_TEAM,
+    ROLES,
+    AdminLoginAttempt,
+    AdminSession,
+    AdminUser,
 )
 
 MAX_FAILURES = 5  # per username, within LOCKOUT_WINDOW

@@ -106,7 +106,8 @@ def _places(session, args):
 
 def create_user(args, settings: Settings) -> int:
     from bot.admin import audit
-    from bot.admin.auth import AccountError, create_user as create
+    from bot.admin.auth import AccountError
+    from bot.admin.auth import create_user as create
     with _session(settings) as session:
         try:
             commune, villages = _places(session, args)
@@ -128,7 +129,8 @@ def create_user(args, settings: Settings) -> int:
 
 def set_password(args, settings: Settings) -> int:
     from bot.admin import audit
-    from bot.admin.auth import AccountError, clean_username, set_password as change
+    from bot.admin.auth import AccountError, clean_username
+    from bot.admin.auth import set_password as change
     from bot.storage.models_admin import AdminUser
     with _session(settings) as session:
         try:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bot.admin.messages import message
 
+
 class AdminError(Exception):
     status = 500
     title = message("errors.title")

@@ -8,7 +8,12 @@ from pathlib import Path
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
-    AIORateLimiter, Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters,
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
 )
 
 from bot.channels import telegram_errors, upload_key

@@ -17,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.channels import zalo_wire as wire
 from bot.channels import zalo_send
+from bot.channels import zalo_wire as wire
 from bot.channels.limits import BodyTooLarge, read_body, too_large
 from bot.channels.services import Services
 from bot.channels.zalo_api import ZaloApi

@@ -8,7 +8,8 @@ from urllib.parse import quote
 
 import httpx
 
-from bot.channels import upload_key, zalo_wire as wire
+from bot.channels import upload_key
+from bot.channels import zalo_wire as wire
 from bot.channels.zalo_api import ZaloApi
 from bot.channels.zalo_tokens import TokenError, TokenStore
 from bot.delivery.senders import Outcome, classify_common, reason_of

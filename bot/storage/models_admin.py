@@ -11,7 +11,16 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.storage.models import (
-    Base, Commune, ConversationLog, HelpRequest, Household, Member, StepEvent, TutorialRun, Village, utcnow,
+    Base,
+    Commune,
+    ConversationLog,
+    HelpRequest,
+    Household,
+    Member,
+    StepEvent,
+    TutorialRun,
+    Village,
+    utcnow,
 )
 
 ROLE_PROVINCE = "province"

@@ -59,8 +59,8 @@ def _team_list(args, settings) -> int:
 
 
 def _team_code(args, settings) -> int:
-    from bot.storage.models_team import TeamMember
     from bot.people import team_members as team
+    from bot.storage.models_team import TeamMember
     with _services(settings) as services:
         with services.sessions() as session:
             member = session.get(TeamMember, args.id)

@@ -233,6 +233,7 @@ def import_households(session: Session, data: bytes, skip_invalid: bool = False)
 
 def command(args, settings) -> int:
     import sys
+
     from bot.storage.db import make_engine, migrate, session_factory
     path = Path(args.file)
     if not path.is_file():

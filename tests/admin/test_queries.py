@@ -9,12 +9,12 @@ from bot.admin.period import Month
 from bot.admin.privacy import delete_household, export_household
 from bot.admin.queries.content import ContentChecker
 from bot.admin.queries.funnel import funnels
+from bot.admin.queries.help import median_answer_seconds
 from bot.admin.queries.households import HouseholdFilter, household_detail, list_households
 from bot.admin.queries.log import Cursor, LogFilter, log_page, log_rows
-from bot.admin.queries.help import median_answer_seconds
 from bot.admin.queries.overview import overview
-from bot.admin.queries.pushes import pushes
 from bot.admin.queries.places import places
+from bot.admin.queries.pushes import pushes
 from bot.admin.queries.report import monthly
 from bot.admin.queries.unknown import groups
 from bot.admin.scope import Scope

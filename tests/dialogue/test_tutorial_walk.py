@@ -95,6 +95,7 @@ async def test_faq_offers_its_tutorial(services, catalog):
 
 async def test_button_presses_never_call_the_nlu(services):
     import httpx
+
     from nlu.client import NluClient
 
     calls = []

@@ -13,6 +13,7 @@ from bot.services import build_services
 from bot.web.app import create_app
 from tests.helpers import serving
 
+
 @pytest.fixture
 def telegram_api():
     """The fake Bot API, streaming what the bot sends to the simulated citizens."""

@@ -7,6 +7,7 @@ import pytest
 from bot.channels.telegram import FLOOD_RETRIES
 from tests.faults.conftest import crowd_of, webhook_bot
 
+
 def test_the_fake_answers_429_in_telegrams_wire_format(telegram_api):
     telegram_api.user(5)
     telegram_api.flood("sendMessage", retry_after=7)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.shared.types import MAX_TEXT_LENGTH
 from nlu.normalizer import feature_text, normalize, words

@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.channels.webchat import MAX_BODY_BYTES, parse_incoming
 from bot.settings import ROOT

@@ -2,7 +2,8 @@
 import unicodedata
 
 import pytest
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from nlu import abbreviations
 from nlu.normalizer import feature_text, fold, normalize

@@ -17,7 +17,17 @@ from bot.storage.models import Village
 from content.loader import load_catalog
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.team.pushing import (
-    TOKEN, TRANSPORT_JITTER, max_in_window, measuring_priority, pending, per_chat, seed, sender_env, sends, start_sender, statuses,
+    TOKEN,
+    TRANSPORT_JITTER,
+    max_in_window,
+    measuring_priority,
+    pending,
+    per_chat,
+    seed,
+    sender_env,
+    sends,
+    start_sender,
+    statuses,
 )
 
 pytestmark = pytest.mark.slow

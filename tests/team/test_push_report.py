@@ -28,9 +28,9 @@ def test_opened_counts_only_runs_touched_after_that_households_own_send(services
 
     from sqlalchemy import select, update
 
+    from actions.team import push
     from bot.storage.models import Household, Member, StepEvent, TutorialRun
     from bot.storage.models_team import OutboxItem
-    from actions.team import push
     from tests.team.pushing import seed
 
     seed(services.sessions, 2)

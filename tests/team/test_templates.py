@@ -100,6 +100,7 @@ def test_citizen_is_told_who_helps_in_their_form_of_address():
 
 def test_team_templates_used_in_code_exist_and_every_one_is_used():
     import ast
+
     from bot.settings import ROOT
     used = set()
     for path in [*(ROOT / "actions").rglob("*.py"), *(ROOT / "bot").rglob("*.py")]:

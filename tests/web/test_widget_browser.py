@@ -53,7 +53,7 @@ async def test_the_widget_walks_a_tutorial_with_taps_on_a_phone(services, browse
             bubble, embed = await _open_widget(page, site)
             assert embed.headers["content-security-policy"] == f"frame-ancestors 'self' {site}"
 
-            chat = page.frame_locator(f"iframe[title='Cầm tay chỉ việc']")
+            chat = page.frame_locator("iframe[title='Cầm tay chỉ việc']")
             await chat.get_by_role("button", name="Dùng luôn, không cần mã").tap()
             await chat.get_by_role("button", name="Bác").tap()
             await chat.get_by_role("button", name=topic.title).last.tap()

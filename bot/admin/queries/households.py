@@ -12,7 +12,15 @@ from bot.admin.period import as_utc
 from bot.admin.queries.common import UNFINISHED, completed_condition, page_count, stuck_condition
 from bot.admin.scope import Scope
 from bot.storage.models import (
-    HELP_OPEN, Commune, ConversationLog, HelpRequest, Household, Member, StepEvent, TutorialRun, Village,
+    HELP_OPEN,
+    Commune,
+    ConversationLog,
+    HelpRequest,
+    Household,
+    Member,
+    StepEvent,
+    TutorialRun,
+    Village,
 )
 from bot.storage.models_team import OutboxItem, Push
 from content.loader import Catalog

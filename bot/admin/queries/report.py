@@ -11,7 +11,14 @@ from bot.admin.queries import help as help_requests
 from bot.admin.queries.common import median_or_none
 from bot.admin.scope import Scope
 from bot.storage.models import (
-    HELP_OPEN, Commune, ConversationLog, HelpRequest, Household, Member, TutorialRun, Village,
+    HELP_OPEN,
+    Commune,
+    ConversationLog,
+    HelpRequest,
+    Household,
+    Member,
+    TutorialRun,
+    Village,
 )
 from content.loader import Catalog
 

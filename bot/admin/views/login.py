@@ -12,8 +12,18 @@ from bot.admin.messages import message
 from bot.admin.period import local
 from bot.admin.security import new_token
 from bot.admin.web import (
-    LOGIN_COOKIE, SESSION_COOKIE, Admin, Ctx, clear_cookie, client_ip, form_refused, mount_path, page,
-    read_form, set_cookie, url,
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    Admin,
+    Ctx,
+    clear_cookie,
+    client_ip,
+    form_refused,
+    mount_path,
+    page,
+    read_form,
+    set_cookie,
+    url,
 )
 from bot.storage.models import utcnow
 
