@@ -32,6 +32,16 @@ async def three_households(services):
     return started
 
 
+async def push_to_everyone(services):
+    """The helper pushes TOPIC to every household of their village from chat; the reply to the last tap."""
+    menu = await turn(services, HELPER, text="/push", channel="telegram")
+    chosen = await turn(services, HELPER, payload=[p for p in payloads(menu) if p.endswith(f":{TOPIC}")][0],
+                        channel="telegram")
+    everyone = next(p for p in payloads(chosen) if p.startswith("push:a:") and p.endswith(":a"))
+    confirm = await turn(services, HELPER, payload=everyone, channel="telegram")
+    return await turn(services, HELPER, payload=payload_starting(confirm, "push:go:"), channel="telegram")
+
+
 async def test_a_member_pushes_to_their_village_from_chat(services):
     await three_households(services)
     await join_team(services, HELPER, "Trần Thị Lan")
@@ -135,12 +145,7 @@ async def test_a_push_from_chat_keeps_the_configured_quiet_hours_time_zone_and_z
                             .values(last_seen_at=datetime.now(timezone.utc) - timedelta(hours=2)))
             session.commit()
         await join_team(services, HELPER, "Trần Thị Lan")
-        menu = await turn(services, HELPER, text="/push", channel="telegram")
-        chosen = await turn(services, HELPER, payload=[p for p in payloads(menu) if p.endswith(f":{TOPIC}")][0],
-                            channel="telegram")
-        everyone = next(p for p in payloads(chosen) if p.startswith("push:a:") and p.endswith(":a"))
-        confirm = await turn(services, HELPER, payload=everyone, channel="telegram")
-        await turn(services, HELPER, payload=payload_starting(confirm, "push:go:"), channel="telegram")
+        await push_to_everyone(services)
         rows = {item.channel: item for item in outbox(services, kind="push")}
         # Quiet now in the configured time zone: the Telegram row waits for the end of the configured hours.
         quiet_end = LocalTime.of(team).quiet_ends(datetime.now(timezone.utc))
@@ -154,12 +159,7 @@ async def test_a_push_from_chat_keeps_the_configured_quiet_hours_time_zone_and_z
 async def test_the_report_button_after_a_push_from_chat_shows_the_report(services):
     await three_households(services)
     await join_team(services, HELPER, "Trần Thị Lan")
-    menu = await turn(services, HELPER, text="/push", channel="telegram")
-    chosen = await turn(services, HELPER, payload=[p for p in payloads(menu) if p.endswith(f":{TOPIC}")][0],
-                        channel="telegram")
-    everyone = next(p for p in payloads(chosen) if p.startswith("push:a:") and p.endswith(":a"))
-    confirm = await turn(services, HELPER, payload=everyone, channel="telegram")
-    queued = await turn(services, HELPER, payload=payload_starting(confirm, "push:go:"), channel="telegram")
+    queued = await push_to_everyone(services)
     report = await turn(services, HELPER, payload=payload_starting(queued, "push:r:"), channel="telegram")
     assert templates(report) == ["team/push_report"]
     assert payload_starting(report, "push:r:") == payload_starting(queued, "push:r:")  # refresh it again
