@@ -126,8 +126,9 @@ async def test_citizen_joins_household_and_completes_vneid_tutorial(nlu_polling_
         *photos, step = await press(api, pressed, button(pressed, "tutorial:next:"))
         presses += 1
         assert all("photo" in photo for photo in photos)  # an image too big to carry a long text
-        # The pressed message loses its keyboard so it is not pressed again by mistake.
-        assert "reply_markup" not in api.message(CITIZEN, pressed["message_id"])
+        # The pressed message loses its keyboard so it is not pressed again by mistake. The keyboard is retired
+        # beside the turn (bot/channels/telegram.py), so under load it may land just after the next step.
+        await api.wait_for(lambda: "reply_markup" not in api.message(CITIZEN, pressed["message_id"]), timeout=5)
         if number <= total:
             assert body(step).startswith(f"Bước {number}/{total}")
     assert body(step).startswith("🎉") and topic.title in body(step)  # tutorial_completed
