@@ -10,16 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import Engine, insert, text
 
-from bot.storage.models import (
-    Commune,
-    ConversationLog,
-    HelpRequest,
-    Household,
-    Member,
-    StepEvent,
-    TutorialRun,
-    Village,
-)
+from bot.storage.models import Commune, ConversationLog, HelpRequest, Household, Member, StepEvent, TutorialRun, Village
 from bot.storage.models_team import OutboxItem, Push
 from content.loader import Catalog
 from nlu.intents import topic_intent

@@ -98,7 +98,8 @@ async def measure_model(model: Path, label: str = "b", config: Path = Path("conf
                 answers, _ = await timed_parses(off, [q.text for q in questions])
                 predictions = [Prediction.of(a) for a in answers]
                 measured.sets[name] = SetResult(questions, predictions, score(questions, predictions, reader))
-            stream = chat_stream([q.text for q in load_questions(EVAL_SET)])
+            tuning = measured.sets["tuning"].questions if "tuning" in measured.sets else load_questions(EVAL_SET)
+            stream = chat_stream([q.text for q in tuning])
             load_before = os.getloadavg()[0]  # other work on the machine inflates latency
             _, measured.latency_off = await timed_parses(off, stream)
             _, measured.latency_on = await timed_parses(on, stream)

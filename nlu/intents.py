@@ -33,14 +33,6 @@ def procedure_intent(procedure_id: str) -> str:
 
 
 def topic_of_intent(intent: str | None, topic_ids) -> str | None:
-    return _id_of_intent(intent, topic_ids, topic_intent)
-
-
-def procedure_of_intent(intent: str | None, procedure_ids) -> str | None:
-    return _id_of_intent(intent, procedure_ids, procedure_intent)
-
-
-def _id_of_intent(intent: str | None, ids, intent_of) -> str | None:
-    if not intent:
+    if not intent or not intent.startswith(TOPIC_PREFIX):
         return None
-    return next((i for i in ids if intent_of(i) == intent), None)
+    return next((t for t in topic_ids if topic_intent(t) == intent), None)

@@ -7,6 +7,7 @@ figures measure what citizens get.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Literal
 
 from nlu import intents
@@ -44,20 +45,29 @@ class Reader:
     threshold: float = 0.6  # a topic or procedure is taken at this confidence or more
     ask_margin: float = 0.0  # ask which of two confusable topics when they are closer than this
 
+    @cached_property
+    def _topic_of(self) -> dict[str, str]:
+        """Intent name -> topic id, built once: read() runs on every message."""
+        return {intents.topic_intent(t): t for t in self.topic_ids}
+
+    @cached_property
+    def _procedure_of(self) -> dict[str, str]:
+        return {intents.procedure_intent(p): p for p in self.procedure_ids}
+
     def read(self, intent: str | None, confidence: float, ranking: Iterable[tuple[str, float]] = ()) -> Meaning:
         ranked = [(name, score) for name, score in ranking if name != intents.NLU_FALLBACK]
-        likely = tuple(t for t in (intents.topic_of_intent(name, self.topic_ids) for name, _ in ranked) if t)
+        likely = tuple(t for t in (self._topic_of.get(name) for name, _ in ranked) if t)
         choices = self._close_pair(ranked)
         if intent is None or confidence < self.threshold:
             if choices and ranked[0][1] + ranked[1][1] >= self.threshold:
                 return Meaning("choose", intent, choices=choices, likely=likely)
             return Meaning("unclear", intent, likely=likely)
-        topic_id = intents.topic_of_intent(intent, self.topic_ids)
+        topic_id = self._topic_of.get(intent)
         if topic_id is not None:
             if choices and choices[0] == topic_id and ranked[0][1] - ranked[1][1] < self.ask_margin:
                 return Meaning("choose", intent, choices=choices, likely=likely)
             return Meaning("topic", intent, topic_id=topic_id, likely=likely)
-        procedure_id = intents.procedure_of_intent(intent, self.procedure_ids)
+        procedure_id = self._procedure_of.get(intent)
         if procedure_id is not None:
             return Meaning("procedure", intent, procedure_id=procedure_id, likely=likely)
         return Meaning("intent", intent, likely=likely)
@@ -66,7 +76,7 @@ class Reader:
         """The two best-ranked intents when they are topics citizens mix up, else ()."""
         if len(ranked) < 2:
             return ()
-        pair = tuple(intents.topic_of_intent(name, self.topic_ids) for name, _ in ranked[:2])
+        pair = tuple(self._topic_of.get(name) for name, _ in ranked[:2])
         if None in pair or frozenset(pair) not in self.confusable:
             return ()
         return pair  # type: ignore[return-value]

@@ -14,15 +14,7 @@ from sqlalchemy.orm import Session
 from bot.admin.period import as_utc
 from bot.admin.queries.households import household_with_place
 from bot.redact import redact
-from bot.storage.models import (
-    ConversationLog,
-    HelpRequest,
-    Household,
-    Member,
-    StepEvent,
-    TopicChoice,
-    TutorialRun,
-)
+from bot.storage.models import ConversationLog, HelpRequest, Household, Member, StepEvent, TopicChoice, TutorialRun
 from bot.storage.models_team import HelpEvent, OutboxItem, Push
 from bot.storage.schema import metadata
 

@@ -10,16 +10,7 @@ from bot.admin.period import Month
 from bot.admin.queries import help as help_requests
 from bot.admin.queries.common import median_or_none
 from bot.admin.scope import Scope
-from bot.storage.models import (
-    HELP_OPEN,
-    Commune,
-    ConversationLog,
-    HelpRequest,
-    Household,
-    Member,
-    TutorialRun,
-    Village,
-)
+from bot.storage.models import HELP_OPEN, Commune, ConversationLog, HelpRequest, Household, Member, TutorialRun, Village
 from content.loader import Catalog
 
 
