@@ -1,18 +1,14 @@
 """SQLAlchemy 2 models: places, households, members, tutorial progress, logs."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.storage.base import Base, utcnow
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class Base(DeclarativeBase):
-    pass
+__all__ = ["Base", "utcnow"]  # re-exported while the model modules move to bot.storage.base
 
 
 class Commune(Base):
