@@ -9,7 +9,7 @@ from actions.buttons import HUMAN, MENU, menu_rows, resume_rows, topic_button
 from actions.context import ActionContext
 from bot.shared.payloads import ChosenTopic
 from bot.shared.types import Button, Reply
-from bot.storage.models import ConversationLog, TopicChoice
+from bot.storage.conversations import ConversationLog, TopicChoice
 from content.words import words
 
 # A pick counts for the question asked back only this soon after it.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.shared.payloads import Human, Menu, RunButton, TopicButton
 from bot.shared.types import Button
-from bot.storage.models import TutorialRun
+from bot.storage.progress import TutorialRun
 from content.loader import Catalog
 
 HUMAN = Button("human", Human().pack())

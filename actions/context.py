@@ -8,7 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.shared.team_settings import TeamSettings
-from bot.storage.models import Member, TutorialRun, utcnow
+from bot.storage.base import utcnow
+from bot.storage.households import Member
+from bot.storage.progress import TutorialRun
 from content.loader import Catalog
 
 

@@ -11,7 +11,7 @@ from actions.context import ActionContext
 from bot.shared.join_codes import code_candidates
 from bot.shared.payloads import AddressForm, HouseholdChoice
 from bot.shared.types import Button, Reply
-from bot.storage.models import Household
+from bot.storage.households import Household
 from content.address_forms import AddressForms
 
 GUEST = Button("guest", HouseholdChoice("guest").pack())

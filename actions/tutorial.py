@@ -4,7 +4,7 @@ from __future__ import annotations
 from actions.buttons import MENU, menu_rows, resume_rows, run_button, step_rows, topic_button
 from actions.context import ActionContext
 from bot.shared.types import Button, Reply
-from bot.storage.models import StepEvent, TutorialRun
+from bot.storage.progress import StepEvent, TutorialRun
 
 
 def _event(ctx: ActionContext, run: TutorialRun, kind: str) -> None:

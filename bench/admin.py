@@ -36,7 +36,8 @@ from bot.admin.auth import create_user  # noqa: E402
 from bot.admin.queries.log import PAGE_SIZE, Cursor  # noqa: E402
 from bot.services import build_services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.storage.models import Commune, ConversationLog, Village  # noqa: E402
+from bot.storage.conversations import ConversationLog  # noqa: E402
+from bot.storage.places import Commune, Village  # noqa: E402
 from content.loader import load_catalog  # noqa: E402
 
 TARGET_MS = 300
@@ -240,7 +241,7 @@ def main() -> int:
         "counted from the nearer end on the same index; "
         "not-understood questions are grouped by exact text in SQL before the Python normalization; "
         "per-household facts (linked, completed, stuck, reached) are `EXISTS` probes on covering indexes "
-        "(see `bot/storage/models_admin.py`).",
+        "(the `Index` lines beside their tables in `bot/storage/`).",
         "- Pushes: one row per push with its outbox counted in the admin's scope; \"opened\" and "
         "\"completed\" are flat `EXISTS` probes per sent message on the tutorial runs' (household, status, topic, updated_at) index.",
         "",

@@ -10,8 +10,12 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import Engine, insert, text
 
-from bot.storage.models import Commune, ConversationLog, HelpRequest, Household, Member, StepEvent, TutorialRun, Village
-from bot.storage.models_team import OutboxItem, Push
+from bot.storage.conversations import ConversationLog
+from bot.storage.delivery import OutboxItem, Push
+from bot.storage.help import HelpRequest
+from bot.storage.households import Household, Member
+from bot.storage.places import Commune, Village
+from bot.storage.progress import StepEvent, TutorialRun
 from content.loader import Catalog
 from nlu.intents import topic_intent
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import ConversationLog, ProcessedUpdate, StepEvent, TutorialRun
+from bot.storage.conversations import ConversationLog, ProcessedUpdate
+from bot.storage.progress import StepEvent, TutorialRun
 
 
 @dataclass

@@ -189,8 +189,8 @@ def test_the_contract_catches_an_upward_import_and_a_cycle(monkeypatch):
     """The checks themselves: storage importing the dialogue (up, and a cycle), a channel importing an action,
     delivery importing Telegram's errors."""
     planted = {
-        ROOT / "bot" / "storage" / "models.py": Import(ROOT / "bot" / "storage" / "models.py", 1,
-                                                         "bot.storage.models", "bot.dialogue.turn.Dialogue"),
+        ROOT / "bot" / "storage" / "places.py": Import(ROOT / "bot" / "storage" / "places.py", 1,
+                                                         "bot.storage.places", "bot.dialogue.turn.Dialogue"),
         ROOT / "bot" / "channels" / "webchat.py": Import(ROOT / "bot" / "channels" / "webchat.py", 2,
                                                            "bot.channels.webchat", "actions.answers.menu"),
         ROOT / "bot" / "delivery" / "sender.py": Import(ROOT / "bot" / "delivery" / "sender.py", 3,
@@ -200,7 +200,7 @@ def test_the_contract_catches_an_upward_import_and_a_cycle(monkeypatch):
     monkeypatch.setattr(sys.modules[__name__], "imports",
                         lambda p: real(p) + ([planted[p]] if p in planted else []))
     upward = upward_imports()
-    assert any("bot/storage/models.py:1: bot.storage.models (services) imports bot.dialogue.turn.Dialogue "
+    assert any("bot/storage/places.py:1: bot.storage.places (services) imports bot.dialogue.turn.Dialogue "
                "(dialogue)" in line for line in upward)
     assert any("bot/channels/webchat.py:2:" in line and "channels never import actions" in line for line in upward)
     assert any("bot/delivery/sender.py:3:" in line for line in platform_imports())

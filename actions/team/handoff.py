@@ -6,7 +6,8 @@ from actions.context import ActionContext
 from actions.team import helpdesk
 from actions.team.replies import team_reply
 from bot.shared.types import Reply
-from bot.storage.models import HELP_TAKEN, TutorialRun
+from bot.storage.help import HELP_TAKEN
+from bot.storage.progress import TutorialRun
 
 
 def ask_human(ctx: ActionContext, run: TutorialRun | None = None) -> list[Reply]:

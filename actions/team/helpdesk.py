@@ -20,17 +20,11 @@ from bot.redact import redact
 from bot.shared.payloads import HelpButton
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
-from bot.storage.models import (
-    HELP_CLOSED,
-    HELP_OPEN,
-    HELP_TAKEN,
-    ConversationLog,
-    HelpRequest,
-    Household,
-    Member,
-    TutorialRun,
-)
-from bot.storage.models_team import ROLE_COMMUNE, ROLE_PROVINCE, HelpEvent, TeamMember
+from bot.storage.conversations import ConversationLog
+from bot.storage.help import HELP_CLOSED, HELP_OPEN, HELP_TAKEN, HelpEvent, HelpRequest
+from bot.storage.households import Household, Member
+from bot.storage.progress import TutorialRun
+from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, TeamMember
 from content.words import words
 
 LAST_MESSAGES = 5

@@ -33,8 +33,11 @@ from bot.shared.payloads import PushReport as PushReportButton
 from bot.shared.payloads import TopicButton
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
-from bot.storage.models import Commune, Household, Member, StepEvent, TutorialRun, Village
-from bot.storage.models_team import ROLE_COMMUNE, ROLE_PROVINCE, OutboxItem, Push, TeamMember
+from bot.storage.delivery import OutboxItem, Push
+from bot.storage.households import Household, Member
+from bot.storage.places import Commune, Village
+from bot.storage.progress import StepEvent, TutorialRun
+from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, TeamMember
 from content.words import words
 
 AUDIENCES = ("all", "not_started", "unfinished")

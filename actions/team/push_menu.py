@@ -14,8 +14,8 @@ from actions.team.replies import team_reply
 from bot.people import team_members as team
 from bot.shared.payloads import PushAudience, PushCancel, PushPlace, PushReport, PushTopic
 from bot.shared.types import Button, Reply
-from bot.storage.models import Village
-from bot.storage.models_team import ROLE_COMMUNE, ROLE_PROVINCE, TeamMember
+from bot.storage.places import Village
+from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, TeamMember
 
 _AUDIENCE_LABELS = {"all": "push_all", "not_started": "push_not_started", "unfinished": "push_unfinished"}
 MAX_VILLAGE_BUTTONS = 12

@@ -16,8 +16,9 @@ from actions.team.replies import team_reply
 from bot.delivery.outbox import PRIORITY_PERSON, enqueue
 from bot.redact import redact
 from bot.shared.types import Reply
-from bot.storage.models import HelpRequest, Member
-from bot.storage.models_team import TeamMember
+from bot.storage.help import HelpRequest
+from bot.storage.households import Member
+from bot.storage.staff import TeamMember
 
 Peer = tuple[str, HelpRequest]  # ('citizen' | 'helper', the request), as helpdesk.relay_peer finds it
 

@@ -19,8 +19,9 @@ from bot.delivery.outbox import EXPIRED, PRIORITY_REMINDER, PUSHABLE_CHANNELS, Q
 from bot.shared.payloads import RemindersChoice
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
-from bot.storage.models import Member, TutorialRun
-from bot.storage.models_team import OutboxItem, Reminder
+from bot.storage.delivery import OutboxItem, Reminder
+from bot.storage.households import Member
+from bot.storage.progress import TutorialRun
 
 OFF = Button("reminders_off", RemindersChoice("off").pack())
 UNSENT = (EXPIRED, SKIPPED)

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.storage.models import utcnow
-from bot.storage.models_admin import AdminAuditLog, AdminUser
+from bot.storage.admin_access import AdminAuditLog
+from bot.storage.base import utcnow
+from bot.storage.staff import AdminUser
 
 # Actions, named once so that the audit page and tests agree.
 LOGIN = "login"

@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from bot.admin.period import as_utc
 from bot.admin.security import Keys, new_token
-from bot.storage.models import Commune, Village, utcnow
-from bot.storage.models_admin import ROLE_COMMUNE, ROLE_TEAM, ROLES, AdminLoginAttempt, AdminSession, AdminUser
+from bot.storage.admin_access import AdminLoginAttempt, AdminSession
+from bot.storage.base import utcnow
+from bot.storage.places import Commune, Village
+from bot.storage.staff import ROLE_COMMUNE, ROLE_TEAM, ROLES, AdminUser
 
 MAX_FAILURES = 5  # per username, within LOCKOUT_WINDOW
 MAX_FAILURES_PER_IP = 20  # password spraying over many usernames

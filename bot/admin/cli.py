@@ -70,7 +70,7 @@ def _read_password(from_stdin: bool) -> str:
 
 def _places(session, args):
     """The commune and villages named on the command line, or an error naming what is missing."""
-    from bot.storage.models import Commune, Village
+    from bot.storage.places import Commune, Village
     if args.role == "province":
         if args.commune or args.village:
             raise ValueError("a province admin sees every commune: leave out --commune and --village")
@@ -131,7 +131,7 @@ def set_password(args, settings: Settings) -> int:
     from bot.admin import audit
     from bot.admin.auth import AccountError, clean_username
     from bot.admin.auth import set_password as change
-    from bot.storage.models_admin import AdminUser
+    from bot.storage.staff import AdminUser
     with _session(settings) as session:
         try:
             name = clean_username(args.username)
@@ -149,7 +149,7 @@ def set_password(args, settings: Settings) -> int:
 
 
 def list_users(args, settings: Settings) -> int:
-    from bot.storage.models_admin import AdminUser
+    from bot.storage.staff import AdminUser
     with _session(settings) as session:
         for user in session.scalars(select(AdminUser).order_by(AdminUser.username)):
             where = user.commune.name if user.commune else ", ".join(v.name for v in user.villages) or "-"

@@ -14,8 +14,11 @@ from sqlalchemy.orm import Session
 from bot.admin.period import as_utc
 from bot.admin.queries.households import household_with_place
 from bot.redact import redact
-from bot.storage.models import ConversationLog, HelpRequest, Household, Member, StepEvent, TopicChoice, TutorialRun
-from bot.storage.models_team import HelpEvent, OutboxItem, Push
+from bot.storage.conversations import ConversationLog, TopicChoice
+from bot.storage.delivery import OutboxItem, Push
+from bot.storage.help import HelpEvent, HelpRequest
+from bot.storage.households import Household, Member
+from bot.storage.progress import StepEvent, TutorialRun
 from bot.storage.schema import metadata
 
 # Tables whose rows belong to the household's people: deleted even where the reference is optional

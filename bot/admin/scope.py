@@ -7,8 +7,9 @@ from sqlalchemy import Select, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from bot.storage.models import Household, Village
-from bot.storage.models_admin import ROLE_COMMUNE, ROLE_PROVINCE, ROLE_TEAM, AdminUser, AdminUserVillage
+from bot.storage.households import Household
+from bot.storage.places import Village
+from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, ROLE_TEAM, AdminUser, AdminUserVillage
 
 
 class OutOfScope(Exception):

@@ -23,8 +23,8 @@ from bot.admin.scope import OutOfScope, Scope
 from bot.admin.security import Keys, load_secret
 from bot.channels.limits import BodyTooLarge, read_body
 from bot.channels.services import Services
-from bot.storage.models import utcnow
-from bot.storage.models_admin import ROLES, AdminUser
+from bot.storage.base import utcnow
+from bot.storage.staff import ROLES, AdminUser
 
 log = logging.getLogger(__name__)
 ADMIN_DIR = Path(__file__).resolve().parent

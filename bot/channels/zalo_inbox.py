@@ -18,8 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from bot.shared.types import Incoming
-from bot.storage.models import utcnow
-from bot.storage.models_zalo import ZaloInboxEvent
+from bot.storage.base import utcnow
+from bot.storage.zalo import ZaloInboxEvent
 
 log = logging.getLogger(__name__)
 CHANNEL = "zalo"

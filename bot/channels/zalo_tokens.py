@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.zalo_wire import ApiError, Grant
 from bot.delivery.clock import aware
-from bot.storage.models import utcnow
-from bot.storage.models_zalo import ZaloToken
+from bot.storage.base import utcnow
+from bot.storage.zalo import ZaloToken
 
 log = logging.getLogger(__name__)
 # Refresh this long before the access token expires, so a send never uses an expired one.

@@ -17,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.shared.types import Button, Reply
-from bot.storage.models import Member
-from bot.storage.models_team import OutboxItem, OutboxThrottle
+from bot.storage.delivery import OutboxItem, OutboxThrottle
+from bot.storage.households import Member
 
 QUEUED, CLAIMED, SENDING, SENT = "queued", "claimed", "sending", "sent"
 FAILED, UNKNOWN, SKIPPED, EXPIRED = "failed", "unknown", "skipped", "expired"

@@ -12,7 +12,7 @@ from actions.team import handoff, helpdesk, link, push_menu, reminders
 from bot.people.team_members import is_link_code
 from bot.shared import payloads
 from bot.shared.types import Reply
-from bot.storage.models import TutorialRun
+from bot.storage.progress import TutorialRun
 from nlu import intents
 from nlu.meaning import Meaning
 

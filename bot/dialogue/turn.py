@@ -19,8 +19,9 @@ from bot.dialogue import routing
 from bot.redact import redact
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import MAX_TEXT_LENGTH, Incoming, Reply, TurnResult
+from bot.storage.conversations import ConversationLog, ProcessedUpdate
 from bot.storage.db import unreachable
-from bot.storage.models import ConversationLog, Member, ProcessedUpdate
+from bot.storage.households import Member
 from content.loader import Catalog
 from nlu import intents
 from nlu.client import NluClient, NluUnavailable, Understanding

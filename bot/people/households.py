@@ -5,7 +5,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.shared.join_codes import new_join_code
-from bot.storage.models import Commune, Household, Village
+from bot.storage.households import Household
+from bot.storage.places import Commune, Village
 
 
 def village_of(session: Session, commune: str, village: str) -> Village:

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from bot.delivery.clock import aware
 from bot.shared.join_codes import JOIN_CODE_ALPHABET
-from bot.storage.models import Commune, Member, Village
-from bot.storage.models_team import ROLE_COMMUNE, ROLE_MEMBER, ROLE_PROVINCE, TEAM_ROLES, TeamMember
+from bot.storage.households import Member
+from bot.storage.places import Commune, Village
+from bot.storage.staff import ROLE_COMMUNE, ROLE_MEMBER, ROLE_PROVINCE, TEAM_ROLES, TeamMember
 
 LINK_PREFIX = "TV"  # "tổ viên": told apart from a household's 6-character join code at a glance
 LINK_CODE = re.compile(r"^TV[A-Z0-9]{8}$")
@@ -132,7 +133,7 @@ def village_ids(session: Session, team_member: TeamMember) -> list[int]:
 
 def helpers_of_village(session: Session, village_id: int) -> list[tuple[TeamMember, Member]]:
     """Linked, active team members looking after a village, with their chat identities."""
-    from bot.storage.models_team import TeamMemberVillage
+    from bot.storage.staff import TeamMemberVillage
     rows = session.execute(
         select(TeamMember, Member).join(Member, Member.id == TeamMember.member_id)
         .join(TeamMemberVillage, TeamMemberVillage.team_member_id == TeamMember.id)

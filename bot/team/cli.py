@@ -47,7 +47,7 @@ def _team_add(args, settings) -> int:
 
 
 def _team_list(args, settings) -> int:
-    from bot.storage.models_team import TeamMember
+    from bot.storage.staff import TeamMember
     with _services(settings) as services:
         with services.sessions() as session:
             for member in session.scalars(select(TeamMember).order_by(TeamMember.id)):
@@ -60,7 +60,7 @@ def _team_list(args, settings) -> int:
 
 def _team_code(args, settings) -> int:
     from bot.people import team_members as team
-    from bot.storage.models_team import TeamMember
+    from bot.storage.staff import TeamMember
     with _services(settings) as services:
         with services.sessions() as session:
             member = session.get(TeamMember, args.id)
@@ -120,7 +120,7 @@ def _push_report(args, settings) -> int:
 
 
 def _push_list(args, settings) -> int:
-    from bot.storage.models_team import Push
+    from bot.storage.delivery import Push
     with _services(settings) as services:
         with services.sessions() as session:
             for row in session.scalars(select(Push).order_by(Push.id.desc()).limit(args.limit)):
@@ -135,7 +135,7 @@ def _outbox_send(args, settings) -> int:
 
 
 def _outbox_status(args, settings) -> int:
-    from bot.storage.models_team import OutboxItem
+    from bot.storage.delivery import OutboxItem
     with _services(settings) as services:
         with services.sessions() as session:
             rows = session.execute(select(OutboxItem.kind, OutboxItem.status, func.count())

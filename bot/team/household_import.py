@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.people.households import add_household
-from bot.storage.models import Commune, Household, Village
+from bot.storage.households import Household
+from bot.storage.places import Commune, Village
 from nlu.tones import fold
 
 # Header (without diacritics, lower case, words joined by _) -> field.

@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.people.team_members import TeamError, find_village
-from bot.storage.models import Household, Village
+from bot.storage.households import Household
+from bot.storage.places import Village
 
 _USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 

@@ -10,8 +10,12 @@ import pytest
 
 from bot.admin.auth import create_user
 from bot.people.households import add_household
-from bot.storage.models import ConversationLog, HelpRequest, Member, StepEvent, TutorialRun, Village
-from bot.storage.models_team import OutboxItem, Push
+from bot.storage.conversations import ConversationLog
+from bot.storage.delivery import OutboxItem, Push
+from bot.storage.help import HelpRequest
+from bot.storage.households import Member
+from bot.storage.places import Village
+from bot.storage.progress import StepEvent, TutorialRun
 from bot.web.app import create_app
 
 PASSWORD = "mat-khau-du-dai-1"
@@ -147,7 +151,7 @@ def seed(services) -> Seed:
 @pytest.fixture
 def users(services, seed):
     """province / commune (Xã Tân Lập) / team (Thôn 2 of Xã Tân Lập)."""
-    from bot.storage.models import Commune
+    from bot.storage.places import Commune
     with services.sessions() as session:
         commune = session.get(Commune, seed.commune_a)
         create_user(session, "tinh", PASSWORD, "province", display_name="Cán bộ tỉnh")

@@ -9,7 +9,8 @@ import yaml
 from sqlalchemy import select
 
 from bot.settings import ROOT
-from bot.storage.models import ConversationLog, Member
+from bot.storage.conversations import ConversationLog
+from bot.storage.households import Member
 from bot.web.app import create_app
 from tests.admin.conftest import PASSWORD, SCRIPT_TEXT
 from tests.helpers import serving

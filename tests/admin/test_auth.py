@@ -8,8 +8,10 @@ from bot.admin import auth
 from bot.admin.scope import OutOfScope, Scope
 from bot.admin.security import Keys, load_secret
 from bot.cli import main as cli_main
-from bot.storage.models import Commune, utcnow
-from bot.storage.models_admin import AdminLoginAttempt, AdminSession, AdminUser
+from bot.storage.admin_access import AdminLoginAttempt, AdminSession
+from bot.storage.base import utcnow
+from bot.storage.places import Commune
+from bot.storage.staff import AdminUser
 from tests.admin.conftest import PASSWORD
 
 

@@ -3,7 +3,9 @@ from datetime import timedelta
 
 from bot.admin.queries.unknown import content_gaps, topic_choices
 from bot.admin.scope import Scope
-from bot.storage.models import ConversationLog, Member, TopicChoice, utcnow
+from bot.storage.base import utcnow
+from bot.storage.conversations import ConversationLog, TopicChoice
+from bot.storage.households import Member
 from tests.admin.conftest import login
 
 

@@ -5,7 +5,8 @@ from html import unescape
 
 from sqlalchemy import select
 
-from bot.storage.models import ConversationLog, Member
+from bot.storage.conversations import ConversationLog
+from bot.storage.households import Member
 from tests.admin.conftest import login
 
 

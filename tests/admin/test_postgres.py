@@ -6,7 +6,7 @@ from bot.admin.auth import create_user
 from bot.admin.queries.overview import overview
 from bot.admin.scope import Scope
 from bot.services import build_services
-from bot.storage.models import Commune
+from bot.storage.places import Commune
 from bot.web.app import create_app
 from tests.admin import conftest
 from tests.admin.conftest import login

@@ -18,7 +18,9 @@ from bot.admin.queries.pushes import pushes
 from bot.admin.queries.report import monthly
 from bot.admin.queries.unknown import groups
 from bot.admin.scope import Scope
-from bot.storage.models import ConversationLog, Household, Member, StepEvent, TutorialRun
+from bot.storage.conversations import ConversationLog
+from bot.storage.households import Household, Member
+from bot.storage.progress import StepEvent, TutorialRun
 from tests.helpers import turn
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import event
 
 from bench.admin_data import Size, generate
 from bot.admin.auth import create_user
-from bot.storage.models import Commune
+from bot.storage.places import Commune
 from tests.admin.conftest import PASSWORD, login
 
 # Tables that grow with use. help_requests is left out: a person answers each one, so they stay few.

@@ -3,7 +3,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.storage.models_admin import AdminAuditLog
+from bot.storage.admin_access import AdminAuditLog
 from bot.web.app import create_app
 from tests.admin.conftest import PASSWORD, csrf_of, login
 

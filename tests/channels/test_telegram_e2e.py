@@ -12,7 +12,8 @@ from bot.people.households import add_household
 from bot.services import build_services
 from bot.settings import ROOT
 from bot.shared.types import Button, Reply
-from bot.storage.models import ConversationLog, TutorialRun
+from bot.storage.conversations import ConversationLog
+from bot.storage.progress import TutorialRun
 from bot.web.app import create_app
 from tests.fakes.telegram_api import FakeTelegramApi
 

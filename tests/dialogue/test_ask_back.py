@@ -6,7 +6,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.storage.models import ConversationLog, TopicChoice
+from bot.storage.conversations import ConversationLog, TopicChoice
 from nlu import intents
 from nlu.client import NluClient
 from tests.helpers import payloads, templates, turn

@@ -2,7 +2,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from bot.storage.models import ConversationLog, HelpRequest, TutorialRun
+from bot.storage.conversations import ConversationLog
+from bot.storage.help import HelpRequest
+from bot.storage.progress import TutorialRun
 from nlu.client import NluClient
 from nlu.server import free_port
 from tests.helpers import payload_starting, payloads, templates, turn

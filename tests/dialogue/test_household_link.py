@@ -2,7 +2,8 @@
 from sqlalchemy import select
 
 from bot.people.households import add_household
-from bot.storage.models import Member, TutorialRun
+from bot.storage.households import Member
+from bot.storage.progress import TutorialRun
 from tests.helpers import payloads, templates, turn
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from bot.dialogue import turn as turn_module
-from bot.storage.models import StepEvent
+from bot.storage.progress import StepEvent
 from tests.helpers import payload_starting, templates, turn
 
 

@@ -3,7 +3,7 @@ import pytest
 
 from actions.context import ActionContext
 from bot.dialogue import routing
-from bot.storage.models import Member
+from bot.storage.households import Member
 from nlu import intents
 from nlu.client import Understanding
 from nlu.meaning import catalog_reader

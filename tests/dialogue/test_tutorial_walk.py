@@ -1,7 +1,7 @@
 """Walking a tutorial with buttons: next, back, repeat, pause, resume, completion, stale buttons."""
 from sqlalchemy import select
 
-from bot.storage.models import StepEvent, TutorialRun
+from bot.storage.progress import StepEvent, TutorialRun
 from tests.helpers import payload_starting, payloads, templates, turn
 
 TOPIC = "vneid-register"

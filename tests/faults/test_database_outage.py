@@ -12,7 +12,8 @@ from sqlalchemy.orm import sessionmaker
 
 from bench.progress import check_progress
 from bot.services import build_services
-from bot.storage.models import ConversationLog, ProcessedUpdate, StepEvent, TutorialRun
+from bot.storage.conversations import ConversationLog, ProcessedUpdate
+from bot.storage.progress import StepEvent, TutorialRun
 from tests.faults.tcp_proxy import ProxyThread
 from tests.helpers import payload_starting, templates, turn
 

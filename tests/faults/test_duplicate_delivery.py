@@ -6,7 +6,8 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
-from bot.storage.models import ConversationLog, ProcessedUpdate, StepEvent
+from bot.storage.conversations import ConversationLog, ProcessedUpdate
+from bot.storage.progress import StepEvent
 from tests.faults.conftest import crowd_of, webhook_bot
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.settings import ROOT
-from bot.storage.models import ConversationLog, Member
+from bot.storage.conversations import ConversationLog
+from bot.storage.households import Member
 from nlu.server import RasaServer
 from tests.faults.conftest import crowd_of, webhook_bot
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.storage.db import make_engine, migrate
-from bot.storage.models import Household
+from bot.storage.households import Household
 from bot.team.household_import import ImportFailed, ImportReport, import_households, read_rows
 
 FUZZ = settings(max_examples=150, deadline=None,

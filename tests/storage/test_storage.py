@@ -8,7 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from bot.people.households import add_household
 from bot.services import build_services
 from bot.storage.db import make_engine, migrate, session_factory
-from bot.storage.models import Member, TutorialRun
+from bot.storage.households import Member
+from bot.storage.progress import TutorialRun
 from bot.storage.schema import metadata
 from tests.helpers import payload_starting, templates, turn
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.people import team_members as team
 from bot.people.households import add_household
-from bot.storage.models_team import OutboxItem
+from bot.storage.delivery import OutboxItem
 from tests.helpers import turn
 
 COMMUNE, VILLAGE = "Xã Tân Lập", "Thôn Đồng Bằng"

@@ -12,8 +12,8 @@ from sqlalchemy import insert, select
 from bot.delivery.outbox import PENDING
 from bot.people.households import village_of
 from bot.settings import ROOT
-from bot.storage.models import Household, Member
-from bot.storage.models_team import OutboxItem
+from bot.storage.delivery import OutboxItem
+from bot.storage.households import Household, Member
 
 FIRST_CHAT = 1_000_000
 TOKEN = "123:TEST"

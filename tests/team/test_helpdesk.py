@@ -9,8 +9,7 @@ from actions.team import helpdesk
 from bot.render import Renderer
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Reply
-from bot.storage.models import HelpRequest
-from bot.storage.models_team import HelpEvent
+from bot.storage.help import HelpEvent, HelpRequest
 from tests.helpers import payload_starting, templates, turn
 from tests.team.helpers import household, join_household, join_team, outbox_to, payloads_of
 
@@ -239,7 +238,7 @@ async def test_two_takes_at_once_on_postgresql_end_in_one_relay(settings, catalo
 
     from actions.context import ActionContext
     from bot.services import build_services
-    from bot.storage.models import Member
+    from bot.storage.households import Member
 
     services = build_services(settings.with_(database_url=postgres_url), catalog)
     try:

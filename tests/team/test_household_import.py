@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from bot.cli import main
 from bot.storage.db import make_engine, migrate, session_factory
-from bot.storage.models import Household
+from bot.storage.households import Household
 from bot.team.household_import import ImportFailed, import_households, normalize_phone
 
 GOOD = """xã,thôn,mã hộ,chủ hộ,địa chỉ,số điện thoại

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select, update
 
 from bot.people import team_members as team
-from bot.storage.models import Village
-from bot.storage.models_team import TeamMember
+from bot.storage.places import Village
+from bot.storage.staff import TeamMember
 from tests.helpers import payload_starting, payloads, templates, turn
 from tests.team.helpers import COMMUNE, VILLAGE, household, join_household, join_team, outbox, outbox_to, team_code
 from tests.team.test_helpdesk import stuck

@@ -14,7 +14,7 @@ from bot.delivery.outbox import OutboxStore, enqueue
 from bot.delivery.sender import OutboxSender
 from bot.services import build_services
 from bot.shared.types import Reply
-from bot.storage.models import Member
+from bot.storage.households import Member
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.team.pushing import NEVER_QUIET, TOKEN, per_chat, seed, sends, statuses
 
@@ -51,7 +51,7 @@ async def services(settings, catalog, api):
 def push_village(services, topic: str = "vneid-register", who: str = "all"):
     with services.sessions() as session:
         village = session.scalar(select(Member.household_id))  # any household: its village
-        from bot.storage.models import Household
+        from bot.storage.households import Household
         village_id = session.get(Household, village).village_id
         created, _ = push.create_push(session, services.catalog, topic, who, "village", village_id, "test", None,
                                       datetime.now(timezone.utc))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.delivery.outbox import OutboxStore, enqueue, reply_json, scrubbed
 from bot.delivery.sender import OutboxSender
 from bot.shared.types import Reply
-from bot.storage.models import Member
+from bot.storage.households import Member
 from tests.helpers import turn
 from tests.team.helpers import household, join_household, join_team, outbox, outbox_to
 from tests.team.pushing import NEVER_QUIET, seed

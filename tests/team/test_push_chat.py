@@ -8,8 +8,10 @@ from sqlalchemy import select, update
 from actions.team import push
 from bot.delivery.clock import LocalTime
 from bot.services import build_services
-from bot.storage.models import Member, TutorialRun, Village
-from bot.storage.models_team import OutboxItem
+from bot.storage.delivery import OutboxItem
+from bot.storage.households import Member
+from bot.storage.places import Village
+from bot.storage.progress import TutorialRun
 from tests.helpers import payload_starting, payloads, templates, turn
 from tests.team.helpers import household, join_household, join_team, outbox
 

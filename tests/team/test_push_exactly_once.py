@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from actions.team import push
 from bot.storage.db import make_engine, migrate, session_factory
-from bot.storage.models import Village
+from bot.storage.places import Village
 from content.loader import load_catalog
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.team.pushing import (

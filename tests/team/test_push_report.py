@@ -29,8 +29,9 @@ def test_opened_counts_only_runs_touched_after_that_households_own_send(services
     from sqlalchemy import select, update
 
     from actions.team import push
-    from bot.storage.models import Household, Member, StepEvent, TutorialRun
-    from bot.storage.models_team import OutboxItem
+    from bot.storage.delivery import OutboxItem
+    from bot.storage.households import Household, Member
+    from bot.storage.progress import StepEvent, TutorialRun
     from tests.team.pushing import seed
 
     seed(services.sessions, 2)

@@ -13,7 +13,7 @@ from bot.delivery.outbox import PRIORITY_REMINDER, enqueue
 from bot.delivery.sender import OutboxSender
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Reply
-from bot.storage.models import Household, Member
+from bot.storage.households import Household, Member
 from tests.team.helpers import outbox
 from tests.team.pushing import seed
 from tests.team.test_runtime import RecordingSender, wait_for

@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from bot.channels.telegram import TelegramChannel
 from bot.services import build_services
-from bot.storage.models import HelpRequest
-from bot.storage.models_team import HelpEvent
+from bot.storage.help import HelpEvent, HelpRequest
 from bot.team.runtime import TeamRuntime
 from nlu import intents
 from nlu.client import Understanding

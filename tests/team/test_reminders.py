@@ -10,8 +10,9 @@ from sqlalchemy import select, update
 from actions.team import reminders
 from bot.delivery.clock import LocalTime
 from bot.shared.team_settings import TeamSettings
-from bot.storage.models import Member, TutorialRun
-from bot.storage.models_team import OutboxItem
+from bot.storage.delivery import OutboxItem
+from bot.storage.households import Member
+from bot.storage.progress import TutorialRun
 from tests.helpers import payload_starting, templates, turn
 from tests.team.helpers import household, join_household, outbox, payloads_of
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.delivery.clock import LocalTime
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Reply
-from bot.storage.models import HelpRequest
+from bot.storage.help import HelpRequest
 from bot.team.runtime import TeamRuntime
 from tests.team.helpers import household, join_household, join_team, outbox
 from tests.team.test_helpdesk import stuck

@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from bot.delivery.outbox import OutboxStore, enqueue
 from bot.delivery.sender import OutboxSender
 from bot.shared.types import Reply
-from bot.storage.models import Member
+from bot.storage.households import Member
 from tests.team.pushing import NEVER_QUIET, seed, statuses
 from tests.team.test_runtime import RecordingSender
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.storage.models import TutorialRun
+from bot.storage.progress import TutorialRun
 from bot.web.app import create_app
 from content.address_forms import AddressForms
 from tests.content.samples import SPEC_KINDS

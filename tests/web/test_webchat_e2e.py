@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.services import build_services
-from bot.storage.models import TutorialRun
+from bot.storage.progress import TutorialRun
 from bot.web.app import create_app
 from tests.helpers import serving
 

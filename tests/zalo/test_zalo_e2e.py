@@ -10,8 +10,9 @@ from sqlalchemy import select
 from bot.channels.zalo_wire import MORE_BUTTONS_TEXT
 from bot.delivery.clock import aware
 from bot.shared.team_settings import TeamSettings
-from bot.storage.models import Member, TutorialRun
-from bot.storage.models_zalo import ZaloToken
+from bot.storage.households import Member
+from bot.storage.progress import TutorialRun
+from bot.storage.zalo import ZaloToken
 from tests.zalo.support import CITIZEN, act, new_household, press, running_zalo, say
 
 

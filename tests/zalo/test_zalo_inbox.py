@@ -14,8 +14,9 @@ from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_inbox import KEEP_HANDLED, MAX_ATTEMPTS, ZaloInbox
 from bot.services import build_services
 from bot.shared.types import Incoming
-from bot.storage.models import ConversationLog, ProcessedUpdate, utcnow
-from bot.storage.models_zalo import ZaloInboxEvent
+from bot.storage.base import utcnow
+from bot.storage.conversations import ConversationLog, ProcessedUpdate
+from bot.storage.zalo import ZaloInboxEvent
 from tests.zalo.support import CITIZEN, running_zalo, zalo_settings
 
 SHORT_LEASE = timedelta(seconds=1)

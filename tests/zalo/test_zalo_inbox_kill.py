@@ -17,9 +17,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from bot.storage.conversations import ConversationLog
 from bot.storage.db import make_engine, session_factory
-from bot.storage.models import ConversationLog
-from bot.storage.models_zalo import ZaloInboxEvent
+from bot.storage.zalo import ZaloInboxEvent
 from nlu.server import free_port
 from tests.zalo.support import CITIZEN
 

@@ -8,9 +8,9 @@ import pytest
 
 from bot.channels.zalo_api import ZaloApi
 from bot.channels.zalo_tokens import REFRESH_MARGIN, TokenError, TokenStore
+from bot.storage.base import utcnow
 from bot.storage.db import make_engine, migrate, session_factory
-from bot.storage.models import utcnow
-from bot.storage.models_zalo import ZaloToken
+from bot.storage.zalo import ZaloToken
 from tests.fakes.zalo_api import SEED_REFRESH_TOKEN
 
 

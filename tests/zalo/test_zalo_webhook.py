@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.channels.zalo_wire import MORE_BUTTONS_TEXT
-from bot.storage.models import Member, ProcessedUpdate
+from bot.storage.conversations import ProcessedUpdate
+from bot.storage.households import Member
 from bot.web.app import create_app
 from tests.helpers import serving
 from tests.zalo.support import CITIZEN, act, running_zalo, say

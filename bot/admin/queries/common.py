@@ -8,7 +8,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
 
-from bot.storage.models import TutorialRun
+from bot.storage.progress import TutorialRun
 
 # A household is stuck when one of its tutorials was left unfinished this long ago and not finished since.
 STUCK_AFTER = timedelta(days=7)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.admin.messages import message
 from bot.admin.scope import Scope
-from bot.storage.models import StepEvent, TutorialRun
+from bot.storage.progress import StepEvent, TutorialRun
 from content.loader import Catalog
 
 

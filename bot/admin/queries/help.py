@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.admin.period import as_utc
 from bot.admin.queries.common import median_or_none
 from bot.admin.scope import Scope
-from bot.storage.models import HELP_OPEN, HELP_TAKEN, HelpRequest
+from bot.storage.help import HELP_OPEN, HELP_TAKEN, HelpRequest
 
 
 def answered_condition():

@@ -11,18 +11,12 @@ from bot.admin.messages import message
 from bot.admin.period import as_utc
 from bot.admin.queries.common import UNFINISHED, completed_condition, page_count, stuck_condition
 from bot.admin.scope import Scope
-from bot.storage.models import (
-    HELP_OPEN,
-    Commune,
-    ConversationLog,
-    HelpRequest,
-    Household,
-    Member,
-    StepEvent,
-    TutorialRun,
-    Village,
-)
-from bot.storage.models_team import OutboxItem, Push
+from bot.storage.conversations import ConversationLog
+from bot.storage.delivery import OutboxItem, Push
+from bot.storage.help import HELP_OPEN, HelpRequest
+from bot.storage.households import Household, Member
+from bot.storage.places import Commune, Village
+from bot.storage.progress import StepEvent, TutorialRun
 from content.loader import Catalog
 
 PAGE_SIZE = 50

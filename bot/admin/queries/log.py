@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from bot.admin.period import as_utc, start_of_local_day
 from bot.admin.queries.common import page_count
 from bot.admin.scope import Scope
-from bot.storage.models import ConversationLog, Household
+from bot.storage.conversations import ConversationLog
+from bot.storage.households import Household
 
 PAGE_SIZE = 50
 CSV_BATCH = 2000

@@ -12,7 +12,9 @@ from bot.admin.period import day_key, local_day, start_of_local_day, today
 from bot.admin.queries import help as help_requests
 from bot.admin.queries.common import dialect
 from bot.admin.scope import Scope
-from bot.storage.models import ConversationLog, Household, Member, TutorialRun
+from bot.storage.conversations import ConversationLog
+from bot.storage.households import Household, Member
+from bot.storage.progress import TutorialRun
 
 WINDOWS = ((message("overview.today"), 1), (message("overview.days_7"), 7), (message("overview.days_30"), 30))
 CHART_DAYS = 30

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from bot.admin.queries.common import completed_condition, stuck_condition
 from bot.admin.scope import Scope
-from bot.storage.models import HELP_OPEN, Commune, HelpRequest, Household, Member, Village
+from bot.storage.help import HELP_OPEN, HelpRequest
+from bot.storage.households import Household, Member
+from bot.storage.places import Commune, Village
 
 
 @dataclass

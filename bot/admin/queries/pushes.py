@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from bot.admin.scope import Scope
 from bot.delivery.outbox import EXPIRED, FAILED, PENDING, SENT, SKIPPED, UNKNOWN
-from bot.storage.models import Commune, TutorialRun, Village
-from bot.storage.models_team import OutboxItem, Push
+from bot.storage.delivery import OutboxItem, Push
+from bot.storage.places import Commune, Village
+from bot.storage.progress import TutorialRun
 from content.words import words
 
 LIMIT = 100

@@ -10,7 +10,11 @@ from bot.admin.period import Month
 from bot.admin.queries import help as help_requests
 from bot.admin.queries.common import median_or_none
 from bot.admin.scope import Scope
-from bot.storage.models import HELP_OPEN, Commune, ConversationLog, HelpRequest, Household, Member, TutorialRun, Village
+from bot.storage.conversations import ConversationLog
+from bot.storage.help import HELP_OPEN, HelpRequest
+from bot.storage.households import Household, Member
+from bot.storage.places import Commune, Village
+from bot.storage.progress import TutorialRun
 from content.loader import Catalog
 
 

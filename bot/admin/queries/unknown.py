@@ -12,7 +12,7 @@ from bot.admin.normalize import normalize
 from bot.admin.period import as_utc
 from bot.admin.scope import Scope
 from bot.redact import redact
-from bot.storage.models import ConversationLog, TopicChoice
+from bot.storage.conversations import ConversationLog, TopicChoice
 from nlu.intents import PROCEDURE_PREFIX
 
 # Replies that mean the message was not a question at all (a photo, an empty or an overlong message).

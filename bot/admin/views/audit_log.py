@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from bot.admin import filters
 from bot.admin.queries.common import page_count
 from bot.admin.web import Ctx, page
-from bot.storage.models_admin import ROLE_PROVINCE, AdminAuditLog
+from bot.storage.admin_access import AdminAuditLog
+from bot.storage.staff import ROLE_PROVINCE
 
 PAGE_SIZE = 100
 

@@ -12,8 +12,8 @@ from bot.admin.privacy import delete_household, export_household
 from bot.admin.queries.households import STATUSES, household_detail, list_households
 from bot.admin.queries.places import communes_in_scope, villages_in_scope
 from bot.admin.web import Ctx, page
-from bot.storage.models import Household
-from bot.storage.models_admin import ROLE_PROVINCE
+from bot.storage.households import Household
+from bot.storage.staff import ROLE_PROVINCE
 
 
 @page()

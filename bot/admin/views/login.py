@@ -25,7 +25,7 @@ from bot.admin.web import (
     set_cookie,
     url,
 )
-from bot.storage.models import utcnow
+from bot.storage.base import utcnow
 
 MAX_FIELD = 200
 

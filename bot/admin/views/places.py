@@ -6,7 +6,7 @@ from bot.admin.errors import NotFound
 from bot.admin.messages import message
 from bot.admin.queries.places import places
 from bot.admin.web import Ctx, page
-from bot.storage.models import Commune
+from bot.storage.places import Commune
 
 
 @page()

@@ -8,7 +8,7 @@ from bot.admin.messages import message
 from bot.admin.normalize import normalize
 from bot.admin.queries.unknown import content_gaps, groups, topic_choices
 from bot.admin.web import Ctx, page
-from bot.storage.models_admin import ROLE_COMMUNE, ROLE_PROVINCE
+from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE
 from nlu.intents import procedure_intent, topic_intent
 
 TEACHERS = (ROLE_PROVINCE, ROLE_COMMUNE)

@@ -3,8 +3,8 @@
 Revision ID: 0008
 Revises: 0007
 """
-from alembic import op  # noqa: F401
 import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
 
 revision = "0008"
 down_revision = "0007"

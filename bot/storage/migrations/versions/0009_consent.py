@@ -3,8 +3,8 @@
 Revision ID: 0009
 Revises: 0008
 """
-from alembic import op  # noqa: F401
 import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
 
 revision = "0009"
 down_revision = "0008"

@@ -1,4 +1,4 @@
-"""Tables of the zalo feature (kept apart so features do not edit one file)."""
+"""Zalo: the OA's tokens and the webhook inbox."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.models import Base, utcnow
+from bot.storage.base import Base, utcnow
 
 
 class ZaloToken(Base):

@@ -1,71 +1,12 @@
-"""Tables of the team feature (kept apart so features do not edit one file).
-
-Community tech team members and their villages, the help-request event log, pushes, the durable
-outbox every unsolicited message goes through, its per-channel throttle, and reminders.
-"""
+"""Messages nobody asked for: pushes, the durable outbox and its per-channel throttle, reminders."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.models import Base, Commune, Village, utcnow
-
-ROLE_MEMBER = "member"      # looks after some villages
-ROLE_COMMUNE = "commune"    # a commune's admin: escalations, pushes to the whole commune
-ROLE_PROVINCE = "province"  # pushes to the whole province
-TEAM_ROLES = (ROLE_MEMBER, ROLE_COMMUNE, ROLE_PROVINCE)
-
-
-class TeamMember(Base):
-    """A person of a community tech team; their chat identity is linked with a one-time code."""
-
-    __tablename__ = "team_members"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(20))
-    role: Mapped[str] = mapped_column(String(16), default=ROLE_MEMBER)
-    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"))
-    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), unique=True)
-    # sha256 of the one-time link code; the code itself is shown once and never stored.
-    link_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    link_code_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    commune: Mapped[Commune | None] = relationship()
-    villages: Mapped[list[Village]] = relationship(secondary="team_member_villages", order_by=Village.id)
-
-    def __repr__(self) -> str:
-        return f"TeamMember(id={self.id!r}, name={self.name!r}, role={self.role!r})"
-
-
-class TeamMemberVillage(Base):
-    __tablename__ = "team_member_villages"
-
-    team_member_id: Mapped[int] = mapped_column(ForeignKey("team_members.id", ondelete="CASCADE"),
-                                                primary_key=True)
-    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), primary_key=True)
-
-    def __repr__(self) -> str:
-        return f"TeamMemberVillage(team_member_id={self.team_member_id!r}, village_id={self.village_id!r})"
-
-
-class HelpEvent(Base):
-    """One state change of a help request: opened, notified, taken, passed, escalated, closed."""
-
-    __tablename__ = "help_request_events"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    help_request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    kind: Mapped[str] = mapped_column(String(16))
-    team_member_id: Mapped[int | None] = mapped_column(ForeignKey("team_members.id"))
-    detail: Mapped[str | None] = mapped_column(String(300))
-
-    def __repr__(self) -> str:
-        return f"HelpEvent(help_request_id={self.help_request_id!r}, kind={self.kind!r})"
+from bot.storage.base import Base, utcnow
 
 
 class Push(Base):
@@ -155,7 +96,3 @@ class Reminder(Base):
 
     def __repr__(self) -> str:
         return f"Reminder(run_id={self.run_id!r}, number={self.number!r})"
-
-
-__all__ = ["HelpEvent", "OutboxItem", "OutboxThrottle", "Push", "Reminder", "TEAM_ROLES", "TeamMember",
-           "TeamMemberVillage", "ROLE_COMMUNE", "ROLE_MEMBER", "ROLE_PROVINCE"]

@@ -1,0 +1,73 @@
+"""The conversation: the redacted log of turns, topic choices drawn from it, updates already handled."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.storage.base import Base, utcnow
+
+
+class ConversationLog(Base):
+    """One turn, redacted: what was said or pressed, what was understood, what was answered."""
+
+    __tablename__ = "conversation_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
+    text: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[str | None] = mapped_column(String(64))
+    intent: Mapped[str | None] = mapped_column(String(64))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    topic_id: Mapped[str | None] = mapped_column(String(64))
+    understood: Mapped[bool] = mapped_column(Boolean, default=True)
+    replies: Mapped[str | None] = mapped_column(String(300))
+    latency_ms: Mapped[float | None] = mapped_column(Float)
+
+    def __repr__(self) -> str:
+        return f"ConversationLog(id={self.id!r}, intent={self.intent!r})"
+
+
+class TopicChoice(Base):
+    """A citizen asked back between two topics picked one: a candidate training example for an admin to review.
+
+    It keeps no text of its own: the question is the log row's (redacted), and goes when that row goes.
+    """
+
+    __tablename__ = "topic_choices"
+    __table_args__ = (UniqueConstraint("log_id", name="uq_topic_choices_log_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    log_id: Mapped[int] = mapped_column(ForeignKey("conversation_log.id", ondelete="CASCADE"))
+    topic_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+    def __repr__(self) -> str:
+        return f"TopicChoice(id={self.id!r}, log={self.log_id!r}, topic={self.topic_id!r})"
+
+
+class ProcessedUpdate(Base):
+    """Updates already handled, so a retried delivery is ignored."""
+
+    __tablename__ = "processed_updates"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# Per household (detail, and every page of a commune or team scope): covering the per-day counts, so a
+# scoped overview reads no table rows.
+Index("ix_conversation_log_household_at_understood", ConversationLog.household_id, ConversationLog.at,
+      ConversationLog.understood, ConversationLog.payload)
+# Text messages understood or not, by time: the overview's daily counts are index range counts, the
+# not-understood page and filter read only matching rows.
+Index("ix_conversation_log_understood_payload_at", ConversationLog.understood, ConversationLog.payload,
+      ConversationLog.at)
+Index("ix_conversation_log_topic_id_at", ConversationLog.topic_id, ConversationLog.at)
+# The log's order (newest first, id breaks ties): pages are sought from a cursor on it (migration 0005).
+Index("ix_conversation_log_at_id", ConversationLog.at, ConversationLog.id)
