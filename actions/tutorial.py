@@ -4,7 +4,15 @@ from __future__ import annotations
 from actions.buttons import MENU, menu_rows, resume_rows, run_button, step_rows, topic_button
 from actions.context import ActionContext
 from bot.shared.types import Button, Reply
-from bot.storage.progress import StepEvent, TutorialRun
+from bot.storage.progress import (
+    RUN_ABANDONED,
+    RUN_ACTIVE,
+    RUN_COMPLETED,
+    RUN_PAUSED,
+    RUN_UNFINISHED,
+    StepEvent,
+    TutorialRun,
+)
 
 
 def _event(ctx: ActionContext, run: TutorialRun, kind: str) -> None:
@@ -29,7 +37,7 @@ def step_reply(ctx: ActionContext, run: TutorialRun) -> Reply:
 def _pause_other_runs(ctx: ActionContext, keep: TutorialRun | None = None) -> None:
     run = ctx.active_run()
     if run is not None and run is not keep:
-        run.status = "paused"
+        run.status = RUN_PAUSED
         _event(ctx, run, "paused")
 
 
@@ -41,7 +49,7 @@ def start(ctx: ActionContext, topic_id: str) -> list[Reply]:
     _pause_other_runs(ctx)
     topic = ctx.catalog[topic_id]
     run = TutorialRun(member_id=ctx.member.id, household_id=ctx.member.household_id,
-                      topic_id=topic_id, step_index=0, status="active",
+                      topic_id=topic_id, step_index=0, status=RUN_ACTIVE,
                       started_at=ctx.now, updated_at=ctx.now)
     ctx.session.add(run)
     ctx.session.flush()
@@ -54,8 +62,8 @@ def start(ctx: ActionContext, topic_id: str) -> list[Reply]:
 
 def resume(ctx: ActionContext, run: TutorialRun, announce: bool = False) -> list[Reply]:
     _pause_other_runs(ctx, keep=run)
-    if run.status != "active":
-        run.status = "active"
+    if run.status != RUN_ACTIVE:
+        run.status = RUN_ACTIVE
         _event(ctx, run, "resumed")
     topic = ctx.catalog[run.topic_id]
     replies = []
@@ -65,8 +73,8 @@ def resume(ctx: ActionContext, run: TutorialRun, announce: bool = False) -> list
 
 
 def restart(ctx: ActionContext, run: TutorialRun) -> list[Reply]:
-    if run.status in ("active", "paused"):
-        run.status = "abandoned"
+    if run.status in RUN_UNFINISHED:
+        run.status = RUN_ABANDONED
         _event(ctx, run, "abandoned")
     return start(ctx, run.topic_id)
 
@@ -91,7 +99,7 @@ def repeat_step(ctx: ActionContext, run: TutorialRun) -> list[Reply]:
 
 def pause(ctx: ActionContext, run: TutorialRun) -> list[Reply]:
     topic = ctx.catalog[run.topic_id]
-    run.status = "paused"
+    run.status = RUN_PAUSED
     _event(ctx, run, "paused")
     return [Reply("tutorial_paused", {"title": topic.title, "number": run.step_index + 1,
                                       "total": len(topic.steps)},
@@ -100,7 +108,7 @@ def pause(ctx: ActionContext, run: TutorialRun) -> list[Reply]:
 
 def complete(ctx: ActionContext, run: TutorialRun) -> list[Reply]:
     topic = ctx.catalog[run.topic_id]
-    run.status = "completed"
+    run.status = RUN_COMPLETED
     run.completed_at = ctx.now
     _event(ctx, run, "completed")
     following = ctx.catalog.get(topic.next_topic)

@@ -15,28 +15,16 @@ from sqlalchemy.orm import Session
 
 from actions.team.replies import team_reply
 from bot.delivery.clock import LocalTime, aware
-from bot.delivery.outbox import (
-    EXPIRED,
-    FAILED,
-    PENDING,
-    PRIORITY_PUSH,
-    PUSHABLE_CHANNELS,
-    QUEUED,
-    SENT,
-    SKIPPED,
-    UNKNOWN,
-    chat_key,
-    reply_json,
-)
+from bot.delivery.outbox import PRIORITY_PUSH, PUSHABLE_CHANNELS, chat_key, reply_json
 from bot.people import team_members as team
 from bot.shared.payloads import PushReport as PushReportButton
 from bot.shared.payloads import TopicButton
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
-from bot.storage.delivery import OutboxItem, Push
+from bot.storage.delivery import EXPIRED, FAILED, PENDING, QUEUED, SENT, SKIPPED, UNKNOWN, OutboxItem, Push
 from bot.storage.households import Household, Member
 from bot.storage.places import Commune, Village
-from bot.storage.progress import StepEvent, TutorialRun
+from bot.storage.progress import RUN_COMPLETED, RUN_UNFINISHED, StepEvent, TutorialRun
 from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, TeamMember
 from content.words import words
 
@@ -81,9 +69,9 @@ def audience(session: Session, topic_id: str, who: str, villages: list[int]) -> 
     run = TutorialRun
     started = exists().where(run.household_id == Household.id, run.topic_id == topic_id)
     completed = exists().where(run.household_id == Household.id, run.topic_id == topic_id,
-                               run.status == "completed")
+                               run.status == RUN_COMPLETED)
     unfinished = exists().where(run.household_id == Household.id, run.topic_id == topic_id,
-                                run.status.in_(("active", "paused")))
+                                run.status.in_(RUN_UNFINISHED))
     if who == "not_started":
         query = query.where(~started)
     elif who == "unfinished":

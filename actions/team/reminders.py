@@ -15,13 +15,13 @@ from actions.buttons import resume_button
 from actions.context import ActionContext
 from actions.team.replies import team_reply
 from bot.delivery.clock import LocalTime, aware
-from bot.delivery.outbox import EXPIRED, PRIORITY_REMINDER, PUSHABLE_CHANNELS, QUEUED, SKIPPED, enqueue
+from bot.delivery.outbox import PRIORITY_REMINDER, PUSHABLE_CHANNELS, enqueue
 from bot.shared.payloads import RemindersChoice
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
-from bot.storage.delivery import OutboxItem, Reminder
+from bot.storage.delivery import EXPIRED, QUEUED, SKIPPED, OutboxItem, Reminder
 from bot.storage.households import Member
-from bot.storage.progress import TutorialRun
+from bot.storage.progress import RUN_UNFINISHED, TutorialRun
 
 OFF = Button("reminders_off", RemindersChoice("off").pack())
 UNSENT = (EXPIRED, SKIPPED)
@@ -46,12 +46,12 @@ def send_due(session: Session, catalog, settings: TeamSettings, now: datetime) -
                                      Member.last_seen_at <= now - delay) for channel, delay in delays.items()))
     # Each member's most recently touched unfinished run: older ones are not worth a reminder.
     latest = (select(TutorialRun.member_id, func.max(TutorialRun.updated_at).label("updated_at"))
-              .where(TutorialRun.status.in_(("active", "paused"))).group_by(TutorialRun.member_id).subquery())
+              .where(TutorialRun.status.in_(RUN_UNFINISHED)).group_by(TutorialRun.member_id).subquery())
     rows = session.execute(
         select(TutorialRun, Member)
         .join(latest, (latest.c.member_id == TutorialRun.member_id) & (latest.c.updated_at == TutorialRun.updated_at))
         .join(Member, Member.id == TutorialRun.member_id)
-        .where(TutorialRun.status.in_(("active", "paused")), stopped_long_enough,
+        .where(TutorialRun.status.in_(RUN_UNFINISHED), stopped_long_enough,
                Member.reminders_off.is_(False), Member.channel.in_(PUSHABLE_CHANNELS))
         .order_by(TutorialRun.id)).all()
     queued = 0

@@ -17,13 +17,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.shared.types import Button, Reply
-from bot.storage.delivery import OutboxItem, OutboxThrottle
+from bot.storage.delivery import (
+    CLAIMED,
+    EXPIRED,
+    FAILED,
+    FINAL,
+    PENDING,
+    QUEUED,
+    SENDING,
+    SENT,
+    UNKNOWN,
+    OutboxItem,
+    OutboxThrottle,
+)
 from bot.storage.households import Member
 
-QUEUED, CLAIMED, SENDING, SENT = "queued", "claimed", "sending", "sent"
-FAILED, UNKNOWN, SKIPPED, EXPIRED = "failed", "unknown", "skipped", "expired"
-PENDING = (QUEUED, CLAIMED, SENDING)
-FINAL = (SENT, FAILED, UNKNOWN, SKIPPED, EXPIRED)
 # Priorities: a person waiting on the other side goes before a push to a whole village.
 PRIORITY_PERSON, PRIORITY_REMINDER, PRIORITY_PUSH = 10, 1, 0
 # Kinds nobody is waiting for: never started in quiet hours (a person's relayed words always go).

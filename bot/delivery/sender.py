@@ -27,9 +27,10 @@ import time
 from collections import deque
 
 from bot.delivery.clock import Clock, LocalTime, aware, epoch, system_clock
-from bot.delivery.outbox import SKIPPED, UNKNOWN, Claimed, OutboxStore, reply_from_json
+from bot.delivery.outbox import Claimed, OutboxStore, reply_from_json
 from bot.delivery.senders import Sender
 from bot.shared.team_settings import TeamSettings
+from bot.storage.delivery import SKIPPED, UNKNOWN
 
 log = logging.getLogger(__name__)
 _BATCH_SECONDS = 0.25  # claim about this much sending at a time

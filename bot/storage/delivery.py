@@ -29,8 +29,14 @@ class Push(Base):
         return f"Push(id={self.id!r}, topic={self.topic_id!r}, scope={self.scope!r}:{self.scope_id!r})"
 
 
-# Outbox states: queued -> claimed -> sending -> sent | failed | unknown; queued -> skipped | expired.
+# OutboxItem.status: queued -> claimed -> sending -> sent | failed | unknown; queued -> skipped | expired.
 # `unknown`: the sender died while the request was in flight; never sent again (no duplicates).
+QUEUED, CLAIMED, SENDING, SENT = "queued", "claimed", "sending", "sent"
+FAILED, UNKNOWN, SKIPPED, EXPIRED = "failed", "unknown", "skipped", "expired"
+PENDING = (QUEUED, CLAIMED, SENDING)
+FINAL = (SENT, FAILED, UNKNOWN, SKIPPED, EXPIRED)
+
+
 class OutboxItem(Base):
     """One message to one chat, sent by whichever sender claims it; times are epoch seconds."""
 
@@ -52,7 +58,7 @@ class OutboxItem(Base):
     reply: Mapped[str] = mapped_column(Text)  # the Reply as JSON: template, context, buttons, image
     address_form: Mapped[str | None] = mapped_column(String(16))
     priority: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    status: Mapped[str] = mapped_column(String(16), default=QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[float] = mapped_column(Float, default=0.0)
     not_after: Mapped[float | None] = mapped_column(Float)

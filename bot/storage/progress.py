@@ -9,6 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from bot.storage.base import Base, utcnow
 from bot.storage.households import Member
 
+# TutorialRun.status: walking, stopped by the citizen (resumable), done, given up for another topic.
+RUN_ACTIVE, RUN_PAUSED, RUN_COMPLETED, RUN_ABANDONED = "active", "paused", "completed", "abandoned"
+RUN_UNFINISHED = (RUN_ACTIVE, RUN_PAUSED)
+
 
 class TutorialRun(Base):
     """One walk of one member through one tutorial; progress counts for the household."""
@@ -20,7 +24,7 @@ class TutorialRun(Base):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     topic_id: Mapped[str] = mapped_column(String(64), index=True)
     step_index: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[str] = mapped_column(String(16), default=RUN_ACTIVE)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -9,10 +9,9 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import insert, select
 
-from bot.delivery.outbox import PENDING
 from bot.people.households import village_of
 from bot.settings import ROOT
-from bot.storage.delivery import OutboxItem
+from bot.storage.delivery import PENDING, OutboxItem
 from bot.storage.households import Household, Member
 
 FIRST_CHAT = 1_000_000

@@ -8,11 +8,11 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
 
-from bot.storage.progress import TutorialRun
+from bot.storage.progress import RUN_COMPLETED, RUN_UNFINISHED, TutorialRun
 
 # A household is stuck when one of its tutorials was left unfinished this long ago and not finished since.
 STUCK_AFTER = timedelta(days=7)
-UNFINISHED = ("active", "paused")
+UNFINISHED = RUN_UNFINISHED
 
 
 def dialect(session: Session) -> str:
@@ -23,7 +23,7 @@ def stuck_condition(household_id, now: datetime) -> ColumnElement[bool]:
     """EXISTS an unfinished run of the household untouched for STUCK_AFTER, its topic never completed."""
     run, done = aliased(TutorialRun), aliased(TutorialRun)
     completed_later = exists(select(done.id).where(
-        done.household_id == run.household_id, done.topic_id == run.topic_id, done.status == "completed"))
+        done.household_id == run.household_id, done.topic_id == run.topic_id, done.status == RUN_COMPLETED))
     return exists(select(run.id).where(
         run.household_id == household_id, run.status.in_(UNFINISHED), run.updated_at < now - STUCK_AFTER,
         ~completed_later))
@@ -31,7 +31,7 @@ def stuck_condition(household_id, now: datetime) -> ColumnElement[bool]:
 
 def completed_condition(household_id) -> ColumnElement[bool]:
     run = aliased(TutorialRun)
-    return exists(select(run.id).where(and_(run.household_id == household_id, run.status == "completed")))
+    return exists(select(run.id).where(and_(run.household_id == household_id, run.status == RUN_COMPLETED)))
 
 
 def median_or_none(values: list[float]) -> float | None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.admin.messages import message
 from bot.admin.scope import Scope
-from bot.storage.progress import StepEvent, TutorialRun
+from bot.storage.progress import RUN_COMPLETED, StepEvent, TutorialRun
 from content.loader import Catalog
 
 
@@ -59,7 +59,7 @@ def furthest_steps(session: Session, scope: Scope, since: datetime | None) -> di
         furthest = furthest.where(StepEvent.run_id.in_(select(run.id).where(*runs_wanted)))
     furthest = furthest.subquery()
     query = (select(run.topic_id, furthest.c.reached, func.count(),
-                    func.sum(case((run.status == "completed", 1), else_=0)))
+                    func.sum(case((run.status == RUN_COMPLETED, 1), else_=0)))
              .join(furthest, furthest.c.run_id == run.id)
              .where(*runs_wanted)
              .group_by(run.topic_id, furthest.c.reached))

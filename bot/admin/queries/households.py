@@ -16,7 +16,7 @@ from bot.storage.delivery import OutboxItem, Push
 from bot.storage.help import HELP_OPEN, HelpRequest
 from bot.storage.households import Household, Member
 from bot.storage.places import Commune, Village
-from bot.storage.progress import StepEvent, TutorialRun
+from bot.storage.progress import RUN_ABANDONED, RUN_ACTIVE, RUN_COMPLETED, RUN_PAUSED, StepEvent, TutorialRun
 from content.loader import Catalog
 
 PAGE_SIZE = 50
@@ -120,7 +120,7 @@ def _figures(session: Session, ids: list[int]) -> dict[int, dict]:
         figures[hid].update(members=members, last_seen=as_utc(last_seen))
     for hid, topics in session.execute(
             select(TutorialRun.household_id, func.count(distinct(TutorialRun.topic_id)))
-            .where(TutorialRun.household_id.in_(ids), TutorialRun.status == "completed")
+            .where(TutorialRun.household_id.in_(ids), TutorialRun.status == RUN_COMPLETED)
             .group_by(TutorialRun.household_id)):
         figures[hid]["completed_topics"] = topics
     for hid, runs in session.execute(
@@ -178,7 +178,7 @@ def _progress(runs: list[TutorialRun], catalog: Catalog) -> list[Progress]:
     by_topic: dict[str, list[TutorialRun]] = {}
     for run in runs:
         by_topic.setdefault(run.topic_id, []).append(run)
-    rank = {"completed": 0, "active": 1, "paused": 1, "abandoned": 2}
+    rank = {RUN_COMPLETED: 0, RUN_ACTIVE: 1, RUN_PAUSED: 1, RUN_ABANDONED: 2}
     result = []
     for topic_id, topic_runs in by_topic.items():
         best = min(topic_runs, key=lambda r: (rank.get(r.status, 3), -as_utc(r.updated_at).timestamp()))
@@ -186,7 +186,7 @@ def _progress(runs: list[TutorialRun], catalog: Catalog) -> list[Progress]:
         result.append(Progress(
             topic_id, topic.title if topic else topic_id, best.status, best.step_index + 1,
             len(topic.steps) if topic else 0,
-            as_utc(best.completed_at if best.status == "completed" else best.updated_at), len(topic_runs)))
+            as_utc(best.completed_at if best.status == RUN_COMPLETED else best.updated_at), len(topic_runs)))
     return sorted(result, key=lambda p: (rank.get(p.status, 3), p.title))
 
 

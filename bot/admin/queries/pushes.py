@@ -15,8 +15,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.admin.scope import Scope
-from bot.delivery.outbox import EXPIRED, FAILED, PENDING, SENT, SKIPPED, UNKNOWN
-from bot.storage.delivery import OutboxItem, Push
+from bot.storage.delivery import EXPIRED, FAILED, PENDING, SENT, SKIPPED, UNKNOWN, OutboxItem, Push
 from bot.storage.places import Commune, Village
 from bot.storage.progress import TutorialRun
 from content.words import words
