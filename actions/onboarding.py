@@ -5,6 +5,7 @@ from functools import cache
 
 from sqlalchemy import select
 
+from actions import privacy
 from actions.answers import greet
 from actions.buttons import menu_rows
 from actions.context import ActionContext
@@ -51,6 +52,8 @@ def set_address_form(ctx: ActionContext, form: str) -> list[Reply]:
 
 
 def link(ctx: ActionContext, household: Household) -> list[Reply]:
+    if not privacy.consented(ctx):  # a household link needs consent (Law 91/2025/QH15)
+        return privacy.ask_before_link(ctx)
     ctx.member.household_id = household.id
     ctx.member.is_guest = False
     return _then_address_or_menu(ctx, Reply(

@@ -9,6 +9,7 @@ import pytest
 from bench.databases import POSTGRES_ADMIN_URL, postgres_database, postgres_problem
 from bot.services import build_services
 from bot.settings import ROOT, Settings
+from bot.shared.team_settings import TeamSettings
 from content.loader import load_catalog
 
 
@@ -19,9 +20,12 @@ def catalog():
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    """Settings for one test: its own SQLite file, no NLU, no Telegram."""
+    """Settings for one test: its own SQLite file, no NLU, no Telegram.
+
+    Consent is presumed, so that other features' tests see their own replies; the privacy tests
+    (tests/privacy/test_privacy.py) ask for it as a citizen would."""
     return Settings(database_url=f"sqlite:///{tmp_path / 'camtay.sqlite3'}", nlu_url=None,
-                    telegram_bot_token=None)
+                    telegram_bot_token=None, team=TeamSettings(presumed_consent=True))
 
 
 @pytest.fixture

@@ -85,6 +85,25 @@ CONTEXTS: dict[str, list[dict]] = {
     ],
     "unsupported_media": [{"what": "hình dán (sticker)", "heard": False}, {"what": "tin nhắn thoại", "heard": True}],
     "welcome_ask_household": [{}],
+    "privacy_notice": [{"log_days": 90, "responsible": "Ủy ban nhân dân xã Tân Lập", "to_link": True},
+                       {"log_days": 90, "responsible": "Ủy ban nhân dân xã Tân Lập", "to_link": False}],
+    "privacy_full": [{"log_days": 90, "help_days": 30, "responsible": "Ủy ban nhân dân xã Tân Lập",
+                      "version": "2026-12-v1"}],
+    "privacy_agreed": [{}],
+    "privacy_not_now": [{}],
+    "privacy_withdrawn": [{}],
+    "privacy_data": [
+        {"household": {"code": "H001", "village": "Thôn 1", "commune": "Xã A"},
+         "runs": [{"title": "Cài VNeID", "completed": False, "number": 2, "total": 5},
+                  {"title": "Trả tiền điện", "completed": True, "number": 4, "total": 4}],
+         "text_count": 2, "texts": ["cài vneid thế nào", "cảm ơn"], "help_count": 1, "help_open": 1,
+         "consent": "given", "consent_date": "06/12/2026"},
+        {"household": None, "runs": [], "text_count": 0, "texts": [], "help_count": 0, "help_open": 0,
+         "consent": None, "consent_date": None},
+    ],
+    "privacy_erase_confirm": [{}],
+    "privacy_erased": [{}],
+    "privacy_erase_kept": [{}],
 }
 CASES = [pytest.param(t, ctx, id=f"{t}-{i}") for t, contexts in CONTEXTS.items() for i, ctx in enumerate(contexts)]
 LABEL_CONTEXTS = {"topic": {"title": "Cài VNeID và đăng ký tài khoản mức 1"}, "address": {"form": "bác"}}

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from sqlalchemy import select
 
-from actions import answers, onboarding, tutorial
+from actions import answers, onboarding, privacy, tutorial
 from actions.context import ActionContext
 from actions.team import handoff, helpdesk, link, push_menu, reminders
 from bot.people.team_members import is_link_code
@@ -82,6 +82,7 @@ PAYLOADS: dict[type, PayloadAction] = {
     payloads.RunButton: _run_button,
     payloads.HelpButton: lambda ctx, payload: _HELP_ACTIONS[payload.verb](ctx, str(payload.request_id)),
     payloads.RemindersChoice: lambda ctx, payload: _REMINDER_ACTIONS[payload.choice](ctx),
+    payloads.PrivacyChoice: privacy.on_button,
     payloads.PushCancel: push_menu.on_button,
     payloads.PushReport: push_menu.on_button,
     payloads.PushPlace: push_menu.on_button,
@@ -131,6 +132,10 @@ COMMANDS: dict[str, Command] = {
     "/ketthuc": Command(_CLOSE_HELP, "team_ketthuc"),
     "/push": Command(_PUSH, "team_push"),
     "/guibai": Command(_PUSH, "team_guibai"),
+    # The citizen's rights (Law 91/2025/QH15): see what is kept, delete it, take consent back.
+    "/dulieu": Command(_ignoring_argument(privacy.show_data), "privacy_data"),
+    "/xoa": Command(_ignoring_argument(privacy.ask_erase), "privacy_erase"),
+    "/rutlai": Command(_ignoring_argument(privacy.withdraw), "privacy_withdraw"),
 }
 # A team member's card has a deep link whose /start carries their link code, not a household's join code.
 _START_AS_TEAM_MEMBER = Command(link.link_member, "team_start")

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions import answers, onboarding
+from actions import answers, onboarding, privacy
 from actions.context import ActionContext
 from actions.team import relay
 from bot.dialogue import routing
@@ -106,10 +106,14 @@ class Dialogue:
                 member = self._member(session, incoming)
                 ctx = ActionContext.open(session, member, self.catalog, self.settings)
                 outcome = self._act(ctx, incoming, understanding)
+                if not (incoming.payload or "").startswith("privacy:"):
+                    outcome.replies = outcome.replies + privacy.first_contact(ctx)
+                # Without consent only what the turn was about is kept (intent, topic): never the words.
+                said = redact(incoming.text[:MAX_TEXT_LENGTH]) if incoming.text else None
                 session.add(ConversationLog(
                     at=ctx.now, channel=incoming.channel, member_id=member.id,
                     household_id=member.household_id,
-                    text=redact(incoming.text[:MAX_TEXT_LENGTH]) if incoming.text else incoming.media,
+                    text=(said if privacy.consented(ctx) else None) or incoming.media,
                     payload=(incoming.payload or "")[:64] or None,
                     intent=outcome.intent, confidence=outcome.confidence, topic_id=outcome.topic_id,
                     understood=outcome.understood,

@@ -176,6 +176,13 @@ class RemindersChoice(_Choice):
     CHOICES = frozenset({"on", "off"})
 
 
+class PrivacyChoice(_Choice):
+    """`privacy:agree|later|more|erase|keep`: the answer to the privacy notice, or to "delete my data?"."""
+
+    PREFIX = "privacy"
+    CHOICES = frozenset({"agree", "later", "more", "erase", "keep"})
+
+
 # /push from chat. On the wire a scope and an audience are one letter each, to stay under 64 bytes.
 SCOPE_CODES = {"village": "v", "commune": "c", "province": "p"}
 AUDIENCE_CODES = {"all": "a", "not_started": "n", "unfinished": "u"}
@@ -271,10 +278,10 @@ class PushAudience:
 
 
 Payload = Union[Menu, Human, HouseholdChoice, AddressForm, TopicButton, ChosenTopic, RunButton, HelpButton,
-                RemindersChoice, PushCancel, PushReport, PushPlace, PushTopic, PushAudience]
+                RemindersChoice, PrivacyChoice, PushCancel, PushReport, PushPlace, PushTopic, PushAudience]
 KINDS: tuple[type[Payload], ...] = (Menu, Human, HouseholdChoice, AddressForm, TopicButton, ChosenTopic, RunButton,
-                                    HelpButton, RemindersChoice, PushCancel, PushReport, PushPlace, PushTopic,
-                                    PushAudience)
+                                    HelpButton, RemindersChoice, PrivacyChoice, PushCancel, PushReport, PushPlace,
+                                    PushTopic, PushAudience)
 
 
 def parse(text: str) -> Payload | None:

@@ -62,12 +62,23 @@ class TeamSettings:
     quiet_hours: str = "21:00-07:00"
     tick_seconds: float = 60.0  # how often `camtay run` escalates untaken requests and queues due reminders
     link_code_days: int = 7  # how long a team member's one-time link code works
+    # Retention (Law 91/2025/QH15): what citizens typed is blanked by the tick after this many days; help
+    # requests' last messages this many days after the request closed; at most retention_batch rows a tick.
+    log_retention_days: int = 90
+    help_text_retention_days: int = 30
+    retention_batch: int = 1000
+    # Only for the tests of other features: every chat counts as having agreed to the privacy notice and is
+    # never shown it. Deliberately not read from the environment: in a deployment consent is always asked.
+    presumed_consent: bool = False
 
     def __post_init__(self):
         if self.reminder_delay_hours <= 0 or self.zalo_reminder_delay_hours <= 0 or self.reminder_max < 0 \
                 or self.tick_seconds <= 0:
             raise ValueError("REMINDER_DELAY_HOURS, ZALO_REMINDER_DELAY_HOURS and TEAM_TICK_SECONDS must be above 0, "
                              "REMINDER_MAX not below 0")
+        if self.log_retention_days < 1 or self.help_text_retention_days < 0 or self.retention_batch < 1:
+            raise ValueError("LOG_RETENTION_DAYS and RETENTION_BATCH must be at least 1, "
+                             "HELP_TEXT_RETENTION_DAYS not below 0 (set them in .env)")
         parse_spans(self.working_hours, "WORKING_HOURS")
         parse_days(self.working_days, "WORKING_DAYS")
         parse_spans(self.quiet_hours, "QUIET_HOURS")
@@ -87,6 +98,9 @@ class TeamSettings:
             "zalo_reminder_delay_hours": ("ZALO_REMINDER_DELAY_HOURS", float),
             "quiet_hours": ("QUIET_HOURS", str), "timezone": ("TIMEZONE", str),
             "link_code_days": ("TEAM_LINK_CODE_DAYS", int), "tick_seconds": ("TEAM_TICK_SECONDS", float),
+            "log_retention_days": ("LOG_RETENTION_DAYS", int),
+            "help_text_retention_days": ("HELP_TEXT_RETENTION_DAYS", int),
+            "retention_batch": ("RETENTION_BATCH", int),
         }
         values = {}
         for field_name, (env_name, kind) in names.items():

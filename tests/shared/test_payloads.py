@@ -25,6 +25,7 @@ ROUND_TRIPS = [
     (p.HelpButton("close", 5), "help:close:5"),
     (p.RemindersChoice("off"), "reminders:off"),
     (p.RemindersChoice("on"), "reminders:on"),
+    (p.PrivacyChoice("agree"), "privacy:agree"),
     (p.PushCancel(), "push:x"),
     (p.PushReport(9), "push:r:9"),
     (p.PushPlace("province", 0), "push:s:p:0"),
