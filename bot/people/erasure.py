@@ -15,10 +15,9 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bot.delivery.outbox import PENDING, SKIPPED
 from bot.storage.consent import Consent
 from bot.storage.conversations import ConversationLog
-from bot.storage.delivery import OutboxItem
+from bot.storage.delivery import PENDING, SKIPPED, OutboxItem
 from bot.storage.help import HelpRequest
 from bot.storage.households import Member
 from bot.storage.staff import TeamMember

@@ -16,7 +16,7 @@ from bot.admin.app import create_admin_app
 from bot.channels import webchat, zalo
 from bot.channels.limits import BodyTooLarge, read_body, too_large
 from bot.channels.services import Services
-from bot.web import widget
+from bot.web import privacy, widget
 
 log = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).resolve().parent
@@ -68,7 +68,7 @@ def create_app(services: Services, telegram=None) -> Starlette:
               name="images"),
         Mount("/admin", app=create_admin_app(services), name="admin"),
     ]
-    routes += zalo.routes() + widget.routes()
+    routes += zalo.routes() + widget.routes() + privacy.routes()
     app = Starlette(routes=routes)
     app.state.services = services
     app.state.telegram = telegram
