@@ -21,10 +21,13 @@ class ActionContext:
     catalog: Catalog
     settings: TeamSettings  # as configured: quiet hours, time zone, the Zalo window, ...
     now: datetime
+    client_address: str | None = None  # the web chat's client, for the join-code limits; None elsewhere
 
     @classmethod
-    def open(cls, session: Session, member: Member, catalog: Catalog, settings: TeamSettings) -> "ActionContext":
-        return cls(session=session, member=member, catalog=catalog, settings=settings, now=utcnow())
+    def open(cls, session: Session, member: Member, catalog: Catalog, settings: TeamSettings,
+             client_address: str | None = None) -> "ActionContext":
+        return cls(session=session, member=member, catalog=catalog, settings=settings, now=utcnow(),
+                   client_address=client_address)
 
     def active_run(self) -> TutorialRun | None:
         """The member's tutorial in progress, if any."""

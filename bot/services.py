@@ -1,6 +1,10 @@
 """Long-lived services built once at start-up and injected (settings, database, content, NLU)."""
 from __future__ import annotations
 
+import hashlib
+import hmac
+
+from bot.admin.security import load_secret
 from bot.channels.services import Services
 from bot.dialogue.turn import Dialogue
 from bot.render import Renderer
@@ -17,5 +21,8 @@ def build_services(settings: Settings, catalog: Catalog | None = None) -> Servic
     sessions = session_factory(engine)
     catalog = catalog or load_catalog(settings.content_dir / "topics")
     nlu = NluClient(settings.nlu_url, settings.nlu_token, settings.nlu_timeout) if settings.nlu_url else None
-    dialogue = Dialogue(sessions, catalog, nlu, settings.team, settings.nlu_confidence, settings.nlu_ask_margin)
+    # join_attempts keeps keyed hashes of chat identities and addresses: the same key on every worker.
+    attempt_key = hmac.new(load_secret(settings), b"join-attempts", hashlib.sha256).digest()
+    team = settings.team.with_(attempt_key=attempt_key)
+    dialogue = Dialogue(sessions, catalog, nlu, team, settings.nlu_confidence, settings.nlu_ask_margin)
     return Services(settings, engine, sessions, catalog, Renderer(settings.content_dir), nlu, dialogue)

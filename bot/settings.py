@@ -43,6 +43,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     forwarded_allow_ips: str | None = None  # reverse proxies trusted for X-Forwarded-For, e.g. "127.0.0.1"
+    # Web chat API requests per client address (`limits` notation); over it: 429 with Retry-After.
+    web_chat_rate_limit: str = "60/minute"
     content_dir: Path = ROOT / "content"
     models_dir: Path = ROOT / "models"
     rasa_venv: Path = ROOT / ".venv-rasa"
@@ -59,6 +61,14 @@ class Settings:
     widget_origins: tuple[str, ...] = ()  # websites allowed to embed the web chat widget
     chromium: str = "/usr/bin/chromium"  # prints join sheets to PDF
     team: TeamSettings = field(default_factory=TeamSettings)  # outbox, help requests, reminders
+
+    def __post_init__(self):
+        from limits import parse
+        try:
+            parse(self.web_chat_rate_limit)
+        except ValueError:
+            raise ValueError(f"WEB_CHAT_RATE_LIMIT: {self.web_chat_rate_limit!r} is not a rate like 60/minute "
+                             "(fix it in .env or the environment)") from None
 
     @property
     def zalo_configured(self) -> bool:
@@ -81,6 +91,7 @@ class Settings:
             host=env.get("HOST") or cls.host,
             port=int(env.get("PORT") or cls.port),
             forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS") or None,
+            web_chat_rate_limit=env.get("WEB_CHAT_RATE_LIMIT") or cls.web_chat_rate_limit,
             admin_secret_key=env.get("ADMIN_SECRET_KEY") or None,
             zalo_app_id=env.get("ZALO_APP_ID") or None,
             zalo_oa_name=env.get("ZALO_OA_NAME") or None,

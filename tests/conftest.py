@@ -25,7 +25,10 @@ def settings(tmp_path: Path) -> Settings:
     Consent is presumed, so that other features' tests see their own replies; the privacy tests
     (tests/privacy/test_privacy.py) ask for it as a citizen would."""
     return Settings(database_url=f"sqlite:///{tmp_path / 'camtay.sqlite3'}", nlu_url=None,
-                    telegram_bot_token=None, team=TeamSettings(presumed_consent=True))
+                    telegram_bot_token=None, team=TeamSettings(presumed_consent=True),
+                    # One loopback address drives the web chat far faster than a person: the limit has its
+                    # own test (tests/web/test_chat_rate_limit.py).
+                    web_chat_rate_limit="100000/minute")
 
 
 @pytest.fixture

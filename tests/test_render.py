@@ -51,7 +51,10 @@ CONTEXTS: dict[str, list[dict]] = {
     "greet": [{}],
     "guest_welcome": [{}],
     "household_code_unknown": [{"code": "AB3K7Q"}],
-    "household_linked": [{"head_name": "Nguyễn Văn An", "village": "Thôn Đông"}],
+    "household_linked": [{"initials": "N. V. A.", "village": "Thôn Đông"}],
+    "household_code_mistyped": [{"code": "ABCD-EFGH-K"}],
+    "household_code_one_at_a_time": [{}],
+    "join_code_wait": [{"time": "14:36", "date": None}, {"time": "00:05", "date": "08/12"}],
     "human_handoff": [
         {"topic_title": "Cài VNeID và đăng ký tài khoản mức 1", "number": 3, "told": 2},
         {"topic_title": None, "number": None, "told": 1},

@@ -2,8 +2,13 @@
 from __future__ import annotations
 
 import json
+import math
 import re
+import time
 
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -26,7 +31,25 @@ def message_json(message: RenderedMessage) -> dict:
     }
 
 
-def parse_incoming(body: object) -> Incoming | str:
+class AddressLimit:
+    """Requests per client address (WEB_CHAT_RATE_LIMIT, e.g. "60/minute"), with the `limits` library.
+
+    In this worker's memory: with several workers an address gets the limit at each; the join-code
+    limits (bot/people/join_guard.py) are in the database and shared."""
+
+    def __init__(self, rate: str):
+        self.item = parse(rate)
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def retry_after(self, address: str) -> int | None:
+        """None when this request may go on, else the seconds to wait."""
+        if self.limiter.hit(self.item, address):
+            return None
+        reset, _ = self.limiter.get_window_stats(self.item, address)
+        return max(1, math.ceil(reset - time.time()))
+
+
+def parse_incoming(body: object, client_address: str | None = None) -> Incoming | str:
     """An Incoming from the posted JSON, or the reason it is refused."""
     if not isinstance(body, dict):
         return "body must be a JSON object"
@@ -45,11 +68,17 @@ def parse_incoming(body: object) -> Incoming | str:
     if text is not None and len(text) > MAX_TEXT_LENGTH * 4:
         text = text[: MAX_TEXT_LENGTH + 1]  # still "too long", without keeping megabytes around
     return Incoming(channel=CHANNEL, user_id=session_id, text=text, payload=payload,
-                    update_key=f"{session_id}:{message_id}" if message_id else None)
+                    update_key=f"{session_id}:{message_id}" if message_id else None, client_address=client_address)
 
 
 async def chat_endpoint(request: Request) -> JSONResponse:
     services: Services = request.app.state.services
+    # uvicorn puts the proxy's X-Forwarded-For here only when FORWARDED_ALLOW_IPS trusts it.
+    address = request.client.host if request.client else "unknown"
+    wait = request.app.state.chat_limit.retry_after(address)
+    if wait is not None:
+        return JSONResponse({"error": "too many requests", "retry_after": wait}, status_code=429,
+                            headers={"Retry-After": str(wait)})
     try:
         raw = await read_body(request, MAX_BODY_BYTES)
     except BodyTooLarge:
@@ -58,7 +87,7 @@ async def chat_endpoint(request: Request) -> JSONResponse:
         body = json.loads(raw)
     except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return JSONResponse({"error": "body must be JSON"}, status_code=400)
-    incoming = parse_incoming(body)
+    incoming = parse_incoming(body, address)
     if isinstance(incoming, str):
         return JSONResponse({"error": incoming}, status_code=400)
     result = await services.dialogue.handle(incoming)

@@ -104,7 +104,7 @@ class Dialogue:
                 if incoming.update_key and self._seen(session, incoming):
                     return TurnResult([], duplicate=True)
                 member = self._member(session, incoming)
-                ctx = ActionContext.open(session, member, self.catalog, self.settings)
+                ctx = ActionContext.open(session, member, self.catalog, self.settings, incoming.client_address)
                 outcome = self._act(ctx, incoming, understanding)
                 if not (incoming.payload or "").startswith("privacy:"):
                     outcome.replies = outcome.replies + privacy.first_contact(ctx)
@@ -179,9 +179,9 @@ class Dialogue:
         if peer is not None:
             return _Outcome(relay.relay_text(ctx, peer, text), intent="relay")
         if ctx.member.household_id is None:
-            household = onboarding.find_household(ctx, text)
-            if household is not None:
-                return _Outcome(onboarding.link(ctx, household), intent="household_code")
+            replies = onboarding.code_in_text(ctx, text)
+            if replies is not None:
+                return _Outcome(replies, intent="household_code")
         if understanding is None:
             return _Outcome(answers.nlu_unavailable(ctx), understood=False)
         meaning = self.reader.read(understanding.intent, understanding.confidence, understanding.ranking)

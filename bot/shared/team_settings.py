@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import time
 
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -62,6 +62,14 @@ class TeamSettings:
     quiet_hours: str = "21:00-07:00"
     tick_seconds: float = 60.0  # how often `camtay run` escalates untaken requests and queues due reminders
     link_code_days: int = 7  # how long a team member's one-time link code works
+    # Wrong join codes (and team link codes) allowed in join_code_window_minutes, per chat identity and per
+    # client address (the web chat's; Telegram and Zalo give none); then even the right code waits.
+    join_code_max_wrong_per_chat: int = 5
+    join_code_max_wrong_per_address: int = 20
+    join_code_window_minutes: float = 60.0
+    # Keys the hashes of chat identities and addresses in join_attempts (bot/services.py derives it from
+    # the admin secret): an address space as small as IPv4's cannot be hashed back without it.
+    attempt_key: bytes = field(default=b"", repr=False)
     # Retention (Law 91/2025/QH15): what citizens typed is blanked by the tick after this many days; help
     # requests' last messages this many days after the request closed; at most retention_batch rows a tick.
     log_retention_days: int = 90
@@ -76,6 +84,10 @@ class TeamSettings:
                 or self.tick_seconds <= 0:
             raise ValueError("REMINDER_DELAY_HOURS, ZALO_REMINDER_DELAY_HOURS and TEAM_TICK_SECONDS must be above 0, "
                              "REMINDER_MAX not below 0")
+        if self.join_code_max_wrong_per_chat < 1 or self.join_code_max_wrong_per_address < 1 \
+                or not 0 < self.join_code_window_minutes <= 24 * 60:
+            raise ValueError("JOIN_CODE_MAX_WRONG_PER_CHAT and JOIN_CODE_MAX_WRONG_PER_ADDRESS must be 1 or more, "
+                             "JOIN_CODE_WINDOW_MINUTES above 0 and at most 1440 (attempts are kept a day)")
         if self.log_retention_days < 1 or self.help_text_retention_days < 0 or self.retention_batch < 1:
             raise ValueError("LOG_RETENTION_DAYS and RETENTION_BATCH must be at least 1, "
                              "HELP_TEXT_RETENTION_DAYS not below 0 (set them in .env)")
@@ -98,6 +110,9 @@ class TeamSettings:
             "zalo_reminder_delay_hours": ("ZALO_REMINDER_DELAY_HOURS", float),
             "quiet_hours": ("QUIET_HOURS", str), "timezone": ("TIMEZONE", str),
             "link_code_days": ("TEAM_LINK_CODE_DAYS", int), "tick_seconds": ("TEAM_TICK_SECONDS", float),
+            "join_code_max_wrong_per_chat": ("JOIN_CODE_MAX_WRONG_PER_CHAT", int),
+            "join_code_max_wrong_per_address": ("JOIN_CODE_MAX_WRONG_PER_ADDRESS", int),
+            "join_code_window_minutes": ("JOIN_CODE_WINDOW_MINUTES", float),
             "log_retention_days": ("LOG_RETENTION_DAYS", int),
             "help_text_retention_days": ("HELP_TEXT_RETENTION_DAYS", int),
             "retention_batch": ("RETENTION_BATCH", int),

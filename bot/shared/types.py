@@ -18,6 +18,7 @@ class Incoming:
     media: str | None = None  # sticker, photo, voice, location, ... when that is all there is
     display_name: str | None = None
     update_key: str | None = None  # the channel's delivery id, for dedupe
+    client_address: str | None = None  # the web chat's client; Telegram and Zalo give none (join-code limits)
 
 
 @dataclass(frozen=True)

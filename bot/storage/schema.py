@@ -1,5 +1,17 @@
 """Every model module, imported so that Base.metadata knows all tables (migrations, tests)."""
-from bot.storage import admin_access, consent, conversations, delivery, help, households, places, progress, staff, zalo  # noqa: F401
+from bot.storage import (  # noqa: F401
+    admin_access,
+    consent,
+    conversations,
+    delivery,
+    help,
+    households,
+    join_attempts,
+    places,
+    progress,
+    staff,
+    zalo,
+)
 from bot.storage.base import Base
 
 metadata = Base.metadata

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.people.team_members import TeamError, find_village
+from bot.shared.join_codes import format_code
 from bot.storage.households import Household
 from bot.storage.places import Village
 
@@ -57,7 +58,7 @@ def render_html(session: Session, village: Village, username: str, content_dir: 
                 zalo_oa_name: str | None = None) -> str:
     households = session.scalars(select(Household).where(Household.village_id == village.id)
                                  .order_by(Household.code)).all()
-    cards = [{"head_name": h.head_name, "address": h.address, "code": h.code, "join_code": h.join_code,
+    cards = [{"head_name": h.head_name, "address": h.address, "code": h.code, "join_code": format_code(h.join_code),
               "link": deep_link(username, h.join_code), "qr_svg": qr_svg(deep_link(username, h.join_code))}
              for h in households]
     env = Environment(loader=FileSystemLoader(content_dir / "sheets"), autoescape=select_autoescape(["j2"]))

@@ -71,5 +71,6 @@ def create_app(services: Services, telegram=None) -> Starlette:
     routes += zalo.routes() + widget.routes() + privacy.routes()
     app = Starlette(routes=routes)
     app.state.services = services
+    app.state.chat_limit = webchat.AddressLimit(services.settings.web_chat_rate_limit)
     app.state.telegram = telegram
     return app

@@ -113,7 +113,8 @@ async def test_citizen_joins_household_and_completes_vneid_tutorial(nlu_polling_
     household_id, code = new_household(services)
 
     linked, _ = await join(api, code)
-    assert "Nguyễn Văn An" in body(linked) and "Thôn Đồng Bằng" in body(linked)  # household_linked
+    assert "N. V. A." in body(linked) and "Thôn Đồng Bằng" in body(linked)  # household_linked
+    assert "Nguyễn Văn An" not in body(linked)  # issue 15: never the head's full name
 
     topic = catalog["vneid-register"]
     total = len(topic.steps)

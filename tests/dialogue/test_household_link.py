@@ -23,7 +23,8 @@ async def test_deep_link_code_links_the_household(services):
     household_id, code = _household(services)
     result = await turn(services, text=f"/start {code}")
     assert templates(result) == ["household_linked", "ask_address_form"]
-    assert result.replies[0].context == {"head_name": "Nguyễn Văn An", "village": "Thôn Đông"}
+    # Issue 15: the head's initials and the village, never the full name, to whoever typed a code.
+    assert result.replies[0].context == {"initials": "N. V. A.", "village": "Thôn Đông"}
     await turn(services, payload="topic:vneid-register")
     with services.sessions() as session:
         assert session.scalars(select(TutorialRun.household_id)).one() == household_id

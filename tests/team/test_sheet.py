@@ -9,6 +9,7 @@ import segno
 
 from bot.cli import main
 from bot.people.households import add_household
+from bot.shared.join_codes import format_code
 from bot.storage.db import make_engine, migrate, session_factory
 from bot.team.sheet import SheetError, bot_username, deep_link, make_sheet, qr_svg
 from tests.fakes.telegram_api import FakeTelegramApi
@@ -39,7 +40,7 @@ def test_html_has_one_card_per_household_with_its_link_qr_and_code(settings, vil
     assert "Người khác" not in html
     assert "Lê Văn &lt;Cường&gt;" in html  # escaped
     for code in codes:
-        assert html.count(code) >= 2  # under the QR and in the typed alternative
+        assert html.count(format_code(code)) >= 2  # under the QR and in the typed alternative, in groups
         assert qr_svg(deep_link("camtay_bot", code)) in html
     text = html.replace("&#34;", '"')
     assert html.count("<svg") == 3 and 'rồi bấm "Bắt đầu" (Start).' in text
@@ -59,7 +60,7 @@ def test_cards_tell_zalo_users_how_to_join_when_the_oa_is_named(settings, villag
         html_path, _, _ = make_sheet(session, settings, "Thôn Đồng Bằng", None, tmp_path, pdf=False)
     text = html_path.read_text(encoding="utf-8").replace("&#34;", '"')
     for code in codes:
-        assert f'Dùng Zalo: tìm "Xã Tân Lập", bấm "Quan tâm", gõ mã {code}.' in text
+        assert f'Dùng Zalo: tìm "Xã Tân Lập", bấm "Quan tâm", gõ mã {format_code(code)}.' in text
 
 
 def test_the_qr_code_holds_the_deep_link():

@@ -65,15 +65,23 @@
     log.scrollTop = log.scrollHeight;
   }
 
-  function send(body) {
+  function send(body, waited) {
     body.session_id = sessionId;
-    body.message_id = Date.now().toString(36) + "-" + (counter++);
+    body.message_id = body.message_id || Date.now().toString(36) + "-" + (counter++);
     return fetch("/api/chat", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body)
-    }).then(function (r) { return r.json(); })
-      .then(function (data) { (data.messages || []).forEach(showReply); })
+    }).then(function (r) {
+      if (r.status === 429) {
+        // Too many messages from this address: wait as told, then send the same message once more.
+        var seconds = Math.min(parseInt(r.headers.get("Retry-After"), 10) || 5, 120);
+        if (!waited) { show("Xin chờ một chút, tin của bạn sẽ được gửi sau " + seconds + " giây.", "bot"); }
+        return new Promise(function (resolve) { setTimeout(resolve, seconds * 1000); })
+          .then(function () { return send(body, true); });
+      }
+      return r.json().then(function (data) { (data.messages || []).forEach(showReply); });
+    })
       .catch(function () { show("Mạng đang chập chờn, tin chưa gửi được. Xin thử gửi lại ạ.", "bot"); });
   }
 
