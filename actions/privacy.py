@@ -1,24 +1,18 @@
 """The privacy notice and the citizen's rights in chat (Law 91/2025/QH15): consent, /dulieu, /xoa, /rutlai."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from actions.buttons import MENU
 from actions.context import ActionContext
 from bot.people.erasure import erase_member
+from bot.people.member_data import kept_about, member_reference
 from bot.shared.payloads import PrivacyChoice
 from bot.shared.types import Button, Reply
 from bot.storage import consent
-from bot.storage.conversations import ConversationLog
-from bot.storage.help import HELP_CLOSED, HelpRequest
-from bot.storage.households import Household
-from bot.storage.progress import TutorialRun
 from content.privacy import privacy
 
 AGREE = Button("privacy_agree", PrivacyChoice("agree").pack())
 LATER = Button("privacy_later", PrivacyChoice("later").pack())
 MORE = Button("privacy_more", PrivacyChoice("more").pack())
-RECENT_TEXTS = 5
 
 
 def _notice_context(ctx: ActionContext) -> dict:
@@ -76,32 +70,10 @@ def withdraw(ctx: ActionContext) -> list[Reply]:
 
 
 def show_data(ctx: ActionContext) -> list[Reply]:
-    """/dulieu: what is kept about this chat, in its own words."""
-    member = ctx.member
-    household = ctx.session.get(Household, member.household_id) if member.household_id else None
-    runs = []
-    for run in ctx.session.scalars(select(TutorialRun).where(TutorialRun.member_id == member.id)
-                                   .order_by(TutorialRun.started_at.desc()).limit(10)):
-        topic = ctx.catalog.get(run.topic_id)
-        if topic is not None:
-            runs.append({"title": topic.title, "completed": run.status == "completed",
-                         "number": run.step_index + 1, "total": len(topic.steps)})
-    kept = (ConversationLog.member_id == member.id) & ConversationLog.text.is_not(None) \
-        & ConversationLog.payload.is_(None)
-    text_count = ctx.session.scalar(select(func.count()).where(kept)) or 0
-    texts = list(ctx.session.scalars(select(ConversationLog.text).where(kept)
-                                     .order_by(ConversationLog.id.desc()).limit(RECENT_TEXTS)))
-    helps = list(ctx.session.scalars(select(HelpRequest.status).where(HelpRequest.member_id == member.id)))
-    row = consent.current(ctx.session, member.id, privacy().version)
-    state = row.state if row is not None else None
-    return [Reply("privacy_data", {
-        "household": {"code": household.code, "village": household.village.name,
-                      "commune": household.village.commune.name} if household else None,
-        "runs": runs, "text_count": text_count, "texts": texts,
-        "help_count": len(helps), "help_open": sum(1 for s in helps if s != HELP_CLOSED),
-        "consent": state,
-        "consent_date": row.given_at.strftime("%d/%m/%Y") if state == consent.GIVEN else None,
-    }, buttons=(((AGREE,),) if state != consent.GIVEN else ()) + ((MENU,),))]
+    """/dulieu: what is kept about this chat, in its own words, with the reference the commune office can type."""
+    data = kept_about(ctx.session, ctx.member, ctx.catalog)
+    return [Reply("privacy_data", {**data, "reference": member_reference(ctx.settings.reference_key, ctx.member)},
+                  buttons=(((AGREE,),) if data["consent"] != consent.GIVEN else ()) + ((MENU,),))]
 
 
 def ask_erase(ctx: ActionContext) -> list[Reply]:

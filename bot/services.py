@@ -23,6 +23,7 @@ def build_services(settings: Settings, catalog: Catalog | None = None) -> Servic
     nlu = NluClient(settings.nlu_url, settings.nlu_token, settings.nlu_timeout) if settings.nlu_url else None
     # join_attempts keeps keyed hashes of chat identities and addresses: the same key on every worker.
     attempt_key = hmac.new(load_secret(settings), b"join-attempts", hashlib.sha256).digest()
-    team = settings.team.with_(attempt_key=attempt_key)
+    reference_key = hmac.new(load_secret(settings), b"member-reference", hashlib.sha256).digest()
+    team = settings.team.with_(attempt_key=attempt_key, reference_key=reference_key)
     dialogue = Dialogue(sessions, catalog, nlu, team, settings.nlu_confidence, settings.nlu_ask_margin)
     return Services(settings, engine, sessions, catalog, Renderer(settings.content_dir), nlu, dialogue)

@@ -70,6 +70,9 @@ class TeamSettings:
     # Keys the hashes of chat identities and addresses in join_attempts (bot/services.py derives it from
     # the admin secret): an address space as small as IPv4's cannot be hashed back without it.
     attempt_key: bytes = field(default=b"", repr=False)
+    # Keys the reference /dulieu shows a citizen, which the commune office types to find them
+    # (bot/people/member_data.py); derived from the admin secret by bot/services.py, like attempt_key.
+    reference_key: bytes = field(default=b"", repr=False)
     # Retention (Law 91/2025/QH15): what citizens typed is blanked by the tick after this many days; help
     # requests' last messages this many days after the request closed; at most retention_batch rows a tick.
     log_retention_days: int = 90

@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import String, Text, func, select
+from sqlalchemy import func, select
 
 from actions.team import periodic
 from bot.admin.period import Month
 from bot.admin.queries.report import monthly
 from bot.admin.scope import Scope
 from bot.people.households import add_household
+from bot.people.member_data import normalize_reference
 from bot.services import build_services
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Incoming
@@ -18,9 +19,9 @@ from bot.storage.consent import Consent
 from bot.storage.conversations import ConversationLog
 from bot.storage.help import HelpRequest
 from bot.storage.households import Member
-from bot.storage.schema import metadata
 from content.privacy import privacy
 from tests.helpers import payload_starting, templates, turn
+from tests.privacy.scan import texts_holding as _texts_holding
 
 MARK = "Zq7marker"  # in everything the citizen types and is called, so a scan finds any copy
 
@@ -120,18 +121,7 @@ async def test_dulieu_lists_what_is_kept(services):
     assert [r["completed"] for r in data["runs"]] == [False]
     assert "toi bi vuong o buoc nay" in data["texts"] and data["text_count"] >= 1
     assert data["consent"] == "given" and data["help_count"] == 0
-
-
-def _texts_holding(session, needle: str) -> list[str]:
-    """Every text column of every table (from the metadata: a future table is covered) that holds `needle`."""
-    found = []
-    for table in metadata.sorted_tables:
-        for column in table.columns:
-            if isinstance(column.type, (String, Text)):
-                count = session.scalar(select(func.count()).select_from(table).where(column.contains(needle)))
-                if count:
-                    found.append(f"{table.name}.{column.name}")
-    return found
+    assert normalize_reference(data["reference"]) == data["reference"]  # the code the commune office types
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
