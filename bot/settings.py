@@ -50,6 +50,7 @@ class Settings:
     rasa_venv: Path = ROOT / ".venv-rasa"
     admin_secret_key: str | None = field(default=None, repr=False)  # signs admin sessions and CSRF tokens; generated into data/ when unset
     learned_examples_path: Path = ROOT / "nlu" / "data" / "learned.yml"  # written by the admin web
+    admin_idle_minutes: int = 30  # an admin session unused this long ends (the user logs in again)
     zalo_app_id: str | None = None
     zalo_oa_name: str | None = None  # as citizens find the OA in Zalo's search; printed on the join cards
     zalo_app_secret: str | None = field(default=None, repr=False)  # the app's secret key: token refresh
@@ -69,6 +70,9 @@ class Settings:
         except ValueError:
             raise ValueError(f"WEB_CHAT_RATE_LIMIT: {self.web_chat_rate_limit!r} is not a rate like 60/minute "
                              "(fix it in .env or the environment)") from None
+        if not 1 <= self.admin_idle_minutes <= 24 * 60:
+            raise ValueError(f"ADMIN_IDLE_MINUTES: {self.admin_idle_minutes!r} is not a number of minutes from 1 "
+                             "to 1440 (fix it in .env or the environment)")
 
     @property
     def zalo_configured(self) -> bool:
@@ -93,6 +97,7 @@ class Settings:
             forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS") or None,
             web_chat_rate_limit=env.get("WEB_CHAT_RATE_LIMIT") or cls.web_chat_rate_limit,
             admin_secret_key=env.get("ADMIN_SECRET_KEY") or None,
+            admin_idle_minutes=_minutes(env.get("ADMIN_IDLE_MINUTES"), cls.admin_idle_minutes),
             zalo_app_id=env.get("ZALO_APP_ID") or None,
             zalo_oa_name=env.get("ZALO_OA_NAME") or None,
             zalo_app_secret=env.get("ZALO_APP_SECRET") or None,
@@ -122,3 +127,14 @@ def parse_origins(value: str) -> tuple[str, ...]:
                              "(scheme and host, an optional port, no path)")
         origins.append(origin)
     return tuple(dict.fromkeys(origins))
+
+
+def _minutes(value: str | None, default: int) -> int:
+    """A whole number of minutes from the environment; a clear error naming the variable otherwise."""
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"ADMIN_IDLE_MINUTES: {value!r} is not a whole number of minutes "
+                         "(fix it in .env or the environment)") from None

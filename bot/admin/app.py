@@ -16,6 +16,7 @@ from bot.admin.views import (
     places,
     pushes,
     report,
+    second_factor,
     unknown,
 )
 from bot.admin.web import ADMIN_DIR, SECURITY_HEADERS, Admin, not_found
@@ -46,6 +47,8 @@ def routes() -> list:
     return [
         Route("/", overview.overview_page, name="overview"),
         Route("/login", login.login_page, methods=["GET", "POST"], name="login"),
+        Route("/login/code", second_factor.code_page, methods=["GET", "POST"], name="login_code"),
+        Route("/enrol", second_factor.enrol_page, methods=["GET", "POST"], name="enrol"),
         Route("/logout", login.logout, methods=["POST"], name="logout"),
         Route("/funnel", funnel.funnel_page, name="funnel"),
         Route("/households", households.households_page, name="households"),

@@ -1,4 +1,4 @@
-"""Admin accounts: argon2 passwords, login with lockout, server-side sessions."""
+"""Admin accounts: argon2 passwords, login with lockout (wrong passwords and wrong codes), server-side sessions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,12 +14,13 @@ from bot.admin.security import Keys, new_token
 from bot.storage.admin_access import AdminLoginAttempt, AdminSession
 from bot.storage.base import utcnow
 from bot.storage.places import Commune, Village
-from bot.storage.staff import ROLE_COMMUNE, ROLE_TEAM, ROLES, AdminUser
+from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, ROLE_TEAM, ROLES, AdminUser
 
 MAX_FAILURES = 5  # per username, within LOCKOUT_WINDOW
 MAX_FAILURES_PER_IP = 20  # password spraying over many usernames
 LOCKOUT_WINDOW = timedelta(minutes=15)
-SESSION_IDLE = timedelta(hours=2)
+SESSION_IDLE = timedelta(minutes=30)  # the default of ADMIN_IDLE_MINUTES
+PENDING_MAX = timedelta(minutes=10)  # between the password and the second factor (or its enrolment)
 SESSION_MAX = timedelta(hours=12)
 SESSION_TOUCH_EVERY = timedelta(minutes=1)
 MIN_PASSWORD_LENGTH = 10
@@ -36,6 +37,30 @@ def _dummy_hash() -> str:
     if key not in _dummy_hashes:
         _dummy_hashes[key] = _hasher.hash("camtay-no-such-user")
     return _dummy_hashes[key]
+
+
+SECOND_FACTOR_ROLES = (ROLE_PROVINCE, ROLE_COMMUNE)  # team members: password only (TOTP is not offered)
+
+
+def second_factor_required(user: AdminUser) -> bool:
+    return user.role in SECOND_FACTOR_ROLES
+
+
+def needs_second_factor(user: AdminUser) -> bool:
+    """Whether a right password alone is not yet a login for this user."""
+    return user.totp_enabled or second_factor_required(user)
+
+
+def hash_secret(value: str) -> str:
+    """An argon2 hash of a short secret other than a password (recovery codes)."""
+    return _hasher.hash(value)
+
+
+def verify_secret(hashed: str, value: str) -> bool:
+    try:
+        return _hasher.verify(hashed, value)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 class AccountError(ValueError):
@@ -88,6 +113,8 @@ def set_password(session: Session, user: AdminUser, password: str) -> None:
 class LoginResult:
     user: AdminUser | None
     locked_until: datetime | None = None
+    second_factor: bool = False  # the password was right; a code (or enrolment) must follow
+
 
     @property
     def ok(self) -> bool:
@@ -119,7 +146,11 @@ def lockout(session: Session, username: str, ip: str, now: datetime) -> datetime
 
 def authenticate(session: Session, username: str, password: str, ip: str,
                  now: datetime | None = None) -> LoginResult:
-    """Check a login; every attempt is recorded, and a locked account is refused without a check."""
+    """Check a password; every failure is recorded, and a locked account is refused without a check.
+
+    For a user with a second factor a right password is not recorded as a success: only the code is
+    (complete_login), so that a right password cannot reset the count of wrong codes.
+    """
     now = now or utcnow()
     name = (username or "").strip().lower()[:USERNAME_MAX]
     ip = (ip or "?")[:64]
@@ -133,29 +164,47 @@ def authenticate(session: Session, username: str, password: str, ip: str,
     except (VerificationError, InvalidHashError):
         ok = False
     ok = ok and user is not None and user.active
-    session.add(AdminLoginAttempt(username=name, ip=ip, success=ok, at=now))
     if not ok:
-        session.flush()
-        return LoginResult(None, lockout(session, name, ip, now))
+        return LoginResult(None, record_failure(session, name, ip, now))
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    user.last_login_at = now
+    if needs_second_factor(user):
+        return LoginResult(user, second_factor=True)
+    complete_login(session, user, ip, now)
     return LoginResult(user)
 
 
-def open_session(session: Session, keys: Keys, user: AdminUser, ip: str, now: datetime | None = None) -> str:
-    """A new session for the user; returns the cookie's token (only its keyed hash is stored)."""
+def record_failure(session: Session, username: str, ip: str, now: datetime) -> datetime | None:
+    """A wrong password or code, counted toward the lockout; returns the lockout it reaches, if any."""
+    session.add(AdminLoginAttempt(username=username[:USERNAME_MAX], ip=(ip or "?")[:64], success=False, at=now))
+    session.flush()
+    return lockout(session, username[:USERNAME_MAX], (ip or "?")[:64], now)
+
+
+def complete_login(session: Session, user: AdminUser, ip: str, now: datetime) -> None:
+    """Every factor was right: recorded as the success that resets the failure count."""
+    session.add(AdminLoginAttempt(username=user.username, ip=(ip or "?")[:64], success=True, at=now))
+    user.last_login_at = now
+
+
+def open_session(session: Session, keys: Keys, user: AdminUser, ip: str, now: datetime | None = None, *,
+                 pending: str | None = None, idle: timedelta = SESSION_IDLE) -> str:
+    """A new session for the user; returns the cookie's token (only its keyed hash is stored).
+
+    A pending session ("code", "enrol") opens no page but the second factor's, for PENDING_MAX at most.
+    """
     now = now or utcnow()
     token = new_token()
     session.add(AdminSession(id=keys.session_id(token), user_id=user.id, created_at=now, last_seen_at=now,
-                             expires_at=now + SESSION_IDLE, ip=(ip or "?")[:64]))
+                             expires_at=now + (min(idle, PENDING_MAX) if pending else idle),
+                             ip=(ip or "?")[:64], pending=pending))
     # Expired sessions are removed here, so the table stays small without a cron job.
     session.execute(delete(AdminSession).where(AdminSession.expires_at < now))
     return token
 
 
-def session_user(session: Session, keys: Keys, token: str | None, now: datetime | None = None) -> AdminUser | None:
-    """The active user of a session cookie, sliding its idle expiry; None when unknown or expired."""
+def session_row(session: Session, keys: Keys, token: str | None, now: datetime | None = None) -> AdminSession | None:
+    """The live session of a cookie, full or pending; an expired one is deleted and None returned."""
     if not token or len(token) > 100:
         return None
     now = now or utcnow()
@@ -165,9 +214,20 @@ def session_user(session: Session, keys: Keys, token: str | None, now: datetime 
     if as_utc(row.expires_at) <= now or not row.user.active:
         session.delete(row)
         return None
+    return row
+
+
+def session_user(session: Session, keys: Keys, token: str | None, now: datetime | None = None, *,
+                 idle: timedelta = SESSION_IDLE) -> AdminUser | None:
+    """The active user of a fully logged-in session cookie, sliding its idle expiry; None otherwise."""
+    now = now or utcnow()
+    row = session_row(session, keys, token, now)
+    if row is None or row.pending is not None:
+        return None
+    # At most one write a minute per session, not one per request.
     if now - as_utc(row.last_seen_at) >= SESSION_TOUCH_EVERY:
         row.last_seen_at = now
-        row.expires_at = min(as_utc(row.created_at) + SESSION_MAX, now + SESSION_IDLE)
+        row.expires_at = min(as_utc(row.created_at) + SESSION_MAX, now + idle)
     return row.user
 
 

@@ -1,4 +1,4 @@
-"""`camtay admin ...`: create admin users, reset a password, list users."""
+"""`camtay admin ...`: create admin users, reset a password or a second factor, list users."""
 from __future__ import annotations
 
 import argparse
@@ -31,6 +31,10 @@ def register(commands) -> None:
     password.add_argument("username")
     password.add_argument("--password-stdin", action="store_true")
     password.set_defaults(handler=set_password)
+    reset = sub.add_parser("reset-totp", help="forget a user's second factor (a lost phone): they enrol again "
+                                               "at their next login; logs their browsers out")
+    reset.add_argument("username")
+    reset.set_defaults(handler=reset_totp)
     listing = sub.add_parser("list-users", help="list the admin web's users")
     listing.set_defaults(handler=list_users)
 
@@ -145,6 +149,27 @@ def set_password(args, settings: Settings) -> int:
         audit.record(session, audit.SET_PASSWORD, username="(cli)", target=user.username)
         session.commit()
         print(f"password of {user.username} changed; their sessions were closed")
+    return 0
+
+
+def reset_totp(args, settings: Settings) -> int:
+    from bot.admin import audit, totp
+    from bot.admin.auth import AccountError, clean_username
+    from bot.storage.staff import AdminUser
+    with _session(settings) as session:
+        try:
+            name = clean_username(args.username)
+            user = session.scalars(select(AdminUser).where(AdminUser.username == name)).first()
+            if user is None:
+                raise AccountError(f"no user {name!r}; see `camtay admin list-users`")
+        except AccountError as exc:
+            print(f"camtay admin reset-totp: {exc}", file=sys.stderr)
+            return 1
+        had = user.totp_enabled
+        totp.reset(session, user)
+        audit.record(session, audit.TOTP_RESET, username="(cli)", target=user.username, detail={"had_totp": had})
+        session.commit()
+        print(f"second factor of {user.username} reset; they set up a new one at their next login")
     return 0
 
 

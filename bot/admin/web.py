@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
@@ -65,6 +65,11 @@ class Admin:
         settings = services.settings
         return cls(services, Keys(load_secret(settings)), templates(),
                    ContentChecker(settings.content_dir / "topics"))
+
+    @property
+    def idle(self) -> timedelta:
+        """How long a session may go unused (ADMIN_IDLE_MINUTES)."""
+        return timedelta(minutes=self.services.settings.admin_idle_minutes)
 
     @property
     def learned_path(self) -> Path:
@@ -200,13 +205,22 @@ def _serve(admin: Admin, request: Request, fn, allowed, form: FormData | None) -
     token = request.cookies.get(SESSION_COOKIE)
     with admin.services.sessions() as session:
         now = utcnow()
-        user = auth.session_user(session, admin.keys, token, now)
+        user = auth.session_user(session, admin.keys, token, now, idle=admin.idle)
         if user is None:
+            pending = auth.session_row(session, admin.keys, token, now)
             session.commit()
             if request.method != "GET":
                 return error_page(admin, request, Forbidden(message("web.session_expired")))
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            return RedirectResponse(url(request, "/login", next=target), status_code=303)
+            if pending is not None:  # the password was right; no page before the second factor
+                step = "/login/code" if pending.pending == "code" else "/enrol"
+                return RedirectResponse(url(request, step, next=target), status_code=303)
+            # A cookie of an ended session: the login page says why, kindly.
+            response = RedirectResponse(url(request, "/login", next=target, expired=1 if token else None),
+                                        status_code=303)
+            if token:
+                clear_cookie(response, request, SESSION_COOKIE)
+            return response
         csrf = admin.keys.csrf_token(token)
         ctx = Ctx(admin, request, session, user, Scope.of(session, user), csrf, now, form,
                   dict(request.path_params))

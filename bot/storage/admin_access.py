@@ -1,4 +1,4 @@
-"""The admin web's access records: server-side sessions, login attempts (lockout), the audit log."""
+"""The admin web's access records: server-side sessions, recovery codes, login attempts (lockout), the audit log."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -21,10 +21,29 @@ class AdminSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     ip: Mapped[str | None] = mapped_column(String(64))
+    # None once fully logged in; "code" while the second factor is awaited, "enrol" until it is set up.
+    pending: Mapped[str | None] = mapped_column(String(8))
     user: Mapped[AdminUser] = relationship()
 
     def __repr__(self) -> str:
         return f"AdminSession(user_id={self.user_id!r}, expires_at={self.expires_at!r})"
+
+
+class AdminRecoveryCode(Base):
+    """A single-use recovery code of a user's second factor: only its argon2 hash; deleted when used.
+
+    No personal data beyond the link to the admin user; deleted with the user (FK cascade) or a TOTP reset.
+    """
+
+    __tablename__ = "admin_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("admin_users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"AdminRecoveryCode(id={self.id!r}, user_id={self.user_id!r})"
 
 
 class AdminLoginAttempt(Base):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.storage.base import Base, utcnow
@@ -18,7 +18,12 @@ TEAM_ROLES = (ROLE_MEMBER, ROLE_COMMUNE, ROLE_PROVINCE)
 
 
 class AdminUser(Base):
-    """A person who logs into the admin web: a province admin, a commune admin or a tech team member."""
+    """A person who logs into the admin web: a province admin, a commune admin or a tech team member.
+
+    Besides the name and argon2 password hash it holds the second factor: the TOTP secret (base32, shown once
+    at enrolment and never again; pending until confirmed by a code) and the last time step a code was used
+    (so a code cannot be replayed). Deleting the user deletes all of it, and its recovery codes cascade.
+    """
 
     __tablename__ = "admin_users"
 
@@ -32,8 +37,16 @@ class AdminUser(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Set when a code confirmed the secret: until then the secret is only a pending enrolment.
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     commune: Mapped[Commune | None] = relationship()
     villages: Mapped[list[Village]] = relationship(secondary="admin_user_villages", order_by=Village.id)
+
+    @property
+    def totp_enabled(self) -> bool:
+        return self.totp_secret is not None and self.totp_enabled_at is not None
 
     def __repr__(self) -> str:
         return f"AdminUser(id={self.id!r}, username={self.username!r}, role={self.role!r})"

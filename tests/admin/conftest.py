@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import httpx
+import pyotp
 import pytest
 
 from bot.admin.auth import create_user
@@ -19,6 +21,8 @@ from bot.storage.progress import StepEvent, TutorialRun
 from bot.web.app import create_app
 
 PASSWORD = "mat-khau-du-dai-1"
+# The second factor of the seeded province and commune users (enrolled by the `users` fixture).
+TOTP_SECRETS = {"tinh": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "xa": "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"}
 SCRIPT_TEXT = "<script>document.title='hacked'</script> app này là gì"
 
 
@@ -150,12 +154,15 @@ def seed(services) -> Seed:
 
 @pytest.fixture
 def users(services, seed):
-    """province / commune (Xã Tân Lập) / team (Thôn 2 of Xã Tân Lập)."""
+    """province / commune (Xã Tân Lập) / team (Thôn 2 of Xã Tân Lập); the first two enrolled in TOTP."""
     from bot.storage.places import Commune
     with services.sessions() as session:
         commune = session.get(Commune, seed.commune_a)
-        create_user(session, "tinh", PASSWORD, "province", display_name="Cán bộ tỉnh")
-        create_user(session, "xa", PASSWORD, "commune", commune=commune, display_name="Cán bộ xã Tân Lập")
+        for user in (create_user(session, "tinh", PASSWORD, "province", display_name="Cán bộ tỉnh"),
+                     create_user(session, "xa", PASSWORD, "commune", commune=commune,
+                                 display_name="Cán bộ xã Tân Lập")):
+            user.totp_secret = TOTP_SECRETS[user.username]
+            user.totp_enabled_at = datetime.now(timezone.utc) - timedelta(days=1)
         create_user(session, "to", PASSWORD, "team", commune=commune,
                     villages=[session.get(Village, seed.village_a2)], display_name="Tổ Thôn 2")
         session.commit()
@@ -166,10 +173,30 @@ def csrf_of(html: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
 
+_used_steps: dict[tuple[int, str], int] = {}
+
+
+def fresh_code(secret: str, key: tuple) -> str:
+    """A code of a time step not used before by this client: the server refuses a replayed one."""
+    totp = pyotp.TOTP(secret)
+    step = max(totp.timecode(datetime.now(timezone.utc)), _used_steps.get(key, -1) + 1)
+    while step > totp.timecode(datetime.now(timezone.utc)) + 1:  # both allowed steps used: wait for the next
+        time.sleep(1)
+    _used_steps[key] = step
+    return totp.generate_otp(step)
+
+
 async def login(client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> httpx.Response:
+    """Password, then the TOTP code when asked for it; the last response (a redirect when logged in)."""
     page = await client.get("/admin/login")
-    return await client.post("/admin/login", data={"username": username, "password": password,
-                                                   "csrf": csrf_of(page.text), "next": "/admin/"})
+    response = await client.post("/admin/login", data={"username": username, "password": password,
+                                                       "csrf": csrf_of(page.text), "next": "/admin/"})
+    if response.status_code != 303 or not response.headers["location"].startswith("/admin/login/code"):
+        return response
+    step = await client.get(response.headers["location"])
+    code = fresh_code(TOTP_SECRETS[username], (id(client), username))
+    return await client.post("/admin/login/code", data={"code": code, "csrf": csrf_of(step.text),
+                                                        "next": "/admin/"})
 
 
 @pytest.fixture

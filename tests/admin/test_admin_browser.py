@@ -12,7 +12,7 @@ from bot.settings import ROOT
 from bot.storage.conversations import ConversationLog
 from bot.storage.households import Member
 from bot.web.app import create_app
-from tests.admin.conftest import PASSWORD, SCRIPT_TEXT
+from tests.admin.conftest import PASSWORD, SCRIPT_TEXT, TOTP_SECRETS, fresh_code
 from tests.helpers import serving
 
 pytestmark = pytest.mark.browser
@@ -31,10 +31,15 @@ async def _browsing(services, browser):
 
 
 async def _login(page, url, username, password=PASSWORD):
+    """Password, then the TOTP code when the page asks for it."""
     await page.goto(url + "/admin/login")
     await page.get_by_label("Tên đăng nhập").fill(username)
     await page.get_by_label("Mật khẩu").fill(password)
     await page.get_by_role("button", name="Đăng nhập").click()
+    await page.wait_for_load_state()
+    if "/admin/login/code" in page.url:
+        await page.get_by_label("Mã xác thực").fill(fresh_code(TOTP_SECRETS[username], (id(page), username)))
+        await page.get_by_role("button", name="Xác nhận").click()
 
 
 async def _shot(page, name):

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from bot.storage.admin_access import AdminAuditLog
 from bot.web.app import create_app
-from tests.admin.conftest import PASSWORD, csrf_of, login
+from tests.admin.conftest import PASSWORD, TOTP_SECRETS, csrf_of, fresh_code, login
 
 
 def _actions(services) -> list[str]:
@@ -149,6 +149,12 @@ async def test_the_login_never_redirects_to_another_site(client, users):
     assert 'value="/admin/"' in page.text
     response = await client.post("/admin/login", data={"username": "tinh", "password": PASSWORD,
                                                        "csrf": csrf_of(page.text), "next": "//evil.example/"})
+    assert response.headers["location"] == "/admin/login/code?next=%2Fadmin%2F"
+    step = await client.get("/admin/login/code?next=https://evil.example/")
+    assert 'value="/admin/"' in step.text
+    response = await client.post("/admin/login/code", data={
+        "code": fresh_code(TOTP_SECRETS["tinh"], (id(client), "tinh")), "csrf": csrf_of(step.text),
+        "next": "//evil.example/"})
     assert response.headers["location"] == "/admin/"
 
 

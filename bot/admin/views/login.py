@@ -1,4 +1,4 @@
-"""Logging in and out: CSRF on the login form too, lockout after repeated failures."""
+"""Logging in and out: CSRF on the login form too, lockout after repeated failures; the code step is in second_factor."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -39,10 +39,10 @@ def _safe_next(request: Request, target: str | None) -> str:
     return url(request, "/")
 
 
-def _render(admin: Admin, request: Request, token: str, status: int = 200, error: str | None = None,
-            username: str = "", next_url: str = "") -> HTMLResponse:
+def render_login(admin: Admin, request: Request, token: str, status: int = 200, error: str | None = None,
+                 username: str = "", next_url: str = "", info: str | None = None) -> HTMLResponse:
     html = admin.env.get_template("login.html").render(
-        csrf=admin.keys.csrf_token(token), error=error, username=username, next=next_url,
+        csrf=admin.keys.csrf_token(token), error=error, info=info, username=username, next=next_url,
         url=lambda path, **params: url(request, path, **params), user=None, now=utcnow(),
         request_path=request.url.path)
     response = HTMLResponse(html, status_code=status)
@@ -50,7 +50,11 @@ def _render(admin: Admin, request: Request, token: str, status: int = 200, error
     return response
 
 
-def _locked_message(until: datetime) -> str:
+def safe_next(request: Request, target: str | None) -> str:
+    return _safe_next(request, target)
+
+
+def locked_message(until: datetime) -> str:
     return message("login.locked", until=local(until).strftime("%H:%M"))
 
 
@@ -62,7 +66,9 @@ async def login_page(request: Request) -> Response:
             return form_refused()
         return await run_in_threadpool(_login, admin, request, form)
     token = request.cookies.get(LOGIN_COOKIE) or new_token()
-    return _render(admin, request, token, next_url=_safe_next(request, request.query_params.get("next")))
+    info = message("login.idle") if request.query_params.get("expired") else None
+    return render_login(admin, request, token, next_url=_safe_next(request, request.query_params.get("next")),
+                        info=info)
 
 
 def _login(admin: Admin, request: Request, form) -> Response:
@@ -76,7 +82,7 @@ def _login(admin: Admin, request: Request, form) -> Response:
             audit.record(session, audit.CSRF_REJECTED, username=username.strip().lower()[:64] or "?",
                          target="/login", ip=ip)
             session.commit()
-            return _render(admin, request, new_token(), 403, message("login.form_expired"),
+            return render_login(admin, request, new_token(), 403, message("login.form_expired"),
                            username, next_url)
         result = auth.authenticate(session, username, password, ip)
         name = username.strip().lower()[:64] or "?"
@@ -85,13 +91,21 @@ def _login(admin: Admin, request: Request, form) -> Response:
                 audit.record(session, audit.LOGIN_LOCKED, username=name, ip=ip,
                              detail={"until": result.locked_until.isoformat()})
                 session.commit()
-                return _render(admin, request, token, 429, _locked_message(result.locked_until), username, next_url)
+                return render_login(admin, request, token, 429, locked_message(result.locked_until), username, next_url)
             audit.record(session, audit.LOGIN_FAILED, username=name, ip=ip)
             session.commit()
-            return _render(admin, request, token, 401, message("login.wrong"), username, next_url)
-        session_token = auth.open_session(session, admin.keys, result.user, ip)
-        audit.record(session, audit.LOGIN, result.user, ip=ip)
-        session.commit()
+            return render_login(admin, request, token, 401, message("login.wrong"), username, next_url)
+        if result.second_factor:
+            # Only the second factor's page opens with this session; the login is recorded after the code.
+            pending = "code" if result.user.totp_enabled else "enrol"
+            session_token = auth.open_session(session, admin.keys, result.user, ip, pending=pending,
+                                              idle=admin.idle)
+            session.commit()
+            next_url = url(request, "/login/code" if pending == "code" else "/enrol", next=next_url)
+        else:
+            session_token = auth.open_session(session, admin.keys, result.user, ip, idle=admin.idle)
+            audit.record(session, audit.LOGIN, result.user, ip=ip)
+            session.commit()
     response = RedirectResponse(next_url, status_code=303)
     set_cookie(response, request, SESSION_COOKIE, session_token)
     clear_cookie(response, request, LOGIN_COOKIE)
