@@ -11,9 +11,13 @@ from bot.admin.messages import message
 from bot.admin.privacy import delete_household, export_household
 from bot.admin.queries.households import STATUSES, household_detail, list_households
 from bot.admin.queries.places import communes_in_scope, villages_in_scope
+from bot.admin.views.members import MAY_HANDLE
 from bot.admin.web import Ctx, page
+from bot.people.member_data import linked_since
+from bot.storage import consent
 from bot.storage.households import Household
 from bot.storage.staff import ROLE_PROVINCE
+from content.privacy import privacy
 
 
 @page()
@@ -44,8 +48,12 @@ def household_page(ctx: Ctx, household_id: int):
     household = _household(ctx, household_id)
     detail = household_detail(ctx.session, household.id, ctx.services.catalog)
     ctx.audit(audit.VIEW_HOUSEHOLD, household.code)
-    return ctx.render("household.html", d=detail, catalog=ctx.services.catalog,
-                      can_manage=ctx.user.role == ROLE_PROVINCE)
+    version = privacy().version
+    member_info = {m.id: {"linked": linked_since(ctx.session, m),
+                          "consent": getattr(consent.current(ctx.session, m.id, version), "state", None)}
+                   for m in detail.members}
+    return ctx.render("household.html", d=detail, catalog=ctx.services.catalog, member_info=member_info,
+                      can_manage=ctx.user.role == ROLE_PROVINCE, can_handle_member=ctx.user.role in MAY_HANDLE)
 
 
 @page(ROLE_PROVINCE)
