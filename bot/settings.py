@@ -12,7 +12,7 @@ from bot.shared.team_settings import TeamSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
-DEFAULT_ZALO_API_URL = "https://openapi.zalo.me"  # the paths on it are in bot/channels/zalo_wire.py
+DEFAULT_ZALO_API_URL = "https://openapi.zalo.me"  # the paths on it are in bot/channels/zalo/wire.py
 DEFAULT_ZALO_OAUTH_URL = "https://oauth.zaloapp.com"
 _ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?$")
 

@@ -1,6 +1,6 @@
 """What a channel offers the outbox: the Sender protocol, and what a failed send means (its Outcome).
 
-Each channel sorts its own platform's errors (bot/channels/telegram_errors.py, zalo_send.py) and hands
+Each channel sorts its own platform's errors (bot/channels/telegram_errors.py, bot/channels/zalo/send.py) and hands
 the rest to `classify_common`: the outbox knows no platform's error tree.
 """
 from __future__ import annotations

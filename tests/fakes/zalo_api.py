@@ -6,7 +6,7 @@ citizen's side: signed webhook events delivered to the bot as Zalo would send th
         await zalo.say(USER, "xin chào")
         [reply] = await zalo.wait_sent(USER, count=1, since=0)
 
-It checks what the real API documents (bot/channels/zalo_wire.py lists the sources), written out here on
+It checks what the real API documents (bot/channels/zalo/wire.py lists the sources), written out here on
 its own rather than imported, so the adapter is tested against the documents and not against itself:
 the access_token header, message shapes and limits, the signature, the refresh token spent on first use.
 """
@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bot.channels.zalo_wire import PAYLOAD_PREFIX  # camtay's own convention, not Zalo's
+from bot.channels.zalo.wire import PAYLOAD_PREFIX  # camtay's own convention, not Zalo's
 from tests.fakes.served import ServedApp
 
 APP_ID = "1234567890123456789"

@@ -6,7 +6,7 @@ import copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.channels.zalo_wire import Event, WireError, parse_event
+from bot.channels.zalo.wire import Event, WireError, parse_event
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TEXT = {"app_id": "1", "event_name": "user_send_text", "timestamp": "1700000000000",

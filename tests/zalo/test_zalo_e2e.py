@@ -7,7 +7,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.channels.zalo_wire import MORE_BUTTONS_TEXT
+from bot.channels.zalo.wire import MORE_BUTTONS_TEXT
 from bot.delivery.clock import aware
 from bot.shared.team_settings import TeamSettings
 from bot.storage.households import Member

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DataError, OperationalError
 
 from bot.channels.zalo import ZaloChannel
-from bot.channels.zalo_inbox import KEEP_HANDLED, MAX_ATTEMPTS, ZaloInbox
+from bot.channels.zalo.inbox import KEEP_HANDLED, MAX_ATTEMPTS, ZaloInbox
 from bot.services import build_services
 from bot.shared.types import Incoming
 from bot.storage.base import utcnow
@@ -166,7 +166,7 @@ def test_an_event_that_keeps_failing_is_given_up(services, caplog):
     assert inbox.add(Incoming(channel="zalo", user_id=CITIZEN, text="again", update_key="m1")) is None
     for _ in range(MAX_ATTEMPTS):
         assert inbox.claim(event_id) is not None  # each worker died during it
-    with caplog.at_level(logging.ERROR, logger="bot.channels.zalo_inbox"):
+    with caplog.at_level(logging.ERROR, logger="bot.channels.zalo.inbox"):
         assert inbox.claim(event_id) is None
     assert "given up" in caplog.text and "123456789012" not in caplog.text
     [row] = inbox_rows(services)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.zalo_send import outgoing
-from bot.channels.zalo_wire import MAX_TEXT, MORE_BUTTONS_TEXT, ApiError
+from bot.channels.zalo.send import outgoing
+from bot.channels.zalo.wire import MAX_TEXT, MORE_BUTTONS_TEXT, ApiError
 from bot.render import RenderedButton, RenderedMessage
 from bot.settings import ROOT
 from bot.shared.types import Button, Reply

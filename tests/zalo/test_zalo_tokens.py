@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.channels.zalo_api import ZaloApi
-from bot.channels.zalo_tokens import REFRESH_MARGIN, TokenError, TokenStore
+from bot.channels.zalo.api import ZaloApi
+from bot.channels.zalo.tokens import REFRESH_MARGIN, TokenError, TokenStore
 from bot.storage.base import utcnow
 from bot.storage.db import make_engine, migrate, session_factory
 from bot.storage.zalo import ZaloToken

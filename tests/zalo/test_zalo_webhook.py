@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.channels.zalo_wire import MORE_BUTTONS_TEXT
+from bot.channels.zalo.wire import MORE_BUTTONS_TEXT
 from bot.storage.conversations import ProcessedUpdate
 from bot.storage.households import Member
 from bot.web.app import create_app

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.channels import zalo_wire as wire
+from bot.channels.zalo import wire
 
 BODY = b'{"app_id":"42","event_name":"user_send_text","timestamp":"1700000000000"}'
 

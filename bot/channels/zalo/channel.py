@@ -1,9 +1,9 @@
 """Zalo Official Account: signed webhook events in, rendered replies out through the OA message API.
 
-The webhook stores the event in the inbox (zalo_inbox) and answers at once (Zalo wants an answer within
+The webhook stores the event in the inbox (inbox.py) and answers at once (Zalo wants an answer within
 2 seconds, and never resends an event it got 200 for); the turn runs afterwards in a task, from the inbox,
 and events a crash left there are handled at the next start. One user's events are handled in the order
-they arrived. Wire details live in zalo_wire.
+they arrived. Wire details live in wire.py.
 """
 from __future__ import annotations
 
@@ -17,14 +17,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.channels import zalo_send
-from bot.channels import zalo_wire as wire
 from bot.channels.limits import BodyTooLarge, read_body, too_large
 from bot.channels.services import Services
-from bot.channels.zalo_api import ZaloApi
-from bot.channels.zalo_inbox import ZaloInbox
-from bot.channels.zalo_send import SEND_ERRORS, ZaloSender
-from bot.channels.zalo_tokens import TokenError, TokenStore
+from bot.channels.zalo import send as zalo_send
+from bot.channels.zalo import wire
+from bot.channels.zalo.api import ZaloApi
+from bot.channels.zalo.inbox import ZaloInbox
+from bot.channels.zalo.send import SEND_ERRORS, ZaloSender
+from bot.channels.zalo.tokens import TokenError, TokenStore
 from bot.delivery.senders import Outcome
 from bot.shared.types import Incoming, Reply
 from bot.storage.db import unreachable

@@ -1,11 +1,11 @@
-"""HTTP calls to the Zalo OA API (messages, image upload) and OAuth (token refresh); shapes in zalo_wire."""
+"""HTTP calls to the Zalo OA API (messages, image upload) and OAuth (token refresh); shapes in wire.py."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import httpx
 
-from bot.channels import zalo_wire as wire
+from bot.channels.zalo import wire
 
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 

@@ -9,9 +9,9 @@ from urllib.parse import quote
 import httpx
 
 from bot.channels import upload_key
-from bot.channels import zalo_wire as wire
-from bot.channels.zalo_api import ZaloApi
-from bot.channels.zalo_tokens import TokenError, TokenStore
+from bot.channels.zalo import wire
+from bot.channels.zalo.api import ZaloApi
+from bot.channels.zalo.tokens import TokenError, TokenStore
 from bot.delivery.senders import Outcome, classify_common, reason_of
 from bot.render import RenderedMessage, Renderer
 from bot.shared.types import Reply

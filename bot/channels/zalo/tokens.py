@@ -18,7 +18,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.zalo_wire import ApiError, Grant
+from bot.channels.zalo.wire import ApiError, Grant
 from bot.delivery.clock import aware
 from bot.storage.base import utcnow
 from bot.storage.zalo import ZaloToken
