@@ -6,7 +6,6 @@ counted from, reveals no database id, and stops matching once the member is eras
 """
 from __future__ import annotations
 
-import hashlib
 import hmac
 from datetime import date, datetime
 
@@ -32,12 +31,22 @@ REFERENCE_LENGTH = 8
 _SCAN_BATCH = 5000
 
 
+def _tag(key: bytes, member_id: int, channel: str, external_id: str) -> bytes:
+    return hmac.digest(key, f"member\0{member_id}\0{channel}\0{external_id}".encode(), "sha256")[:5]
+
+
 def reference(key: bytes, member_id: int, channel: str, external_id: str) -> str:
     """The member's reference, as /dulieu shows it: ABCD-EFGH."""
-    digest = hmac.new(key, f"member\0{member_id}\0{channel}\0{external_id}".encode(), hashlib.sha256).digest()
-    number = int.from_bytes(digest[:5], "big")
+    number = int.from_bytes(_tag(key, member_id, channel, external_id), "big")
     chars = "".join(REFERENCE_ALPHABET[(number >> (5 * i)) & 31] for i in range(REFERENCE_LENGTH))
     return f"{chars[:4]}-{chars[4:]}"
+
+
+def _tag_of(shown: str) -> bytes:
+    """The 40 bits a normalized reference spells."""
+    chars = shown.replace("-", "")
+    number = sum(REFERENCE_ALPHABET.index(c) << (5 * i) for i, c in enumerate(chars))
+    return number.to_bytes(5, "big")
 
 
 def member_reference(key: bytes, member: Member) -> str:
@@ -60,10 +69,10 @@ def find_by_reference(session: Session, key: bytes, typed: str,
         return None
     query = select(Member.id, Member.channel, Member.external_id).where(
         condition if condition is not None else true(), ~Member.external_id.startswith(ERASED_CHANNEL_PREFIX))
-    found = None
+    tag, found = _tag_of(wanted), None
     for member_id, channel, external_id in session.execute(query.execution_options(yield_per=_SCAN_BATCH)):
         # Every candidate is compared, so the time taken does not tell where a match was.
-        if hmac.compare_digest(reference(key, member_id, channel, external_id), wanted):
+        if hmac.compare_digest(_tag(key, member_id, channel, external_id), tag):
             found = member_id
     return session.get(Member, found) if found is not None else None
 
