@@ -152,6 +152,13 @@ def seed(services) -> Seed:
     return seed_data(services)
 
 
+def enrolled(user):
+    """The user with the second factor of TOTP_SECRETS set up (as if enrolled yesterday)."""
+    user.totp_secret = TOTP_SECRETS[user.username]
+    user.totp_enabled_at = datetime.now(timezone.utc) - timedelta(days=1)
+    return user
+
+
 @pytest.fixture
 def users(services, seed):
     """province / commune (Xã Tân Lập) / team (Thôn 2 of Xã Tân Lập); the first two enrolled in TOTP."""
@@ -161,8 +168,7 @@ def users(services, seed):
         for user in (create_user(session, "tinh", PASSWORD, "province", display_name="Cán bộ tỉnh"),
                      create_user(session, "xa", PASSWORD, "commune", commune=commune,
                                  display_name="Cán bộ xã Tân Lập")):
-            user.totp_secret = TOTP_SECRETS[user.username]
-            user.totp_enabled_at = datetime.now(timezone.utc) - timedelta(days=1)
+            enrolled(user)
         create_user(session, "to", PASSWORD, "team", commune=commune,
                     villages=[session.get(Village, seed.village_a2)], display_name="Tổ Thôn 2")
         session.commit()

@@ -29,8 +29,9 @@ async def pg_services(settings, catalog, postgres_url):
 async def test_every_page_on_postgresql(pg_services):
     seed = conftest.seed_data(pg_services)
     with pg_services.sessions() as session:
-        create_user(session, "tinh", conftest.PASSWORD, "province")
-        create_user(session, "xa", conftest.PASSWORD, "commune", commune=session.get(Commune, seed.commune_a))
+        conftest.enrolled(create_user(session, "tinh", conftest.PASSWORD, "province"))
+        conftest.enrolled(create_user(session, "xa", conftest.PASSWORD, "commune",
+                                      commune=session.get(Commune, seed.commune_a)))
         session.commit()
     values = {"HA1": seed.households["HA1"], "commune_a": seed.commune_a}
     app = create_app(pg_services)

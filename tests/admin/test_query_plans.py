@@ -7,7 +7,7 @@ from sqlalchemy import event
 from bench.admin_data import Size, generate
 from bot.admin.auth import create_user
 from bot.storage.places import Commune
-from tests.admin.conftest import PASSWORD, login
+from tests.admin.conftest import PASSWORD, enrolled, login
 
 # Tables that grow with use. help_requests is left out: a person answers each one, so they stay few.
 BIG_TABLES = ("conversation_log", "step_events", "tutorial_runs", "members", "households")
@@ -24,8 +24,8 @@ def generated(services):
     generate(services.engine, services.catalog, Size(communes=2, villages_per_commune=3, households=300,
                                                      logs=3000, days=40))
     with services.sessions() as session:
-        create_user(session, "tinh", PASSWORD, "province")
-        create_user(session, "xa", PASSWORD, "commune", commune=session.get(Commune, 1))
+        enrolled(create_user(session, "tinh", PASSWORD, "province"))
+        enrolled(create_user(session, "xa", PASSWORD, "commune", commune=session.get(Commune, 1)))
         session.commit()
 
 

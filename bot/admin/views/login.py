@@ -95,6 +95,8 @@ def _login(admin: Admin, request: Request, form) -> Response:
             audit.record(session, audit.LOGIN_FAILED, username=name, ip=ip)
             session.commit()
             return render_login(admin, request, token, 401, message("login.wrong"), username, next_url)
+        # A new login replaces the browser's earlier session, pending or not.
+        auth.close_session(session, admin.keys, request.cookies.get(SESSION_COOKIE))
         if result.second_factor:
             # Only the second factor's page opens with this session; the login is recorded after the code.
             pending = "code" if result.user.totp_enabled else "enrol"

@@ -1,6 +1,7 @@
 """The second factor after the password: a TOTP or recovery code, or the enrolment that must come first."""
 from __future__ import annotations
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -132,7 +133,9 @@ def _logged_in(admin: Admin, request: Request, session: Session, row: AdminSessi
 def _locked(admin: Admin, request: Request, session: Session, row: AdminSession, until, ip: str) -> Response:
     audit.record(session, audit.LOGIN_LOCKED, row.user, ip=ip, detail={"until": until.isoformat()})
     username = row.user.username
-    session.delete(row)
+    # Every half-done login of the user ends: none may try codes once the account is locked.
+    session.execute(delete(AdminSession).where(AdminSession.user_id == row.user_id,
+                                               AdminSession.pending.is_not(None)))
     session.commit()
     response = render_login(admin, request, new_token(), 429, locked_message(until), username)
     clear_cookie(response, request, SESSION_COOKIE)
