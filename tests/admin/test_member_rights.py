@@ -4,16 +4,20 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import httpx
 import pytest
 from sqlalchemy import select
 
+from bot.admin.auth import create_user
 from bot.admin.period import Month
 from bot.admin.queries.report import monthly
 from bot.admin.scope import Scope
+from bot.services import build_services
 from bot.storage.admin_access import AdminAuditLog
 from bot.storage.conversations import ConversationLog
 from bot.storage.households import Member
-from tests.admin.conftest import csrf_of, login
+from bot.web.app import create_app
+from tests.admin.conftest import PASSWORD, csrf_of, enrolled, login, seed_data
 from tests.helpers import turn
 from tests.privacy.scan import texts_holding
 
@@ -170,3 +174,31 @@ async def test_export_and_erase_need_the_csrf_token(client, users, seed, people,
         assert texts_holding(session, MINE)
     assert _audit(services, "export_member") == [] and _audit(services, "erase_member") == []
     assert len(_audit(services, "csrf_rejected")) == 3
+
+
+@pytest.mark.postgres
+async def test_find_export_and_erase_on_postgresql(settings, catalog, postgres_url):
+    pg = build_services(settings.with_(database_url=postgres_url), catalog)
+    try:
+        seed = seed_data(pg)
+        with pg.sessions() as session:
+            enrolled(create_user(session, "tinh", PASSWORD, "province"))
+            session.commit()
+        member = _member_of(pg, seed.households["HA1"])
+        typed = await _reference(pg, member)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(pg)),
+                                     base_url="http://pg.test") as client:
+            await login(client, "tinh")
+            found = await client.get("/admin/members/find", params={"ref": typed})
+            assert found.headers["location"] == f"/admin/members/{member}"
+            page = await client.get(found.headers["location"])
+            exported = await client.post(f"/admin/members/{member}/export", data={"csrf": csrf_of(page.text)})
+            assert "trả tiền điện" in exported.text and "Cho hỏi cái app" not in exported.text
+            erased = await client.post(f"/admin/members/{member}/erase",
+                                       data={"csrf": csrf_of(page.text), "confirm": "yes"})
+            assert erased.status_code == 200
+        with pg.sessions() as session:
+            assert texts_holding(session, "trả tiền điện") == []
+        assert [r.target for r in _audit(pg, "erase_member")] == [f"member:{member}"]
+    finally:
+        await pg.aclose()
