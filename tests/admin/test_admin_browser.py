@@ -69,6 +69,31 @@ async def test_login_and_lockout(services, users, browser):
         await page.get_by_role("heading", name="Đăng nhập quản trị").wait_for()
 
 
+async def test_a_province_admin_enrols_in_totp_at_the_first_login(services, users, browser):
+    from bot.admin.auth import create_user
+    with services.sessions() as session:
+        create_user(session, "moi", PASSWORD, "province")
+        session.commit()
+    async with _browsing(services, browser) as (url, page):
+        errors = []
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        await page.goto(url + "/admin/households")
+        await page.get_by_label("Tên đăng nhập").fill("moi")
+        await page.get_by_label("Mật khẩu").fill(PASSWORD)
+        await page.get_by_role("button", name="Đăng nhập").click()
+        await page.get_by_role("heading", name="Bật xác thực hai bước").wait_for()
+        assert await page.locator("figure.qr svg").count() == 1
+        await _shot(page, "enrol")
+        secret = (await page.locator("code.secret").inner_text()).strip()
+        await page.get_by_label("Mã 6 chữ số trên ứng dụng").fill(fresh_code(secret, (id(page), "moi")))
+        await page.get_by_role("button", name="Xác nhận và bật").click()
+        await page.get_by_role("heading", name="Mã dự phòng của bạn").wait_for()
+        assert await page.locator("ul.recovery-codes li").count() == 8
+        await page.get_by_role("link", name="Tiếp tục vào trang quản trị").click()
+        await page.get_by_role("heading", name="Hộ gia đình").wait_for()
+        assert errors == []
+
+
 PAGES = [
     ("overview", "/admin/", "Tổng quan"),
     ("funnel", "/admin/funnel", "Bài hướng dẫn: người học đi được đến bước nào"),
