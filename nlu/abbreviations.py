@@ -7,6 +7,12 @@ from __future__ import annotations
 
 _KHONG = "không"
 
+# Teencode spells some sounds with letters Vietnamese does not use: "wen" is "quen", "fải" is "phải",
+# "jờ" is "giờ", "zô" is "vô". The normalizer respells a word by these only when the result is a
+# Vietnamese syllable (nlu/normalizer.py), so "wifi" and "zalo" stay as they are.
+RESPELLINGS: tuple[tuple[str, str], ...] = (("w", "qu"), ("f", "ph"), ("j", "gi"), ("dz", "v"), ("z", "v"))
+RESPELL_KEEP = frozenset({"zoom", "zing", "web", "wap"})  # names that happen to look like a syllable
+
 # Two typed words -> their meaning; matched before WORDS so "vs id" is VssID, not "với id".
 PAIRS: dict[tuple[str, str], str] = {
     ("vn", "eid"): "vneid", ("vn", "id"): "vneid", ("vne", "id"): "vneid", ("vn", "ied"): "vneid",
@@ -27,6 +33,11 @@ WORDS: dict[str, str] = {
     "cx": "cũng", "cg": "cũng", "ntn": "như thế nào", "lm": "làm", "bik": "biết", "bjt": "biết",
     "mik": "mình", "ngta": "người ta", "ng": "người", "mn": "mọi người", "mng": "mọi người",
     "nv": "nhân viên", "cty": "công ty", "ud": "ứng dụng",
+    "mún": "muốn", "mun": "muốn", "nhìu": "nhiều", "nhiu": "nhiều", "lun": "luôn", "rùi": "rồi",
+    "ròi": "rồi", "oy": "rồi", "thui": "thôi", "hnay": "hôm nay", "hqua": "hôm qua", "bh": "bây giờ",
+    "bjo": "bây giờ", "bg": "bây giờ", "trc": "trước", "ms": "mới", "kbt": "không biết", "bít": "biết",
+    "hd": "hướng dẫn", "hdan": "hướng dẫn", "hdẫn": "hướng dẫn", "đag": "đang", "dag": "đang",
+    "đg": "đang", "e": "em", "gđ": "gia đình", "ib": "nhắn tin", "inbox": "nhắn tin",
     "oke": "ok", "okie": "ok", "oki": "ok", "okela": "ok", "okay": "ok", "uk": "ừ", "uh": "ừ",
     # đăng ký, mật khẩu, số điện thoại, tài khoản
     "dk": "đăng ký", "đk": "đăng ký", "dky": "đăng ký", "đky": "đăng ký", "dki": "đăng ký",

@@ -5,9 +5,10 @@ Pure Python with no dependencies: the bot (Python 3.11) and Rasa's component (Py
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
-from nlu.abbreviations import PAIRS, WORDS
+from nlu.abbreviations import PAIRS, RESPELL_KEEP, RESPELLINGS, WORDS
 from nlu.tones import fold, place_tone
 
 __all__ = ["normalize", "fold", "feature_text", "features_of", "words"]
@@ -31,12 +32,14 @@ def _raw_words(text: str) -> list[str]:
     return [unicodedata.normalize("NFC", w.lower()) for w in words]
 
 
-_ENGLISH_DOUBLES = frozenset("flpst")
+# A doubled last letter that is a word's own: English doubles ("app", "call") and "uu", which is
+# "ưu" typed without diacritics ("tra cuu", "luu tru", "buu dien").
+_KEPT_DOUBLES = frozenset("flpstu")
 
 
 def _collapse(word: str) -> str:
     """Stretched letters: runs of 3+ equal letters become one ("đcccc" -> "đc", "ạaaa" -> "ạ"),
-    and so does a doubled last letter ("okk" -> "ok") unless English doubles it ("app", "call");
+    and so does a doubled last letter ("okk" -> "ok") unless it is a word's own ("app", "cuu");
     digits and inner doubles ("xoong") stay."""
     runs: list[list[str]] = []
     for char in word:
@@ -46,11 +49,25 @@ def _collapse(word: str) -> str:
             runs.append([char])
     out = []
     for i, run in enumerate(runs):
-        if len(run) >= 3 or (len(run) == 2 and i == len(runs) - 1 and run[0] not in _ENGLISH_DOUBLES):
+        if len(run) >= 3 or (len(run) == 2 and i == len(runs) - 1 and fold(run[0]) not in _KEPT_DOUBLES):
             out.append(next((c for c in run if fold(c) != c), run[0]))
         else:
             out.extend(run)
     return "".join(out)
+
+
+# One Vietnamese syllable once folded: an onset, one to three vowels, a coda.
+_SYLLABLE = re.compile(r"(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(ch|nh|ng|[cmnpt])?")
+
+
+def _respell(word: str) -> str:
+    """Teencode letters respelled ("wen" -> "quen", "fải" -> "phải") when that makes a syllable."""
+    if word in RESPELL_KEEP or not any(c in word for c in "fjwz"):
+        return word
+    respelled = word
+    for typed, meant in RESPELLINGS:
+        respelled = respelled.replace(typed, meant)
+    return respelled if _SYLLABLE.fullmatch(fold(respelled)) else word
 
 
 def _canonical(word: str) -> str:
@@ -82,7 +99,11 @@ def words(text: str) -> list[str]:
             out.extend(meaning.split())
             i += 2
             continue
-        out.extend(WORDS.get(tokens[i], tokens[i]).split())
+        word = tokens[i]
+        # Respelled only as a single word: "wi fi" is a pair (wifi), not "quy phi".
+        if word not in WORDS:
+            word = place_tone(_respell(word))
+        out.extend(WORDS.get(word, word).split())
         i += 1
     return out
 

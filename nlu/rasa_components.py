@@ -15,8 +15,8 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu import concepts, normalizer
 from nlu import entities as entity_tables
-from nlu import normalizer
 from nlu.fingerprint import component_sources_digest
 
 # Message attribute holding the normalized words (the TEXT becomes the feature text).
@@ -37,7 +37,8 @@ class VietnameseNormalizer(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # segment: join the words of one Vietnamese word ("mật_khẩu") with pyvi before folding.
-        return {"text": "folded", "segment": False}
+        # concepts: one more token for each deciding concept the words name (nlu/concepts.py).
+        return {"text": "folded", "segment": False, "concepts": False}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._text = config.get("text", "folded")
@@ -47,6 +48,7 @@ class VietnameseNormalizer(GraphComponent):
         if config.get("segment"):
             from pyvi import ViTokenizer  # MIT, ships its CRF model
             self._segment = ViTokenizer.tokenize
+        self._concepts = bool(config.get("concepts"))
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -74,6 +76,8 @@ class VietnameseNormalizer(GraphComponent):
             # The compound words go after the words, which stay first (the entity extractor's offsets).
             compounds = [w for w in self._segment(" ".join(words)).split() if "_" in w]
             rewritten = " ".join([rewritten] + [normalizer.fold(c) for c in compounds])
+        if self._concepts and words:
+            rewritten = " ".join([rewritten] + concepts.concept_tokens(words))  # after the words, as above
         # Rasa cannot featurize an empty text; keep something a person would not type.
         message.set(TEXT, rewritten or "_", add_to_output=True)
 

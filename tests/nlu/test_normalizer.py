@@ -18,6 +18,7 @@ from nlu.tones import place_tone
     # case, punctuation, emoji, stretched letters
     ("Đăng Ký VNeID!!!", "đăng ký vneid"), ("dạ 😀 cảm ơn 🙏", "dạ cảm ơn"),
     ("tiếp...", "tiếp"), ("đcccc", "được"), ("ạaaaa", "ạ"), ("okkkk", "ok"), ("xoong", "xoong"),
+    ("tra cứu", "tra cứu"), ("tra cuu", "tra cuu"), ("bưu điện", "bưu điện"),  # "ưu" is no stretched "ư"
     ("dichvucong.gov.vn", "dichvucong gov vn"), ("1900 0368", "1900 0368"),
     # abbreviations and teencode
     ("ko", "không"), ("k", "không"), ("hok", "không"), ("kg", "không"), ("dc", "được"),
@@ -25,6 +26,10 @@ from nlu.tones import place_tone
     ("cccd", "căn cước công dân"), ("dvc", "dịch vụ công"), ("bhyt", "bảo hiểm y tế"),
     ("gplx", "giấy phép lái xe"), ("lltp", "lý lịch tư pháp"), ("dk vneid", "đăng ký vneid"),
     ("quen mk vneid r", "quen mật khẩu vneid rồi"), ("đăng kí", "đăng ký"), ("dang ki", "dang ky"),
+    ("mún hd đk", "muốn hướng dẫn đăng ký"), ("e ko bít lm", "em không biết làm"),
+    # teencode letters respelled when that makes a Vietnamese syllable, names kept
+    ("wen mk", "quen mật khẩu"), ("wá lâu", "quá lâu"), ("fải làm sao jờ", "phải làm sao giờ"),
+    ("zô app", "vô app"), ("dzậy", "vậy"), ("zalo wifi facebook zoom", "zalo wifi facebook zoom"),
     # app names as typed
     ("vn eid", "vneid"), ("vnied", "vneid"), ("VN-eID", "vneid"), ("vss id", "vssid"),
     ("vsid", "vssid"), ("wi-fi", "wifi"), ("chplay", "ch play"),
