@@ -8,7 +8,7 @@ from bot.channels.zalo.wire import MAX_TEXT, MORE_BUTTONS_TEXT, ApiError
 from bot.render import RenderedButton, RenderedMessage
 from bot.settings import ROOT
 from bot.shared.types import Button, Reply
-from tests.zalo.support import CITIZEN, act, running_zalo
+from tests.channels.zalo.support import CITIZEN, act, running_zalo
 
 STEP = {"text": "Mở ứng dụng VNeID.", "tip": None, "warning": None}
 

@@ -14,8 +14,8 @@ from bot.channels.zalo.wire import MORE_BUTTONS_TEXT
 from bot.storage.conversations import ProcessedUpdate
 from bot.storage.households import Member
 from bot.web.app import create_app
+from tests.channels.zalo.support import CITIZEN, act, running_zalo, say
 from tests.helpers import serving
-from tests.zalo.support import CITIZEN, act, running_zalo, say
 
 
 @pytest.fixture

@@ -11,19 +11,18 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
+from bot.settings import ROOT
 from bot.storage.conversations import ConversationLog
 from bot.storage.db import make_engine, session_factory
 from bot.storage.zalo import ZaloInboxEvent
 from nlu.server import free_port
-from tests.zalo.support import CITIZEN
+from tests.channels.zalo.support import CITIZEN
 
-ROOT = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 1.0
 
 
@@ -53,7 +52,7 @@ class SilentNlu:
 
 def start_worker(settings: dict, lease: float) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "tests.zalo.worker", json.dumps({**settings, "port": port}),
+    process = subprocess.Popen([sys.executable, "-m", "tests.channels.zalo.worker", json.dumps({**settings, "port": port}),
                                 str(lease)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

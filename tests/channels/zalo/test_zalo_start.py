@@ -3,7 +3,7 @@ import logging
 
 from bot.channels.zalo import ZaloChannel, start_if_configured
 from bot.services import build_services
-from tests.zalo.support import zalo_settings
+from tests.channels.zalo.support import zalo_settings
 
 
 async def test_zalo_stays_off_without_its_keys(services, caplog):

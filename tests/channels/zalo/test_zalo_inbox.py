@@ -17,7 +17,7 @@ from bot.shared.types import Incoming
 from bot.storage.base import utcnow
 from bot.storage.conversations import ConversationLog, ProcessedUpdate
 from bot.storage.zalo import ZaloInboxEvent
-from tests.zalo.support import CITIZEN, running_zalo, zalo_settings
+from tests.channels.zalo.support import CITIZEN, running_zalo, zalo_settings
 
 SHORT_LEASE = timedelta(seconds=1)
 

@@ -1,6 +1,6 @@
 """One bot worker as its own process, for tests that kill it: the web app with the Zalo channel on a port.
 
-    python -m tests.zalo.worker '{"database_url": ..., "port": ..., "zalo_api_url": ..., ...}' [lease seconds]
+    python -m tests.channels.zalo.worker '{"database_url": ..., "port": ..., "zalo_api_url": ..., ...}' [lease seconds]
 """
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from bot.shared.team_settings import TeamSettings
 from bot.storage.households import Member
 from bot.storage.progress import TutorialRun
 from bot.storage.zalo import ZaloToken
-from tests.zalo.support import CITIZEN, act, new_household, press, running_zalo, say
+from tests.channels.zalo.support import CITIZEN, act, new_household, press, running_zalo, say
 
 
 async def test_a_household_member_walks_a_whole_tutorial_on_zalo(settings, catalog, zalo_api):
