@@ -259,3 +259,29 @@ def test_deleting_a_user_deletes_the_second_factor(services, users):
         session.delete(user)
         session.commit()
         assert session.scalar(select(func.count()).select_from(AdminRecoveryCode)) == 0
+
+
+def test_the_idle_setting_is_read_from_the_environment(monkeypatch):
+    monkeypatch.setenv("ADMIN_IDLE_MINUTES", "5")
+    assert Settings.from_env().admin_idle_minutes == 5
+    monkeypatch.delenv("ADMIN_IDLE_MINUTES")
+    assert Settings.from_env().admin_idle_minutes == 30
+
+
+async def test_a_half_done_login_ends_after_ten_minutes(client, services, users):
+    await _password(client, "tinh")
+    with services.sessions() as session:
+        row = session.scalars(select(AdminSession)).one()
+        assert row.pending == "code"
+        assert as_utc(row.expires_at) - as_utc(row.created_at) == auth.PENDING_MAX
+        row.expires_at -= auth.PENDING_MAX
+        session.commit()
+    response = await client.get("/admin/login/code")
+    assert response.status_code == 303 and response.headers["location"] == "/admin/login"
+
+
+async def test_team_members_have_no_enrolment_page(client, services, users):
+    await login(client, "to")
+    assert (await client.get("/admin/enrol")).headers["location"] == "/admin/"
+    with services.sessions() as session:
+        assert _user(session, "to").totp_secret is None

@@ -55,6 +55,8 @@ def _step(admin: Admin, request: Request, stage: str, form) -> Response:
     now = utcnow()
     with admin.services.sessions() as session:
         row = auth.session_row(session, admin.keys, token, now)
+        if row is not None and row.pending is None:  # logged in already: nothing to do here
+            return RedirectResponse(next_url, status_code=303)
         if row is None or row.pending != stage:
             session.commit()
             return _to_login(request)
