@@ -8,7 +8,7 @@ import platform
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.figures import percentile
+from devtools.figures import percentile
 from nlu.evaluation import STYLES, Prediction, Question, Scores, score
 from nlu.meaning import Reader
 

@@ -23,13 +23,13 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 from actions.team import push
-from bench.databases import postgres_database, postgres_problem, sqlite_database
 from bot.settings import ROOT
 from bot.storage.db import make_engine, migrate, session_factory
 from bot.storage.places import Village
 from content.loader import load_catalog
-from tests.fakes.telegram_api import FakeTelegramApi
-from tests.team.pushing import TOKEN, TRANSPORT_JITTER, max_in_window, seed, sender_env, sends, start_sender
+from devtools.databases import postgres_database, postgres_problem, sqlite_database
+from devtools.fakes.telegram_api import FakeTelegramApi
+from devtools.pushing import TOKEN, TRANSPORT_JITTER, max_in_window, seed, sender_env, sends, start_sender
 
 
 def measure(url: str, households: int, limit: float, senders: int, workdir: Path) -> dict:

@@ -19,14 +19,14 @@ from pathlib import Path
 
 from sqlalchemy import create_engine
 
-from bench import figures
-from bench.citizens import fake_tally
-from bench.databases import postgres_database, postgres_problem, sqlite_database
-from bench.processes import SECRET, FakeProcess, Worker, cpu_seconds, rss_mib, tree_rss_mib
-from bench.progress import check_progress
-from bench.scenarios import Crowd, Figures, crowd_walk, saturate, sequential_latency
 from bot.settings import ROOT
 from content.loader import load_catalog
+from devtools import figures
+from devtools.citizens import fake_tally
+from devtools.databases import postgres_database, postgres_problem, sqlite_database
+from devtools.processes import SECRET, FakeProcess, Worker, cpu_seconds, rss_mib, tree_rss_mib
+from devtools.progress import check_progress
+from devtools.scenarios import Crowd, Figures, crowd_walk, saturate, sequential_latency
 from nlu.server import RasaServer
 from nlu.training import train
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bench.databases import POSTGRES_ADMIN_URL, postgres_database, postgres_problem
 from bot.services import build_services
 from bot.settings import ROOT, Settings
 from bot.shared.team_settings import TeamSettings
 from content.loader import load_catalog
+from devtools.databases import POSTGRES_ADMIN_URL, postgres_database, postgres_problem
 
 
 @pytest.fixture(scope="session")

@@ -207,6 +207,44 @@ def test_the_contract_catches_an_upward_import_and_a_cycle(monkeypatch):
     assert any("bot.dialogue and bot.storage import each other" in line for line in package_cycles())
 
 
+# Tests and benchmarks share what they both need through devtools/, so neither imports the other.
+APART = {"tests": "bench", "bench": "tests", "devtools": ("tests", "bench")}
+
+
+def crossing_imports() -> list[str]:
+    """Imports from tests/ into bench/, bench/ into tests/, or devtools/ into either (imports in functions too)."""
+    broken = []
+    for top, banned in APART.items():
+        banned = (banned,) if isinstance(banned, str) else banned
+        for path in sorted((ROOT / top).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and not node.level:
+                    names = [node.module or ""]
+                else:
+                    continue
+                broken += [f"{path.relative_to(ROOT)}:{node.lineno}: {top} imports {name}: what both need "
+                           "belongs in devtools/" for name in names if name.split(".")[0] in banned]
+    return broken
+
+
+def test_tests_and_bench_do_not_import_each_other():
+    broken = crossing_imports()
+    assert not broken, "\n".join(broken)
+
+
+def test_the_check_catches_tests_and_bench_importing_each_other(monkeypatch, tmp_path):
+    for top, code in {"tests": "def f():\n    import bench.run\n", "bench": "from tests.helpers import serving\n",
+                      "devtools": "from devtools import figures\n"}.items():
+        (tmp_path / top).mkdir()
+        (tmp_path / top / "planted.py").write_text(code, encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert crossing_imports() == [
+        "tests/planted.py:2: tests imports bench.run: what both need belongs in devtools/",
+        "bench/planted.py:1: bench imports tests.helpers: what both need belongs in devtools/"]
+
+
 def test_the_architecture_doc_draws_these_layers():
     doc = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
     assert diagram() in doc, "docs/ARCHITECTURE.md must hold the picture tests/test_architecture.py draws:\n" + \

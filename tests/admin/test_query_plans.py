@@ -4,9 +4,9 @@ import re
 import pytest
 from sqlalchemy import event
 
-from bench.admin_data import Size, generate
 from bot.admin.auth import create_user
 from bot.storage.places import Commune
+from devtools.admin_data import Size, generate
 from tests.admin.conftest import PASSWORD, enrolled, login
 
 # Tables that grow with use. help_requests is left out: a person answers each one, so they stay few.

@@ -15,7 +15,7 @@ from bot.shared.types import Button, Reply
 from bot.storage.conversations import ConversationLog
 from bot.storage.progress import TutorialRun
 from bot.web.app import create_app
-from tests.fakes.telegram_api import FakeTelegramApi
+from devtools.fakes.telegram_api import FakeTelegramApi
 
 # Fixtures run in the session event loop (pyproject); the bot's polling task must share it with the test.
 pytestmark = pytest.mark.asyncio(loop_scope="session")

@@ -7,7 +7,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.services import build_services
 from bot.settings import ROOT
 from bot.shared.types import Reply
-from tests.fakes.telegram_api import FakeTelegramApi
+from devtools.fakes.telegram_api import FakeTelegramApi
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 TOKEN = "123:TEST"

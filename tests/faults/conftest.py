@@ -5,12 +5,12 @@ import contextlib
 
 import pytest
 
-from bench.fake_telegram import TOKEN, BenchTelegramApi
-from bench.processes import SECRET, WEBHOOK_URL
-from bench.scenarios import Crowd
 from bot.channels.telegram import TelegramChannel
 from bot.services import build_services
 from bot.web.app import create_app
+from devtools.fake_telegram import TOKEN, BenchTelegramApi
+from devtools.processes import SECRET, WEBHOOK_URL
+from devtools.scenarios import Crowd
 from tests.helpers import serving
 
 

@@ -10,10 +10,10 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
-from bench.progress import check_progress
 from bot.services import build_services
 from bot.storage.conversations import ConversationLog, ProcessedUpdate
 from bot.storage.progress import StepEvent, TutorialRun
+from devtools.progress import check_progress
 from tests.faults.tcp_proxy import ProxyThread
 from tests.helpers import payload_starting, templates, turn
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from bench.processes import Worker
 from bot.storage.progress import StepEvent, TutorialRun
+from devtools.processes import Worker
 from tests.faults.conftest import crowd_of
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.nlu, pytest.mark.slow]

@@ -12,8 +12,8 @@ from bot.channels.telegram import TelegramChannel
 from bot.services import build_services
 from bot.settings import Settings
 from bot.web.app import create_app
+from devtools.fakes.telegram_api import FakeTelegramApi
 from nlu.server import free_port
-from tests.fakes.telegram_api import FakeTelegramApi
 
 TOKEN = "123:HOSTILE"
 SECRET = "hostile-secret"

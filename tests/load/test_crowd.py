@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bench.processes import FakeProcess
-from bench.progress import check_progress
-from bench.scenarios import Figures, crowd_walk
+from devtools.processes import FakeProcess
+from devtools.progress import check_progress
+from devtools.scenarios import Figures, crowd_walk
 from tests.faults.conftest import crowd_of, webhook_bot
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.slow]

@@ -15,8 +15,8 @@ from bot.delivery.sender import OutboxSender
 from bot.services import build_services
 from bot.shared.types import Reply
 from bot.storage.households import Member
-from tests.fakes.telegram_api import FakeTelegramApi
-from tests.team.pushing import NEVER_QUIET, TOKEN, per_chat, seed, sends, statuses
+from devtools.fakes.telegram_api import FakeTelegramApi
+from devtools.pushing import NEVER_QUIET, TOKEN, per_chat, seed, sends, statuses
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

@@ -11,9 +11,9 @@ from bot.delivery.outbox import OutboxStore, enqueue, reply_json, scrubbed
 from bot.delivery.sender import OutboxSender
 from bot.shared.types import Reply
 from bot.storage.households import Member
+from devtools.pushing import NEVER_QUIET, seed
 from tests.helpers import turn
 from tests.team.helpers import household, join_household, join_team, outbox, outbox_to
-from tests.team.pushing import NEVER_QUIET, seed
 from tests.team.test_helpdesk import CITIZEN, HELPER, stuck
 from tests.team.test_runtime import RecordingSender
 

@@ -15,8 +15,8 @@ from actions.team import push
 from bot.storage.db import make_engine, migrate, session_factory
 from bot.storage.places import Village
 from content.loader import load_catalog
-from tests.fakes.telegram_api import FakeTelegramApi
-from tests.team.pushing import (
+from devtools.fakes.telegram_api import FakeTelegramApi
+from devtools.pushing import (
     TOKEN,
     TRANSPORT_JITTER,
     max_in_window,

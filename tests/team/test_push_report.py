@@ -32,7 +32,7 @@ def test_opened_counts_only_runs_touched_after_that_households_own_send(services
     from bot.storage.delivery import OutboxItem
     from bot.storage.households import Household, Member
     from bot.storage.progress import StepEvent, TutorialRun
-    from tests.team.pushing import seed
+    from devtools.pushing import seed
 
     seed(services.sessions, 2)
     now = datetime.now(timezone.utc)

@@ -14,8 +14,8 @@ from bot.delivery.sender import OutboxSender
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Reply
 from bot.storage.households import Household, Member
+from devtools.pushing import seed
 from tests.team.helpers import outbox
-from tests.team.pushing import seed
 from tests.team.test_runtime import RecordingSender, wait_for
 
 LOCAL = LocalTime.of(TeamSettings())

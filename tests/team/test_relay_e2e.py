@@ -11,9 +11,9 @@ from bot.channels.telegram import TelegramChannel
 from bot.services import build_services
 from bot.storage.help import HelpEvent, HelpRequest
 from bot.team.runtime import TeamRuntime
+from devtools.fakes.telegram_api import FakeTelegramApi
 from nlu import intents
 from nlu.client import Understanding
-from tests.fakes.telegram_api import FakeTelegramApi
 from tests.team.helpers import household, team_code
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

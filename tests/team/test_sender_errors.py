@@ -13,7 +13,7 @@ from bot.delivery.outbox import OutboxStore, enqueue
 from bot.delivery.sender import OutboxSender
 from bot.shared.types import Reply
 from bot.storage.households import Member
-from tests.team.pushing import NEVER_QUIET, seed, statuses
+from devtools.pushing import NEVER_QUIET, seed, statuses
 from tests.team.test_runtime import RecordingSender
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

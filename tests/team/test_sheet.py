@@ -12,7 +12,7 @@ from bot.people.households import add_household
 from bot.shared.join_codes import format_code
 from bot.storage.db import make_engine, migrate, session_factory
 from bot.team.sheet import SheetError, bot_username, deep_link, make_sheet, qr_svg
-from tests.fakes.telegram_api import FakeTelegramApi
+from devtools.fakes.telegram_api import FakeTelegramApi
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Fixtures for the Zalo channel: the fake Zalo API, and a database on SQLite or PostgreSQL."""
 import pytest
 
-from tests.fakes.zalo_api import FakeZaloApi
+from devtools.fakes.zalo_api import FakeZaloApi
 
 
 @pytest.fixture

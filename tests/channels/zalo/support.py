@@ -7,8 +7,8 @@ from bot.channels.zalo import ZaloChannel
 from bot.people.households import add_household
 from bot.services import build_services
 from bot.web.app import create_app
+from devtools.fakes.zalo_api import FakeZaloApi, Sent
 from nlu.server import free_port
-from tests.fakes.zalo_api import FakeZaloApi, Sent
 from tests.helpers import serving
 
 CITIZEN = "4411682737790366300"

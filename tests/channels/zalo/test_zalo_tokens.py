@@ -11,7 +11,7 @@ from bot.channels.zalo.tokens import REFRESH_MARGIN, TokenError, TokenStore
 from bot.storage.base import utcnow
 from bot.storage.db import make_engine, migrate, session_factory
 from bot.storage.zalo import ZaloToken
-from tests.fakes.zalo_api import SEED_REFRESH_TOKEN
+from devtools.fakes.zalo_api import SEED_REFRESH_TOKEN
 
 
 class Worker:

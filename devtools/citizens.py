@@ -14,7 +14,7 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from bench.http import HttpClient
+from devtools.http import HttpClient
 
 WEBHOOK_PATH = "/telegram/webhook"
 REPLY_TIMEOUT = 15.0

@@ -7,7 +7,7 @@ import time
 import httpx
 import pytest
 
-from tests.fakes.telegram_api import FakeTelegramApi
+from devtools.fakes.telegram_api import FakeTelegramApi
 
 CHAT = 77
 

@@ -2,7 +2,7 @@
 
 Run it in its own process so that its CPU is not counted against the bot's:
 
-    python -m bench.fake_telegram   # prints {"url": ..., "stream": <port>} on one line, serves until SIGTERM
+    python -m devtools.fake_telegram   # prints {"url": ..., "stream": <port>} on one line, serves until SIGTERM
 
 The load generator connects to the stream port and reads one JSON line per message the bot sent:
 {"chat": chat id, "at": CLOCK_MONOTONIC seconds, "message": the message as the Bot API returned it}.
@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.fakes.telegram_api import FakeTelegramApi
+from devtools.fakes.telegram_api import FakeTelegramApi
 
 TOKEN = "123456:BENCH"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.fake_telegram import TOKEN
 from bot.settings import ROOT
+from devtools.fake_telegram import TOKEN
 from nlu.server import free_port
 
 WEBHOOK_URL = "https://camtay.bench/telegram/webhook"  # registered with the fake, never contacted
@@ -70,12 +70,12 @@ def terminate(process: subprocess.Popen, timeout: float) -> None:
 
 
 class FakeProcess:
-    """`python -m bench.fake_telegram` in its own process."""
+    """`python -m devtools.fake_telegram` in its own process."""
 
     def __init__(self):
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         self._log = open(LOG_DIR / "fake-telegram.log", "ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "bench.fake_telegram"], cwd=ROOT,
+        self.process = subprocess.Popen([sys.executable, "-m", "devtools.fake_telegram"], cwd=ROOT,
                                         stdout=subprocess.PIPE, stderr=self._log)
         info = json.loads(self.process.stdout.readline() or b"{}")
         if "url" not in info:

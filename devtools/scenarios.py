@@ -7,9 +7,9 @@ import random
 import time
 from dataclasses import dataclass
 
-from bench.citizens import Citizen, Driver, SentStream, Tally, register_users
-from bench.figures import percentile
 from content.loader import Catalog
+from devtools.citizens import Citizen, Driver, SentStream, Tally, register_users
+from devtools.figures import percentile
 
 _UNIQUE = itertools.count(1)
 FREE_TEXT = ("xin chào", "cảm ơn cháu", "lam sao cai vneid", "cách đóng tiền điện trên điện thoại",

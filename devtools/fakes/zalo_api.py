@@ -31,7 +31,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.channels.zalo.wire import PAYLOAD_PREFIX  # camtay's own convention, not Zalo's
-from tests.fakes.served import ServedApp
+from devtools.fakes.served import ServedApp
 
 APP_ID = "1234567890123456789"
 APP_SECRET = "app-secret-key"

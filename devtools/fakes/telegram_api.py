@@ -19,8 +19,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.fakes.served import ServedApp
-from tests.fakes.telegram_chats import ApiError, Call, TelegramChats
+from devtools.fakes.served import ServedApp
+from devtools.fakes.telegram_chats import ApiError, Call, TelegramChats
 
 __all__ = ["ApiError", "Call", "FakeTelegramApi"]
 
@@ -85,7 +85,7 @@ class FakeTelegramApi(TelegramChats):
 
     @property
     def _server(self):
-        """The uvicorn server (bench/fake_telegram.py adds its control routes to its app)."""
+        """The uvicorn server (devtools/fake_telegram.py adds its control routes to its app)."""
         return self._served.server if self._served is not None else None
 
     def stop(self) -> None:
