@@ -131,17 +131,24 @@ def create_user(args, settings: Settings) -> int:
     return 0
 
 
+def _user_named(session, username: str):
+    """The admin user of that name, or AccountError saying where to look."""
+    from bot.admin.auth import AccountError, clean_username
+    from bot.storage.staff import AdminUser
+    name = clean_username(username)
+    user = session.scalars(select(AdminUser).where(AdminUser.username == name)).first()
+    if user is None:
+        raise AccountError(f"no user {name!r}; see `camtay admin list-users`")
+    return user
+
+
 def set_password(args, settings: Settings) -> int:
     from bot.admin import audit
-    from bot.admin.auth import AccountError, clean_username
+    from bot.admin.auth import AccountError
     from bot.admin.auth import set_password as change
-    from bot.storage.staff import AdminUser
     with _session(settings) as session:
         try:
-            name = clean_username(args.username)
-            user = session.scalars(select(AdminUser).where(AdminUser.username == name)).first()
-            if user is None:
-                raise AccountError(f"no user {name!r}")
+            user = _user_named(session, args.username)
             change(session, user, _read_password(args.password_stdin))
         except (AccountError, ValueError) as exc:
             print(f"camtay admin set-password: {exc}", file=sys.stderr)
@@ -154,14 +161,10 @@ def set_password(args, settings: Settings) -> int:
 
 def reset_totp(args, settings: Settings) -> int:
     from bot.admin import audit, totp
-    from bot.admin.auth import AccountError, clean_username
-    from bot.storage.staff import AdminUser
+    from bot.admin.auth import AccountError
     with _session(settings) as session:
         try:
-            name = clean_username(args.username)
-            user = session.scalars(select(AdminUser).where(AdminUser.username == name)).first()
-            if user is None:
-                raise AccountError(f"no user {name!r}; see `camtay admin list-users`")
+            user = _user_named(session, args.username)
         except AccountError as exc:
             print(f"camtay admin reset-totp: {exc}", file=sys.stderr)
             return 1
