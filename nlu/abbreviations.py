@@ -34,10 +34,10 @@ WORDS: dict[str, str] = {
     "mik": "mình", "ngta": "người ta", "ng": "người", "mn": "mọi người", "mng": "mọi người",
     "nv": "nhân viên", "cty": "công ty", "ud": "ứng dụng",
     "mún": "muốn", "mun": "muốn", "nhìu": "nhiều", "nhiu": "nhiều", "lun": "luôn", "rùi": "rồi",
-    "ròi": "rồi", "oy": "rồi", "thui": "thôi", "hnay": "hôm nay", "hqua": "hôm qua", "bh": "bây giờ",
+    "ròi": "rồi", "thui": "thôi", "hnay": "hôm nay", "hqua": "hôm qua", "bh": "bây giờ",
     "bjo": "bây giờ", "bg": "bây giờ", "trc": "trước", "ms": "mới", "kbt": "không biết", "bít": "biết",
     "hd": "hướng dẫn", "hdan": "hướng dẫn", "hdẫn": "hướng dẫn", "đag": "đang", "dag": "đang",
-    "đg": "đang", "e": "em", "gđ": "gia đình", "ib": "nhắn tin", "inbox": "nhắn tin",
+    "đg": "đang", "gđ": "gia đình", "ib": "nhắn tin", "inbox": "nhắn tin",
     "oke": "ok", "okie": "ok", "oki": "ok", "okela": "ok", "okay": "ok", "uk": "ừ", "uh": "ừ",
     # đăng ký, mật khẩu, số điện thoại, tài khoản
     "dk": "đăng ký", "đk": "đăng ký", "dky": "đăng ký", "đky": "đăng ký", "dki": "đăng ký",

@@ -102,7 +102,7 @@ def words(text: str) -> list[str]:
         word = tokens[i]
         # Respelled only as a single word: "wi fi" is a pair (wifi), not "quy phi".
         if word not in WORDS:
-            word = place_tone(_respell(word))
+            word = place_tone(_collapse(_respell(word)))
         out.extend(WORDS.get(word, word).split())
         i += 1
     return out
