@@ -31,12 +31,17 @@ def _notice(ctx: ActionContext, to_link: bool = False) -> Reply:
     return Reply("privacy_notice", {**_notice_context(ctx), "to_link": to_link}, buttons=((AGREE, LATER), (MORE,)))
 
 
-def first_contact(ctx: ActionContext) -> list[Reply]:
-    """The short notice, once per notice version: shown after the answer, never instead of it."""
-    if ctx.settings.presumed_consent or consent.current(ctx.session, ctx.member.id, privacy().version) is not None:
-        return []
-    consent.record(ctx.session, ctx.member.id, privacy().version, consent.ASKED, ctx.now)
-    return [_notice(ctx)]
+def close_turn(ctx: ActionContext, may_show_notice: bool) -> tuple[list[Reply], bool]:
+    """What every turn ends with, from one read of the consent row: the short notice if this chat was never
+    asked about the notice's version (after the answer, never instead of it), and whether the turn's words
+    may be kept."""
+    if ctx.settings.presumed_consent:
+        return [], True
+    row = consent.current(ctx.session, ctx.member.id, privacy().version)
+    if row is None and may_show_notice:
+        consent.record(ctx.session, ctx.member.id, privacy().version, consent.ASKED, ctx.now)
+        return [_notice(ctx)], False
+    return [], row is not None and row.state == consent.GIVEN
 
 
 def ask_before_link(ctx: ActionContext) -> list[Reply]:

@@ -106,14 +106,15 @@ class Dialogue:
                 member = self._member(session, incoming)
                 ctx = ActionContext.open(session, member, self.catalog, self.settings, incoming.client_address)
                 outcome = self._act(ctx, incoming, understanding)
-                if not (incoming.payload or "").startswith("privacy:"):
-                    outcome.replies = outcome.replies + privacy.first_contact(ctx)
+                notice, consented = privacy.close_turn(
+                    ctx, may_show_notice=not (incoming.payload or "").startswith("privacy:"))
+                outcome.replies = outcome.replies + notice
                 # Without consent only what the turn was about is kept (intent, topic): never the words.
                 said = redact(incoming.text[:MAX_TEXT_LENGTH]) if incoming.text else None
                 session.add(ConversationLog(
                     at=ctx.now, channel=incoming.channel, member_id=member.id,
                     household_id=member.household_id,
-                    text=(said if privacy.consented(ctx) else None) or incoming.media,
+                    text=(said if consented else None) or incoming.media,
                     payload=(incoming.payload or "")[:64] or None,
                     intent=outcome.intent, confidence=outcome.confidence, topic_id=outcome.topic_id,
                     understood=outcome.understood,
