@@ -3,278 +3,205 @@
 The wire formats are those of the buttons already in citizens' chats (`tutorial:next:12:3`, `topic:<id>`,
 `push:go:v:7:<topic>:n`, ...): a change here breaks buttons people still press. `parse` checks the shape
 (prefix, verb, digits where digits belong); whether a topic, a run or a request exists is the action's job.
+
+A kind says only its `PREFIX` and how each of its fields stands on the wire (`_wire(NUMBER)`, ...); packing,
+parsing and the 64-byte check live once, in `_Payload`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar, Self, Union
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar, Self, Union
 
 MAX_BYTES = 64  # Telegram's limit for callback_data
 SEP = ":"
 
 
-def _checked(text: str) -> str:
-    """`text` when it fits in a callback; ValueError beyond Telegram's 64 bytes."""
-    if len(text.encode("utf-8")) > MAX_BYTES:
-        raise ValueError(f"payload {text!r} is longer than {MAX_BYTES} bytes")
-    return text
+@dataclass(frozen=True)
+class _Part:
+    """How one field stands on the wire: `read` gives its value from the text (None: not this kind), `write` back."""
+
+    read: Callable[[str], Any]
+    write: Callable[[Any], str] = str
 
 
-def _fields(text: str, prefix: str, count: int) -> list[str] | None:
-    """What follows `prefix:` when it is exactly `count` fields, else None."""
-    head, *rest = text.split(SEP)
-    return rest if head == prefix and len(rest) == count else None
+def _number(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
-def _number(field: str) -> int | None:
-    return int(field) if field.isascii() and field.isdigit() else None
+TEXT = _Part(lambda text: text)  # any text without the separator, even none (the action checks it)
+WORD = _Part(lambda text: text or None)  # a topic id: any non-empty text without the separator
+NUMBER = _Part(_number)
 
 
-def _word(field: str) -> str | None:
-    """A topic id or a form of address: any non-empty text without the separator."""
-    return field or None
+def one_of(*words: str) -> _Part:
+    """One of a few words, as it is."""
+    return _Part(lambda text: text if text in words else None)
+
+
+def coded(codes: Mapping[str, str]) -> _Part:
+    """A value written as its code (`codes` maps a value to its code)."""
+    values = {code: value for value, code in codes.items()}
+    return _Part(values.get, codes.__getitem__)
+
+
+def _wire(part: _Part) -> Any:
+    """A payload's field, standing on the wire as `part` says."""
+    return field(metadata={"wire": part})
 
 
 @dataclass(frozen=True)
-class _Fixed:
-    """A payload that is always the same text."""
+class _Payload:
+    """`<PREFIX>:<field>:<field>...`, each field as its `_wire` part says, in the order they are declared."""
 
-    WIRE: ClassVar[str]
+    PREFIX: ClassVar[str]
 
     def pack(self) -> str:
-        return self.WIRE
+        """The wire text; ValueError beyond Telegram's 64 bytes."""
+        text = SEP.join([self.PREFIX, *(f.metadata["wire"].write(getattr(self, f.name)) for f in fields(self))])
+        if len(text.encode("utf-8")) > MAX_BYTES:
+            raise ValueError(f"payload {text!r} is longer than {MAX_BYTES} bytes")
+        return text
 
     @classmethod
     def parse(cls, text: str) -> Self | None:
-        return cls() if text == cls.WIRE else None
+        """The payload `text` carries when it is one of this kind, else None."""
+        head, own, got = cls.PREFIX.split(SEP), fields(cls), text.split(SEP)
+        if got[:len(head)] != head or len(got) != len(head) + len(own):
+            return None
+        values = [f.metadata["wire"].read(value) for f, value in zip(own, got[len(head):])]
+        return None if any(value is None for value in values) else cls(*values)
 
 
-class Menu(_Fixed):
+class Menu(_Payload):
     """`menu`: the menu of topics."""
 
-    WIRE = "menu"
+    PREFIX = "menu"
 
 
-class Human(_Fixed):
+class Human(_Payload):
     """`human`: the citizen asks for a person."""
 
-    WIRE = "human"
+    PREFIX = "human"
 
 
 @dataclass(frozen=True)
-class _Choice:
-    """`<prefix>:<choice>`, the choice one of a few words."""
-
-    choice: str
-    PREFIX: ClassVar[str]
-    CHOICES: ClassVar[frozenset[str]]
-
-    def pack(self) -> str:
-        return _checked(f"{self.PREFIX}:{self.choice}")
-
-    @classmethod
-    def parse(cls, text: str) -> Self | None:
-        fields = _fields(text, cls.PREFIX, 1)
-        return cls(fields[0]) if fields and fields[0] in cls.CHOICES else None
-
-
-class HouseholdChoice(_Choice):
+class HouseholdChoice(_Payload):
     """`household:guest|code`: go on as a guest, or type a household's join code."""
 
     PREFIX = "household"
-    CHOICES = frozenset({"guest", "code"})
+    choice: str = _wire(one_of("guest", "code"))
 
 
 @dataclass(frozen=True)
-class AddressForm:
+class AddressForm(_Payload):
     """`address:<form>`: how the citizen wants to be addressed (the action checks the form is one of ours)."""
 
-    form: str
-
-    def pack(self) -> str:
-        return _checked(f"address:{self.form}")
-
-    @classmethod
-    def parse(cls, text: str) -> AddressForm | None:
-        fields = _fields(text, "address", 1)
-        return cls(fields[0]) if fields is not None else None
+    PREFIX = "address"
+    form: str = _wire(TEXT)
 
 
 @dataclass(frozen=True)
-class _Topic:
-    """`<prefix>:<topic id>`."""
-
-    topic_id: str
-    PREFIX: ClassVar[str]
-
-    def pack(self) -> str:
-        return _checked(f"{self.PREFIX}:{self.topic_id}")
-
-    @classmethod
-    def parse(cls, text: str) -> Self | None:
-        fields = _fields(text, cls.PREFIX, 1)
-        return cls(fields[0]) if fields and _word(fields[0]) else None
-
-
-class TopicButton(_Topic):
+class TopicButton(_Payload):
     """`topic:<id>`: start a topic (a tutorial or an answer)."""
 
     PREFIX = "topic"
+    topic_id: str = _wire(WORD)
 
 
-class ChosenTopic(_Topic):
+@dataclass(frozen=True)
+class ChosenTopic(_Payload):
     """`choose:<id>`: the citizen's pick when asked which of two topics they meant."""
 
     PREFIX = "choose"
+    topic_id: str = _wire(WORD)
 
 
 @dataclass(frozen=True)
-class RunButton:
+class RunButton(_Payload):
     """`tutorial:<verb>:<run id>:<step index>`: a button under a tutorial's step, tied to the step it was shown on."""
 
-    verb: str
-    run_id: int
-    step: int
-    VERBS: ClassVar[frozenset[str]] = frozenset({"next", "back", "repeat", "stop", "stuck", "resume", "restart"})
-
-    def pack(self) -> str:
-        return _checked(f"tutorial:{self.verb}:{self.run_id}:{self.step}")
-
-    @classmethod
-    def parse(cls, text: str) -> RunButton | None:
-        fields = _fields(text, "tutorial", 3)
-        if fields is None or fields[0] not in cls.VERBS:
-            return None
-        run_id, step = _number(fields[1]), _number(fields[2])
-        return cls(fields[0], run_id, step) if run_id is not None and step is not None else None
+    PREFIX = "tutorial"
+    verb: str = _wire(one_of("next", "back", "repeat", "stop", "stuck", "resume", "restart"))
+    run_id: int = _wire(NUMBER)
+    step: int = _wire(NUMBER)
 
 
 @dataclass(frozen=True)
-class HelpButton:
+class HelpButton(_Payload):
     """`help:take|pass|close:<request id>`: a team member's answer to a help request."""
 
-    verb: str
-    request_id: int
-    VERBS: ClassVar[frozenset[str]] = frozenset({"take", "pass", "close"})
-
-    def pack(self) -> str:
-        return _checked(f"help:{self.verb}:{self.request_id}")
-
-    @classmethod
-    def parse(cls, text: str) -> HelpButton | None:
-        fields = _fields(text, "help", 2)
-        if fields is None or fields[0] not in cls.VERBS:
-            return None
-        request_id = _number(fields[1])
-        return cls(fields[0], request_id) if request_id is not None else None
+    PREFIX = "help"
+    verb: str = _wire(one_of("take", "pass", "close"))
+    request_id: int = _wire(NUMBER)
 
 
-class RemindersChoice(_Choice):
+@dataclass(frozen=True)
+class RemindersChoice(_Payload):
     """`reminders:on|off`: the citizen turns reminders on or off."""
 
     PREFIX = "reminders"
-    CHOICES = frozenset({"on", "off"})
+    choice: str = _wire(one_of("on", "off"))
 
 
-class PrivacyChoice(_Choice):
+@dataclass(frozen=True)
+class PrivacyChoice(_Payload):
     """`privacy:agree|later|more|erase|keep`: the answer to the privacy notice, or to "delete my data?"."""
 
     PREFIX = "privacy"
-    CHOICES = frozenset({"agree", "later", "more", "erase", "keep"})
+    choice: str = _wire(one_of("agree", "later", "more", "erase", "keep"))
 
 
 # /push from chat. On the wire a scope and an audience are one letter each, to stay under 64 bytes.
 SCOPE_CODES = {"village": "v", "commune": "c", "province": "p"}
 AUDIENCE_CODES = {"all": "a", "not_started": "n", "unfinished": "u"}
-_SCOPES = {code: scope for scope, code in SCOPE_CODES.items()}
-_AUDIENCES = {code: audience for audience, code in AUDIENCE_CODES.items()}
+SCOPE = coded(SCOPE_CODES)
+AUDIENCE = coded(AUDIENCE_CODES)
 
 
-def _place(fields: list[str]) -> tuple[str, int] | None:
-    """(scope, place id) from a push payload's `<scope code>:<id>`."""
-    scope, place_id = _SCOPES.get(fields[0]), _number(fields[1])
-    return (scope, place_id) if scope is not None and place_id is not None else None
-
-
-class PushCancel(_Fixed):
+class PushCancel(_Payload):
     """`push:x`: leave /push; nothing is sent."""
 
-    WIRE = "push:x"
+    PREFIX = "push:x"
 
 
 @dataclass(frozen=True)
-class PushReport:
+class PushReport(_Payload):
     """`push:r:<push id>`: the report of a push."""
 
-    push_id: int
-
-    def pack(self) -> str:
-        return _checked(f"push:r:{self.push_id}")
-
-    @classmethod
-    def parse(cls, text: str) -> PushReport | None:
-        fields = _fields(text, "push", 2)
-        push_id = _number(fields[1]) if fields and fields[0] == "r" else None
-        return cls(push_id) if push_id is not None else None
+    PREFIX = "push:r"
+    push_id: int = _wire(NUMBER)
 
 
 @dataclass(frozen=True)
-class PushPlace:
+class PushPlace(_Payload):
     """`push:s:<scope>:<id>`: the place chosen (a province's id is 0)."""
 
-    scope: str
-    place_id: int
-
-    def pack(self) -> str:
-        return _checked(f"push:s:{SCOPE_CODES[self.scope]}:{self.place_id}")
-
-    @classmethod
-    def parse(cls, text: str) -> PushPlace | None:
-        fields = _fields(text, "push", 3)
-        place = _place(fields[1:]) if fields and fields[0] == "s" else None
-        return cls(*place) if place else None
+    PREFIX = "push:s"
+    scope: str = _wire(SCOPE)
+    place_id: int = _wire(NUMBER)
 
 
 @dataclass(frozen=True)
-class PushTopic:
+class PushTopic(_Payload):
     """`push:t:<scope>:<id>:<topic>`: the tutorial chosen for the place."""
 
-    scope: str
-    place_id: int
-    topic_id: str
-
-    def pack(self) -> str:
-        return _checked(f"push:t:{SCOPE_CODES[self.scope]}:{self.place_id}:{self.topic_id}")
-
-    @classmethod
-    def parse(cls, text: str) -> PushTopic | None:
-        fields = _fields(text, "push", 4)
-        place = _place(fields[1:3]) if fields and fields[0] == "t" else None
-        return cls(*place, fields[3]) if place and _word(fields[3]) else None
+    PREFIX = "push:t"
+    scope: str = _wire(SCOPE)
+    place_id: int = _wire(NUMBER)
+    topic_id: str = _wire(WORD)
 
 
 @dataclass(frozen=True)
-class PushAudience:
+class PushAudience(_Payload):
     """`push:a|go:<scope>:<id>:<topic>:<audience>`: confirm the push (`a`), or queue it (`go`)."""
 
-    verb: str
-    scope: str
-    place_id: int
-    topic_id: str
-    audience: str
-    VERBS: ClassVar[frozenset[str]] = frozenset({"a", "go"})
-
-    def pack(self) -> str:
-        return _checked(f"push:{self.verb}:{SCOPE_CODES[self.scope]}:{self.place_id}:{self.topic_id}:"
-                        f"{AUDIENCE_CODES[self.audience]}")
-
-    @classmethod
-    def parse(cls, text: str) -> PushAudience | None:
-        fields = _fields(text, "push", 5)
-        if fields is None or fields[0] not in cls.VERBS or fields[4] not in _AUDIENCES:
-            return None
-        place = _place(fields[1:3])
-        return cls(fields[0], *place, fields[3], _AUDIENCES[fields[4]]) if place and _word(fields[3]) else None
+    PREFIX = "push"
+    verb: str = _wire(one_of("a", "go"))
+    scope: str = _wire(SCOPE)
+    place_id: int = _wire(NUMBER)
+    topic_id: str = _wire(WORD)
+    audience: str = _wire(AUDIENCE)
 
 
 Payload = Union[Menu, Human, HouseholdChoice, AddressForm, TopicButton, ChosenTopic, RunButton, HelpButton,
