@@ -174,17 +174,21 @@ def page(*roles: str):
     def decorate(fn):
         @functools.wraps(fn)
         async def endpoint(request: Request) -> Response:
-            admin: Admin = request.app.state.admin
-            form = None
-            if request.method == "POST":
-                form = await read_form(request)
-                if form is None:
-                    return form_refused()
-            return await run_in_threadpool(_serve, admin, request, fn, allowed, form)
+            return await with_form(request, _serve, fn, allowed)
 
         return endpoint
 
     return decorate
+
+
+async def with_form(request: Request, step, *args) -> Response:
+    """`step(admin, request, *args, form)` in a worker thread, the form read first on POST (None on GET); 413 when refused."""
+    form = None
+    if request.method == "POST":
+        form = await read_form(request)
+        if form is None:
+            return form_refused()
+    return await run_in_threadpool(step, request.app.state.admin, request, *args, form)
 
 
 async def read_form(request: Request) -> FormData | None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -11,7 +10,7 @@ from bot.admin import audit, auth, totp
 from bot.admin.messages import message
 from bot.admin.security import new_token
 from bot.admin.views.login import locked_message, render_login, safe_next
-from bot.admin.web import SESSION_COOKIE, Admin, clear_cookie, client_ip, form_refused, read_form, set_cookie, url
+from bot.admin.web import SESSION_COOKIE, Admin, clear_cookie, client_ip, set_cookie, url, with_form
 from bot.storage.admin_access import AdminSession
 from bot.storage.base import utcnow
 
@@ -38,13 +37,7 @@ async def enrol_page(request: Request) -> Response:
 
 
 async def _serve(request: Request, stage: str) -> Response:
-    admin: Admin = request.app.state.admin
-    form = None
-    if request.method == "POST":
-        form = await read_form(request)
-        if form is None:
-            return form_refused()
-    return await run_in_threadpool(_step, admin, request, stage, form)
+    return await with_form(request, _step, stage)
 
 
 def _step(admin: Admin, request: Request, stage: str, form) -> Response:
