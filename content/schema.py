@@ -26,6 +26,13 @@ class Step(Strict):
     image: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_\-/]*\.png$")
 
 
+# A topic's body field: the kind it belongs to, the error when that kind lacks it, the error when the other has it.
+_BODIES = {
+    "steps": ("tutorial", "a tutorial needs at least one step under 'steps'", "an faq has an 'answer', not 'steps'"),
+    "answer": ("faq", "an faq needs an 'answer'", "a tutorial has 'steps', not 'answer'"),
+}
+
+
 class Topic(Strict):
     id: str = Field(pattern=TOPIC_ID)
     kind: Literal["tutorial", "faq"]
@@ -50,25 +57,17 @@ class Topic(Strict):
             raise ValueError("an example question is empty")
         return examples
 
-    @field_validator("steps")
+    @field_validator("steps", "answer")
     @classmethod
-    def _steps_match_kind(cls, steps: list[Step], info: ValidationInfo) -> list[Step]:
+    def _body_matches_kind(cls, body: list[Step] | str | None, info: ValidationInfo) -> list[Step] | str | None:
+        """A tutorial's body is its steps, an faq's its answer: each needs its own and has not the other's."""
+        owner, missing, misplaced = _BODIES[info.field_name]
         kind = info.data.get("kind")
-        if kind == "tutorial" and not steps:
-            raise ValueError("a tutorial needs at least one step under 'steps'")
-        if kind == "faq" and steps:
-            raise ValueError("an faq has an 'answer', not 'steps'")
-        return steps
-
-    @field_validator("answer")
-    @classmethod
-    def _answer_matches_kind(cls, answer: str | None, info: ValidationInfo) -> str | None:
-        kind = info.data.get("kind")
-        if kind == "faq" and not answer:
-            raise ValueError("an faq needs an 'answer'")
-        if kind == "tutorial" and answer:
-            raise ValueError("a tutorial has 'steps', not 'answer'")
-        return answer
+        if kind == owner and not body:
+            raise ValueError(missing)
+        if kind not in (owner, None) and body:  # None: the kind itself is invalid
+            raise ValueError(misplaced)
+        return body
 
     @property
     def is_tutorial(self) -> bool:
