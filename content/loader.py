@@ -17,12 +17,14 @@ from content.links import (
     link_problem,
     topic_link_problems,
 )
-from content.schema import MenuTopics, Procedure, ProcedureList, Topic
+from content.schema import MenuTopics, Platform, PlatformList, Procedure, ProcedureList, Topic
 
 TOPICS_DIR = CONTENT_DIR / "topics"
 PROCEDURES_NAME = "procedures.yml"  # beside topics/
 PROCEDURES_FILE = CONTENT_DIR / PROCEDURES_NAME
 MENU_NAME = "menu.yml"  # beside topics/: the topics the menu offers
+PLATFORMS_NAME = "platforms.yml"  # beside topics/ (else content's own): the platforms a tutorial may bring
+PLATFORMS_FILE = CONTENT_DIR / PLATFORMS_NAME
 CATALOG_SPEC = CONTENT_DIR.parent.parent / "shared" / "spec" / "topics.yml"
 FACTS_NAME = "content-facts.md"  # the fact brief, beside the catalog spec
 
@@ -208,6 +210,8 @@ class Catalog:
     procedures: dict[str, Procedure] = field(default_factory=dict)
     # The topics the menu offers, in order (content/menu.yml).
     menu: tuple[str, ...] = ()
+    # The platforms a tutorial may bring to a household, by id, in file order (content/platforms.yml).
+    platforms: dict[str, Platform] = field(default_factory=dict)
 
     def __getitem__(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
@@ -246,6 +250,22 @@ def _load_menu(path: Path, catalog: Catalog) -> tuple[tuple[str, ...], list[Cont
     return tuple(menu.topics), errors
 
 
+def _load_platforms(path: Path) -> tuple[dict[str, Platform], list[ContentError]]:
+    """The platforms by id, and what is wrong with the file."""
+    try:
+        listed, line_of = _load_validated(path, PlatformList, "platforms (a 'platforms:' list)")
+    except ContentInvalid as exc:
+        return {}, exc.errors
+    platforms: dict[str, Platform] = {}
+    errors = []
+    for index, platform in enumerate(listed.platforms):
+        if platform.id in platforms:
+            errors.append(ContentError(path, line_of(("platforms", index, "id")),
+                                       f"platform {platform.id!r} is listed twice"))
+        platforms[platform.id] = platform
+    return platforms, errors
+
+
 def catalog_spec_ids(spec: Path = CATALOG_SPEC) -> list[str]:
     """The topic ids the catalog must cover, from shared/spec/topics.yml."""
     data = yaml.safe_load(spec.read_text(encoding="utf-8"))
@@ -270,6 +290,10 @@ def check_catalog(topics_dir: Path = TOPICS_DIR, spec: Path | None = None) -> tu
         errors.extend(exc.errors)
     catalog.menu, menu_errors = _load_menu(topics_dir.parent / MENU_NAME, catalog)
     errors.extend(menu_errors)
+    platforms_file = topics_dir.parent / PLATFORMS_NAME
+    catalog.platforms, platform_errors = _load_platforms(
+        platforms_file if platforms_file.is_file() else PLATFORMS_FILE)
+    errors.extend(platform_errors)
     errors.extend(_cross_checks(catalog, topics_dir))
     errors.extend(_procedure_checks(catalog, procedures_file))
     facts = spec.with_name(FACTS_NAME) if spec is not None else None
@@ -320,6 +344,9 @@ def _cross_checks(catalog: Catalog, topics_dir: Path) -> list[ContentError]:
             elif ref_name == "tutorial" and ref and not catalog[ref].is_tutorial:
                 errors.append(ContentError(path, _key_line(path, "tutorial"),
                                            f"tutorial: {ref!r} is not a tutorial"))
+        if topic.platform and topic.platform not in catalog.platforms:
+            errors.append(ContentError(path, _key_line(path, "platform"),
+                                       f"platform: unknown platform {topic.platform!r} (see {PLATFORMS_NAME})"))
         for other in topic.confusable_with:
             if other not in catalog.topics or other == topic.id:
                 errors.append(ContentError(path, _line_containing(path, other, after="confusable_with:"),

@@ -36,6 +36,8 @@ _BODIES = {
 class Topic(Strict):
     id: str = Field(pattern=TOPIC_ID)
     kind: Literal["tutorial", "faq"]
+    # The platform a tutorial brings to a household (an id of content/platforms.yml); FAQs bring none.
+    platform: str | None = Field(default=None, pattern=TOPIC_ID)
     title: str = Field(min_length=1, max_length=80)
     summary: str = Field(min_length=1)
     reviewed_on: dt.date
@@ -69,6 +71,13 @@ class Topic(Strict):
             raise ValueError(misplaced)
         return body
 
+    @field_validator("platform")
+    @classmethod
+    def _platform_only_for_tutorials(cls, platform: str | None, info: ValidationInfo) -> str | None:
+        if platform and info.data.get("kind") == "faq":
+            raise ValueError("an faq brings no platform: only a tutorial declares 'platform'")
+        return platform
+
     @property
     def is_tutorial(self) -> bool:
         return self.kind == "tutorial"
@@ -96,6 +105,19 @@ class Procedure(Strict):
 
 class ProcedureList(Strict):
     procedures: list[Procedure] = Field(min_length=1)
+
+
+class Platform(Strict):
+    """A digital platform a tutorial brings to a household (content/platforms.yml)."""
+
+    id: str = Field(pattern=TOPIC_ID)
+    name: str = Field(min_length=1, max_length=80)
+
+
+class PlatformList(Strict):
+    """content/platforms.yml: the vocabulary of a topic's `platform:`."""
+
+    platforms: list[Platform] = Field(min_length=1)
 
 
 class MenuTopics(Strict):
