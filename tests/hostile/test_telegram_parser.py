@@ -1,8 +1,6 @@
 """Hostile Telegram updates: any JSON shape is parsed into an Update and a defined Incoming, or refused."""
 from __future__ import annotations
 
-import copy
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from telegram import Update
@@ -10,6 +8,7 @@ from telegram.ext import filters
 
 from bot.channels.telegram import incoming_from_callback, incoming_from_message, parse_update
 from bot.shared.types import Incoming
+from tests.hostile.strategies import JSON, mutated
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 USER = {"id": 42, "is_bot": False, "first_name": "Lan", "language_code": "vi"}
@@ -26,42 +25,6 @@ STICKER = {"update_id": 9, "message": {"message_id": 3, "from": USER, "chat": CH
                                        "sticker": {"file_id": "s", "file_unique_id": "s1", "type": "regular",
                                                    "width": 1, "height": 1, "is_animated": False,
                                                    "is_video": False}}}
-
-json_scalars = (st.none() | st.booleans() | st.integers(-2 ** 70, 2 ** 70) | st.floats(allow_nan=False)
-                | st.text(max_size=30))
-json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=3)
-                           | st.dictionaries(st.text(max_size=12), inner, max_size=3), max_leaves=8)
-
-
-def paths(value, prefix=()):
-    """Every path to a value inside nested dicts and lists."""
-    yield prefix
-    if isinstance(value, dict):
-        for key, child in value.items():
-            yield from paths(child, prefix + (key,))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from paths(child, prefix + (index,))
-
-
-@st.composite
-def mutated_updates(draw):
-    """A real update with a few values replaced by other JSON, or removed."""
-    update = copy.deepcopy(draw(st.sampled_from([MESSAGE, CALLBACK, STICKER])))
-    for _ in range(draw(st.integers(1, 4))):
-        inside = list(paths(update))[1:]
-        if not inside:
-            break
-        where = draw(st.sampled_from(inside))
-        parent = update
-        for part in where[:-1]:
-            parent = parent[part]
-        if draw(st.booleans()) and isinstance(parent, dict):
-            del parent[where[-1]]
-        else:
-            parent[where[-1]] = draw(json_values)
-    return update
-
 
 def handle(data) -> Incoming | None | str:
     """What the webhook does with a body: refuse it, or route it to a handler and take plain data out."""
@@ -93,13 +56,13 @@ def test_the_valid_updates_parse():
 
 
 @FUZZ
-@given(mutated_updates())
+@given(mutated([MESSAGE, CALLBACK, STICKER], most=4))
 def test_mutated_updates_give_an_incoming_or_are_refused(update):
     handle(update)
 
 
 @FUZZ
-@given(json_values | st.dictionaries(st.sampled_from(["update_id", "message", "callback_query",
-                                                      "edited_message", "channel_post"]), json_values))
+@given(JSON | st.dictionaries(st.sampled_from(["update_id", "message", "callback_query", "edited_message",
+                                               "channel_post"]), JSON))
 def test_arbitrary_json_gives_an_incoming_or_is_refused(body):
     handle(body)

@@ -15,25 +15,23 @@ from bot.settings import ROOT
 from bot.shared.types import Incoming
 from bot.web.app import MAX_WEBHOOK_BYTES
 from tests.hostile.conftest import SECRET
+from tests.hostile.strategies import json_values
 
 FUZZ = settings(max_examples=120, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 SECRET_HEADER = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
 
-json_scalars = (st.none() | st.booleans() | st.integers(-2 ** 70, 2 ** 70) | st.floats(allow_nan=False)
-                | st.text(max_size=80))
-json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4)
-                           | st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=12)
+JSON = json_values(text=80, size=4, leaves=12)
 chat_bodies = st.fixed_dictionaries({}, optional={
-    "session_id": st.text(max_size=70) | st.from_regex(r"\A[A-Za-z0-9_-]{16,64}\Z") | json_values,
-    "text": st.text(max_size=300) | json_values,
+    "session_id": st.text(max_size=70) | st.from_regex(r"\A[A-Za-z0-9_-]{16,64}\Z") | JSON,
+    "text": st.text(max_size=300) | JSON,
     "payload": st.text(max_size=80) | st.sampled_from(["menu", "tutorial:next:1:0", "topic:vneid-register",
-                                                       "tutorial:next:-1:99999999999999999999"]) | json_values,
-    "message_id": st.text(max_size=70) | json_values,
+                                                       "tutorial:next:-1:99999999999999999999"]) | JSON,
+    "message_id": st.text(max_size=70) | JSON,
 })
-update_bodies = json_values | st.fixed_dictionaries(
-    {"update_id": st.integers(-2 ** 63, 2 ** 63) | json_values},
-    optional={"message": json_values, "callback_query": json_values, "edited_message": json_values})
+update_bodies = JSON | st.fixed_dictionaries(
+    {"update_id": st.integers(-2 ** 63, 2 ** 63) | JSON},
+    optional={"message": JSON, "callback_query": JSON, "edited_message": JSON})
 raw_bodies = st.binary(max_size=300)
 
 
@@ -44,7 +42,7 @@ def http(app_url):
 
 
 @FUZZ
-@given(chat_bodies | json_values)
+@given(chat_bodies | JSON)
 def test_parse_incoming_answers_an_incoming_or_a_reason(body):
     parsed = parse_incoming(body)
     assert isinstance(parsed, (Incoming, str))
@@ -53,7 +51,7 @@ def test_parse_incoming_answers_an_incoming_or_a_reason(body):
 
 
 @FUZZ
-@given(body=chat_bodies | json_values)
+@given(body=chat_bodies | JSON)
 def test_web_chat_answers_random_json_without_5xx(http, body):
     response = http.post("/api/chat", content=json.dumps(body))
     assert response.status_code in (200, 400), response.text

@@ -4,9 +4,9 @@ from __future__ import annotations
 import copy
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from bot.channels.zalo.wire import Event, WireError, parse_event
+from tests.hostile.strategies import JSON, mutated
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TEXT = {"app_id": "1", "event_name": "user_send_text", "timestamp": "1700000000000",
@@ -14,29 +14,6 @@ TEXT = {"app_id": "1", "event_name": "user_send_text", "timestamp": "17000000000
 FOLLOW = {"app_id": "1", "event_name": "follow", "timestamp": 1700000000000, "follower": {"id": "8234"}}
 IMAGE = {"app_id": "1", "event_name": "user_send_image", "timestamp": "1700000000000", "sender": {"id": "8234"},
          "message": {"msg_id": "m2", "attachments": [{"type": "image", "payload": {"url": "https://x/y.png"}}]}}
-
-json_scalars = (st.none() | st.booleans() | st.integers(-2 ** 70, 2 ** 70) | st.floats(allow_nan=False)
-                | st.text(max_size=30))
-json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=3)
-                           | st.dictionaries(st.text(max_size=12), inner, max_size=3), max_leaves=8)
-
-
-@st.composite
-def mutated_events(draw):
-    event = copy.deepcopy(draw(st.sampled_from([TEXT, FOLLOW, IMAGE])))
-    for _ in range(draw(st.integers(1, 3))):
-        key = draw(st.sampled_from(sorted(event)))
-        inner = event[key]
-        if isinstance(inner, dict) and inner and draw(st.booleans()):
-            inner[draw(st.sampled_from(sorted(inner)))] = draw(json_values)
-        elif draw(st.booleans()):
-            del event[key]
-        else:
-            event[key] = draw(json_values)
-        if not event:
-            break
-    return event
-
 
 def check(event) -> None:
     try:
@@ -59,13 +36,13 @@ def test_the_valid_events_parse():
 
 
 @FUZZ
-@given(mutated_events())
+@given(mutated([TEXT, FOLLOW, IMAGE], most=3))
 def test_mutated_events(event):
     check(event)
 
 
 @FUZZ
-@given(json_values)
+@given(JSON)
 def test_arbitrary_json(event):
     check(event)
 
