@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from pydantic import ValidationError
@@ -184,18 +185,27 @@ def load_topic_file(path: Path) -> Topic:
     return topic
 
 
+_Listed = TypeVar("_Listed", Procedure, Platform)
+
+
+def _by_id(items: list[_Listed], path: Path, line_of, key: str,
+           noun: str) -> tuple[dict[str, _Listed], list[ContentError]]:
+    """A file's list (under `key`) by id, the last of a repeated id kept, and an error for each repetition."""
+    by_id: dict[str, _Listed] = {}
+    errors = []
+    for index, item in enumerate(items):
+        if item.id in by_id:
+            errors.append(ContentError(path, line_of((key, index, "id")), f"{noun} {item.id!r} is listed twice"))
+        by_id[item.id] = item
+    return by_id, errors
+
+
 def load_procedures(path: Path = PROCEDURES_FILE) -> dict[str, Procedure]:
     """The procedures without a tutorial yet, by id; none when the file is absent."""
     if not path.exists():
         return {}
     listed, line_of = _load_validated(path, ProcedureList, "procedures (a 'procedures:' list)")
-    procedures: dict[str, Procedure] = {}
-    errors = []
-    for index, procedure in enumerate(listed.procedures):
-        if procedure.id in procedures:
-            errors.append(ContentError(path, line_of(("procedures", index, "id")),
-                                       f"procedure id {procedure.id!r} is listed twice"))
-        procedures[procedure.id] = procedure
+    procedures, errors = _by_id(listed.procedures, path, line_of, "procedures", "procedure id")
     if errors:
         raise ContentInvalid(errors)
     return procedures
@@ -256,14 +266,7 @@ def _load_platforms(path: Path) -> tuple[dict[str, Platform], list[ContentError]
         listed, line_of = _load_validated(path, PlatformList, "platforms (a 'platforms:' list)")
     except ContentInvalid as exc:
         return {}, exc.errors
-    platforms: dict[str, Platform] = {}
-    errors = []
-    for index, platform in enumerate(listed.platforms):
-        if platform.id in platforms:
-            errors.append(ContentError(path, line_of(("platforms", index, "id")),
-                                       f"platform {platform.id!r} is listed twice"))
-        platforms[platform.id] = platform
-    return platforms, errors
+    return _by_id(listed.platforms, path, line_of, "platforms", "platform")
 
 
 def catalog_spec_ids(spec: Path = CATALOG_SPEC) -> list[str]:
