@@ -48,3 +48,10 @@ def topic_text(topic_id: str = "demo-topic", *, examples: tuple[str, ...] = (), 
     for example in examples:
         text = text.replace("sources:", f'  - "{example}"\nsources:', 1)
     return text
+
+
+def the_one_error(errors: list, path, line: int) -> str:
+    """The message of the only error in `errors`, checked to be named by `path` and `line`."""
+    assert len(errors) == 1, [str(e) for e in errors]
+    assert str(errors[0]).startswith(f"{path}:{line}: "), str(errors[0])
+    return errors[0].message
