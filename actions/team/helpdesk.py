@@ -24,7 +24,7 @@ from bot.storage.conversations import ConversationLog
 from bot.storage.help import HELP_CLOSED, HELP_OPEN, HELP_TAKEN, HelpEvent, HelpRequest
 from bot.storage.households import Household, Member
 from bot.storage.progress import TutorialRun
-from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, TeamMember
+from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, Staff
 from content.words import words
 
 LAST_MESSAGES = 5
@@ -35,7 +35,7 @@ def close_button(request: HelpRequest) -> Button:
 
 
 def _event(session: Session, request: HelpRequest, kind: str, now: datetime,
-           team_member: TeamMember | None = None, detail: str | None = None) -> None:
+           team_member: Staff | None = None, detail: str | None = None) -> None:
     session.add(HelpEvent(help_request_id=request.id, at=now, kind=kind,
                           team_member_id=team_member.id if team_member else None,
                           detail=detail[:300] if detail else None))
@@ -54,7 +54,7 @@ def active_as_citizen(session: Session, member: Member) -> HelpRequest | None:
         .order_by(HelpRequest.id.desc()).limit(1)).first()
 
 
-def active_as_helper(session: Session, team_member: TeamMember) -> HelpRequest | None:
+def active_as_helper(session: Session, team_member: Staff) -> HelpRequest | None:
     return session.scalars(select(HelpRequest).where(
         HelpRequest.taken_by_id == team_member.id, HelpRequest.status == HELP_TAKEN)
         .order_by(HelpRequest.id.desc()).limit(1)).first()
@@ -146,8 +146,8 @@ def escalate(session: Session, catalog, request: HelpRequest, now: datetime, rea
         household = session.get(Household, request.household_id)
         admins = team.admins_of_commune(session, household.village.commune_id)
     else:
-        admins = session.execute(select(TeamMember, Member).join(Member, Member.id == TeamMember.member_id)
-                                 .where(TeamMember.role == ROLE_PROVINCE, TeamMember.active.is_(True))).all()
+        admins = session.execute(select(Staff, Member).join(Member, Member.id == Staff.member_id)
+                                 .where(Staff.role == ROLE_PROVINCE, Staff.active.is_(True))).all()
     reply = notice(session, catalog, request, escalated=True, waited_minutes=waited_minutes)
     told = 0
     for team_member, chat in admins:
@@ -172,7 +172,7 @@ def escalate_due(session: Session, catalog, settings: TeamSettings, now: datetim
     return count
 
 
-def _may_help(session: Session, team_member: TeamMember, request: HelpRequest) -> bool:
+def _may_help(session: Session, team_member: Staff, request: HelpRequest) -> bool:
     if request.household_id is None:
         return team_member.role in (ROLE_COMMUNE, ROLE_PROVINCE)
     household = session.get(Household, request.household_id)
@@ -190,7 +190,7 @@ def take(ctx: ActionContext, request_id: str) -> list[Reply]:
         return [team_reply("not_team_member")]
     # One take at a time per helper (a double press on two requests): the helper's row is locked on
     # PostgreSQL, and the take is a compare-and-set that also refuses while they help someone else.
-    ctx.session.execute(select(TeamMember.id).where(TeamMember.id == team_member.id).with_for_update())
+    ctx.session.execute(select(Staff.id).where(Staff.id == team_member.id).with_for_update())
     current = active_as_helper(ctx.session, team_member)
     if current is not None and current.id != request.id:
         return [_busy(ctx, current)]
@@ -207,7 +207,7 @@ def take(ctx: ActionContext, request_id: str) -> list[Reply]:
         current = active_as_helper(ctx.session, team_member)
         if request.status == HELP_OPEN and current is not None:
             return [_busy(ctx, current)]
-        taker = ctx.session.get(TeamMember, request.taken_by_id) if request.taken_by_id else None
+        taker = ctx.session.get(Staff, request.taken_by_id) if request.taken_by_id else None
         return [team_reply("help_take_late", {"taken_by": taker.name if taker else None})]
     _event(ctx.session, request, "taken", ctx.now, team_member)
     citizen = ctx.session.get(Member, request.member_id)
@@ -270,7 +270,7 @@ def close(ctx: ActionContext, request_id: str | None = None) -> list[Reply]:
     request.status, request.closed_at, request.closed_by = HELP_CLOSED, ctx.now, side
     _event(ctx.session, request, "closed", ctx.now, team_member if side == "helper" else None, detail=side)
     if was_taken:
-        helper = ctx.session.get(TeamMember, request.taken_by_id)
+        helper = ctx.session.get(Staff, request.taken_by_id)
         if side == "citizen":
             other, other_name = ctx.session.get(Member, helper.member_id), name_of_request(ctx.session, request)
             reply_name = helper.name

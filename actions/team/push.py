@@ -25,7 +25,7 @@ from bot.storage.delivery import EXPIRED, FAILED, PENDING, QUEUED, SENT, SKIPPED
 from bot.storage.households import Household, Member
 from bot.storage.places import Commune, Village
 from bot.storage.progress import RUN_COMPLETED, RUN_UNFINISHED, StepEvent, TutorialRun
-from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, TeamMember
+from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, Staff
 from content.words import words
 
 AUDIENCES = ("all", "not_started", "unfinished")
@@ -55,7 +55,7 @@ def scope_villages(session: Session, scope: str, scope_id: int | None) -> list[i
     return list(session.scalars(select(Village.id)))
 
 
-def may_push(session: Session, team_member: TeamMember, scope: str, scope_id: int | None) -> bool:
+def may_push(session: Session, team_member: Staff, scope: str, scope_id: int | None) -> bool:
     if team_member.role == ROLE_PROVINCE:
         return True
     if scope == "village":
@@ -98,7 +98,7 @@ def scope_name(session: Session, scope: str, scope_id: int | None) -> str:
 
 
 def create_push(session: Session, catalog, topic_id: str, who: str, scope: str, scope_id: int | None,
-                created_by: str, team_member: TeamMember | None, now: datetime,
+                created_by: str, team_member: Staff | None, now: datetime,
                 settings: TeamSettings | None = None) -> tuple[Push, bool]:
     """(push, is it new): a push and its outbox rows, in the session's transaction. Made in quiet hours
     (with `settings`), its rows wait for their end; the sender starts no push in quiet hours either way."""

@@ -15,7 +15,7 @@ from bot.people import team_members as team
 from bot.shared.payloads import PushAudience, PushCancel, PushPlace, PushReport, PushTopic
 from bot.shared.types import Button, Reply
 from bot.storage.places import Village
-from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, TeamMember
+from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, Staff
 
 _AUDIENCE_LABELS = {"all": "push_all", "not_started": "push_not_started", "unfinished": "push_unfinished"}
 MAX_VILLAGE_BUTTONS = 12
@@ -42,7 +42,7 @@ def start(ctx: ActionContext) -> list[Reply]:
     return [team_reply("push_choose_place", buttons=(*rows, (CANCEL,)))]
 
 
-def _scope(ctx: ActionContext, scope: str, place_id: int) -> tuple[TeamMember, int | None] | None:
+def _scope(ctx: ActionContext, scope: str, place_id: int) -> tuple[Staff, int | None] | None:
     """The team member and the scope's id (None for the province) when they may push there."""
     team_member = team.team_member_of(ctx.session, ctx.member)
     if team_member is None:

@@ -18,7 +18,7 @@ from bot.redact import redact
 from bot.shared.types import Reply
 from bot.storage.help import HelpRequest
 from bot.storage.households import Member
-from bot.storage.staff import TeamMember
+from bot.storage.staff import Staff
 
 Peer = tuple[str, HelpRequest]  # ('citizen' | 'helper', the request), as helpdesk.relay_peer finds it
 
@@ -60,7 +60,7 @@ def relay_media(ctx: ActionContext, peer: Peer, what: str) -> list[Reply]:
 def _pass_on(ctx: ActionContext, side: str, request: HelpRequest, reply_from) -> None:
     """Queue `reply_from(the sender's name)` for the other side of the conversation; the helper's copy
     carries the button that ends it."""
-    helper = ctx.session.get(TeamMember, request.taken_by_id)
+    helper = ctx.session.get(Staff, request.taken_by_id)
     if side == "citizen":
         other = ctx.session.get(Member, helper.member_id)
         reply = replace(reply_from(name_of_request(ctx.session, request)), buttons=((close_button(request),),))

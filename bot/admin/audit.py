@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.storage.admin_access import AdminAuditLog
 from bot.storage.base import utcnow
-from bot.storage.staff import AdminUser
+from bot.storage.staff import Staff
 
 # Actions, named once so that the audit page and tests agree.
 LOGIN = "login"
@@ -32,13 +32,13 @@ CSRF_REJECTED = "csrf_rejected"
 FORBIDDEN = "forbidden"
 
 
-def record(session: Session, action: str, user: AdminUser | None = None, *, username: str | None = None,
+def record(session: Session, action: str, user: Staff | None = None, *, username: str | None = None,
            target: str | None = None, detail: dict | None = None, ip: str | None = None,
            at: datetime | None = None) -> AdminAuditLog:
     """Add one audit row to the session (committed with the action it records)."""
     row = AdminAuditLog(
         at=at or utcnow(), user_id=user.id if user else None,
-        username=(user.username if user else username or "?")[:64], action=action,
+        username=((user.username if user else None) or username or "?")[:64], action=action,
         target=target[:200] if target else None,
         detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str) if detail else None,
         ip=ip[:64] if ip else None,

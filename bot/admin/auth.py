@@ -14,7 +14,7 @@ from bot.admin.security import Keys, new_token
 from bot.storage.admin_access import AdminLoginAttempt, AdminSession
 from bot.storage.base import utcnow
 from bot.storage.places import Commune, Village
-from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, ROLE_TEAM, ROLES, AdminUser
+from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, ROLE_TEAM, ROLES, Staff
 
 MAX_FAILURES = 5  # per username, within LOCKOUT_WINDOW
 MAX_FAILURES_PER_IP = 20  # password spraying over many usernames
@@ -44,11 +44,11 @@ def _dummy_hash() -> str:
 SECOND_FACTOR_ROLES = (ROLE_PROVINCE, ROLE_COMMUNE)  # team members: password only (TOTP is not offered)
 
 
-def second_factor_required(user: AdminUser) -> bool:
+def second_factor_required(user: Staff) -> bool:
     return user.role in SECOND_FACTOR_ROLES
 
 
-def needs_second_factor(user: AdminUser) -> bool:
+def needs_second_factor(user: Staff) -> bool:
     """Whether a right password alone is not yet a login for this user."""
     return user.totp_enabled or second_factor_required(user)
 
@@ -84,7 +84,7 @@ def clean_username(username: str) -> str:
 
 def create_user(session: Session, username: str, password: str, role: str, *,
                 commune: Commune | None = None, villages: list[Village] = (),
-                display_name: str | None = None) -> AdminUser:
+                display_name: str | None = None) -> Staff:
     """A new admin user with a role and its scope, checked for consistency."""
     name = clean_username(username)
     if role not in ROLES:
@@ -93,11 +93,11 @@ def create_user(session: Session, username: str, password: str, role: str, *,
         raise AccountError("a commune admin needs a commune")
     if role == ROLE_TEAM and not villages:
         raise AccountError("a team member needs at least one village")
-    if session.scalars(select(AdminUser.id).where(AdminUser.username == name)).first() is not None:
+    if session.scalars(select(Staff.id).where(Staff.username == name)).first() is not None:
         raise AccountError(f"the user {name!r} exists already")
-    user = AdminUser(username=name, password_hash=hash_password(password), role=role,
-                     commune_id=commune.id if role == ROLE_COMMUNE else None,
-                     display_name=display_name, active=True)
+    user = Staff(username=name, password_hash=hash_password(password), role=role,
+                 commune_id=commune.id if role == ROLE_COMMUNE else None,
+                 name=display_name or name, active=True)
     if role == ROLE_TEAM:
         user.villages = list(villages)
     session.add(user)
@@ -105,7 +105,7 @@ def create_user(session: Session, username: str, password: str, role: str, *,
     return user
 
 
-def set_password(session: Session, user: AdminUser, password: str) -> None:
+def set_password(session: Session, user: Staff, password: str) -> None:
     user.password_hash = hash_password(password)
     # A new password logs every browser out.
     session.execute(delete(AdminSession).where(AdminSession.user_id == user.id))
@@ -113,7 +113,7 @@ def set_password(session: Session, user: AdminUser, password: str) -> None:
 
 @dataclass(frozen=True)
 class LoginResult:
-    user: AdminUser | None
+    user: Staff | None
     locked_until: datetime | None = None
     second_factor: bool = False  # the password was right; a code (or enrolment) must follow
 
@@ -159,14 +159,14 @@ def authenticate(session: Session, username: str, password: str, ip: str,
     locked = lockout(session, name, ip, now)
     if locked is not None:
         return LoginResult(None, locked)
-    user = session.scalars(select(AdminUser).where(AdminUser.username == name)).first() if name else None
+    user = session.scalars(select(Staff).where(Staff.username == name)).first() if name else None
     ok = False
     try:
-        ok = _hasher.verify(user.password_hash if user else _dummy_hash(), password or "")
+        # Staff who only link their chat have no password: checked against the dummy, never let in.
+        ok = _hasher.verify(user.password_hash if user and user.password_hash else _dummy_hash(), password or "")
     except (VerificationError, InvalidHashError):
         ok = False
-    ok = ok and user is not None and user.active
-    if not ok:
+    if not ok or user is None or user.password_hash is None or not user.active:
         return LoginResult(None, record_failure(session, name, ip, now))
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
@@ -183,13 +183,13 @@ def record_failure(session: Session, username: str, ip: str, now: datetime) -> d
     return lockout(session, username[:USERNAME_MAX], (ip or "?")[:64], now)
 
 
-def complete_login(session: Session, user: AdminUser, ip: str, now: datetime) -> None:
+def complete_login(session: Session, user: Staff, ip: str, now: datetime) -> None:
     """Every factor was right: recorded as the success that resets the failure count."""
     session.add(AdminLoginAttempt(username=user.username, ip=(ip or "?")[:64], success=True, at=now))
     user.last_login_at = now
 
 
-def open_session(session: Session, keys: Keys, user: AdminUser, ip: str, now: datetime | None = None, *,
+def open_session(session: Session, keys: Keys, user: Staff, ip: str, now: datetime | None = None, *,
                  pending: str | None = None, idle: timedelta = SESSION_IDLE) -> str:
     """A new session for the user; returns the cookie's token (only its keyed hash is stored).
 
@@ -220,7 +220,7 @@ def session_row(session: Session, keys: Keys, token: str | None, now: datetime |
 
 
 def session_user(session: Session, keys: Keys, token: str | None, now: datetime | None = None, *,
-                 idle: timedelta = SESSION_IDLE) -> AdminUser | None:
+                 idle: timedelta = SESSION_IDLE) -> Staff | None:
     """The active user of a fully logged-in session cookie, sliding its idle expiry; None otherwise."""
     now = now or utcnow()
     row = session_row(session, keys, token, now)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from sqlalchemy import select
 
 from bot.settings import Settings
+from bot.storage.staff import ROLES
 
 
 def register(commands) -> None:
@@ -17,7 +18,7 @@ def register(commands) -> None:
     sub = admin.add_subparsers(dest="admin_command", required=True)
     create = sub.add_parser("create-user", help="create a user of the admin web")
     create.add_argument("username")
-    create.add_argument("--role", required=True, choices=("province", "commune", "team"),
+    create.add_argument("--role", required=True, choices=ROLES,
                         help="province: everything; commune: one commune; team: some villages")
     create.add_argument("--commune", help="the commune (commune admins and team members)")
     create.add_argument("--village", action="append", default=[],
@@ -134,9 +135,9 @@ def create_user(args, settings: Settings) -> int:
 def _user_named(session, username: str):
     """The admin user of that name, or AccountError saying where to look."""
     from bot.admin.auth import AccountError, clean_username
-    from bot.storage.staff import AdminUser
+    from bot.storage.staff import Staff
     name = clean_username(username)
-    user = session.scalars(select(AdminUser).where(AdminUser.username == name)).first()
+    user = session.scalars(select(Staff).where(Staff.username == name)).first()
     if user is None:
         raise AccountError(f"no user {name!r}; see `camtay admin list-users`")
     return user
@@ -177,9 +178,9 @@ def reset_totp(args, settings: Settings) -> int:
 
 
 def list_users(args, settings: Settings) -> int:
-    from bot.storage.staff import AdminUser
+    from bot.storage.staff import Staff, logs_in
     with _session(settings) as session:
-        for user in session.scalars(select(AdminUser).order_by(AdminUser.username)):
+        for user in session.scalars(select(Staff).where(logs_in()).order_by(Staff.username)):
             where = user.commune.name if user.commune else ", ".join(v.name for v in user.villages) or "-"
             print(f"{user.username}\t{user.role}\t{where}\t{'active' if user.active else 'disabled'}")
     return 0

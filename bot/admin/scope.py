@@ -9,7 +9,7 @@ from sqlalchemy.sql import ColumnElement
 
 from bot.storage.households import Household
 from bot.storage.places import Village
-from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, ROLE_TEAM, AdminUser, AdminUserVillage
+from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, ROLE_TEAM, Staff, StaffVillage
 
 
 class OutOfScope(Exception):
@@ -32,7 +32,7 @@ class Scope:
         return cls(None, None)
 
     @classmethod
-    def of(cls, session: Session, user: AdminUser) -> "Scope":
+    def of(cls, session: Session, user: Staff) -> "Scope":
         if user.role == ROLE_PROVINCE:
             return cls.all()
         if user.role == ROLE_COMMUNE:
@@ -41,8 +41,8 @@ class Scope:
         if user.role == ROLE_TEAM:
             rows = session.execute(
                 select(Village.id, Village.commune_id)
-                .join(AdminUserVillage, AdminUserVillage.village_id == Village.id)
-                .where(AdminUserVillage.user_id == user.id)).all()
+                .join(StaffVillage, StaffVillage.village_id == Village.id)
+                .where(StaffVillage.staff_id == user.id)).all()
             return cls(frozenset(r[0] for r in rows), frozenset(r[1] for r in rows))
         return cls(frozenset(), frozenset())
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.admin import auth
 from bot.storage.admin_access import AdminRecoveryCode, AdminSession
-from bot.storage.staff import AdminUser
+from bot.storage.staff import Staff
 
 ISSUER = "camtay"
 RECOVERY_CODES = 8
@@ -30,7 +30,7 @@ class Enrolment:
     qr_svg: str
 
 
-def start_enrolment(user: AdminUser) -> Enrolment:
+def start_enrolment(user: Staff) -> Enrolment:
     """A new pending secret (any earlier pending one is dropped, so a secret is shown only once)."""
     if user.totp_enabled:
         raise auth.AccountError(f"{user.username} has a second factor already; reset it first")
@@ -44,7 +44,7 @@ def _clean_code(code: str) -> str:
     return "".join(c for c in (code or "") if not c.isspace() and c != "-").lower()[:40]
 
 
-def check_code(user: AdminUser, code: str, now: datetime) -> bool:
+def check_code(user: Staff, code: str, now: datetime) -> bool:
     """A current TOTP code (±1 step) not used before; the step is remembered so it cannot be replayed."""
     code = _clean_code(code)
     if user.totp_secret is None or len(code) != 6 or not code.isdigit():
@@ -65,7 +65,7 @@ def _new_recovery_code() -> str:
     return f"{raw[:5]}-{raw[5:]}"
 
 
-def confirm_enrolment(session: Session, user: AdminUser, code: str, now: datetime) -> list[str] | None:
+def confirm_enrolment(session: Session, user: Staff, code: str, now: datetime) -> list[str] | None:
     """Enable the pending secret when the code matches; returns the recovery codes (shown once), else None."""
     if user.totp_enabled or not check_code(user, code, now):
         return None
@@ -77,7 +77,7 @@ def confirm_enrolment(session: Session, user: AdminUser, code: str, now: datetim
     return codes
 
 
-def use_recovery_code(session: Session, user: AdminUser, code: str) -> bool:
+def use_recovery_code(session: Session, user: Staff, code: str) -> bool:
     """A recovery code of the user, deleted as it is used; False for anything else."""
     code = _clean_code(code)
     if len(code) != 10 or not user.totp_enabled:
@@ -90,11 +90,11 @@ def use_recovery_code(session: Session, user: AdminUser, code: str) -> bool:
     return False
 
 
-def recovery_codes_left(session: Session, user: AdminUser) -> int:
+def recovery_codes_left(session: Session, user: Staff) -> int:
     return len(session.scalars(select(AdminRecoveryCode.id).where(AdminRecoveryCode.user_id == user.id)).all())
 
 
-def reset(session: Session, user: AdminUser) -> None:
+def reset(session: Session, user: Staff) -> None:
     """Forget the second factor (a lost phone): the next login enrols again; every browser is logged out."""
     user.totp_secret = None
     user.totp_enabled_at = None

@@ -24,7 +24,7 @@ from bot.admin.security import Keys, load_secret
 from bot.channels.limits import BodyTooLarge, read_body
 from bot.channels.services import Services
 from bot.storage.base import utcnow
-from bot.storage.staff import ROLES, AdminUser
+from bot.storage.staff import ROLES, Staff
 
 log = logging.getLogger(__name__)
 ADMIN_DIR = Path(__file__).resolve().parent
@@ -112,7 +112,7 @@ class Ctx:
     admin: Admin
     request: Request
     session: Session
-    user: AdminUser
+    user: Staff
     scope: Scope
     csrf: str
     now: datetime
@@ -148,7 +148,7 @@ class Ctx:
         return RedirectResponse(self.url(path, **params), status_code=303)
 
 
-def error_page(admin: Admin, request: Request, error: AdminError, user: AdminUser | None = None,
+def error_page(admin: Admin, request: Request, error: AdminError, user: Staff | None = None,
                csrf: str = "") -> HTMLResponse:
     html = admin.env.get_template("error.html").render(
         error=error, user=user, csrf=csrf, url=functools.partial(url, request), now=utcnow(),

@@ -20,7 +20,7 @@ from bot.storage.conversations import ConversationLog
 from bot.storage.delivery import PENDING, SKIPPED, OutboxItem
 from bot.storage.help import HelpRequest
 from bot.storage.households import Member
-from bot.storage.staff import TeamMember
+from bot.storage.staff import Staff
 from bot.storage.zalo import ZaloInboxEvent
 
 # Context fields of a queued Reply that carry what a person wrote or who the citizen is.
@@ -84,7 +84,7 @@ def erase_member(session: Session, member: Member, now: datetime) -> dict[str, i
             .values(user_id=anonymous, text=None, payload=None).execution_options(synchronize_session=False)).rowcount
     counts["consents"] = session.execute(delete(Consent).where(Consent.member_id == member.id)
                                          .execution_options(synchronize_session=False)).rowcount
-    session.execute(update(TeamMember).where(TeamMember.member_id == member.id).values(member_id=None)
+    session.execute(update(Staff).where(Staff.member_id == member.id).values(member_id=None)
                     .execution_options(synchronize_session=False))
     # A new message from the same chat starts a new member: the old row keeps only what the counts need.
     member.external_id = anonymous[:64]

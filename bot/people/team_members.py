@@ -1,4 +1,4 @@
-"""Community tech team members: registered per village, chat identity linked with a one-time code."""
+"""Community tech team members (staff of the chat team): registered per village, chat linked with a one-time code."""
 from __future__ import annotations
 
 import hashlib
@@ -13,7 +13,7 @@ from bot.delivery.clock import aware
 from bot.shared.join_codes import JOIN_CODE_ALPHABET
 from bot.storage.households import Member
 from bot.storage.places import Commune, Village
-from bot.storage.staff import ROLE_COMMUNE, ROLE_MEMBER, ROLE_PROVINCE, TEAM_ROLES, TeamMember
+from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, ROLE_TEAM, ROLES, Staff, StaffVillage, in_chat_team
 
 LINK_PREFIX = "TV"  # "tổ viên": told apart from a household's 6-character join code at a glance
 LINK_CODE = re.compile(r"^TV[A-Z0-9]{8}$")
@@ -57,7 +57,7 @@ def find_village(session: Session, name: str, commune: str | None = None) -> Vil
     return villages[0]
 
 
-def issue_link_code(member: TeamMember, now: datetime, days: int) -> str:
+def issue_link_code(member: Staff, now: datetime, days: int) -> str:
     """A new one-time code (the old one stops working); only its hash is kept."""
     code = new_link_code()
     member.link_code_hash = code_hash(code)
@@ -66,28 +66,29 @@ def issue_link_code(member: TeamMember, now: datetime, days: int) -> str:
 
 
 def add_member(session: Session, name: str, villages: list[str], commune: str | None, role: str,
-               phone: str | None, now: datetime, code_days: int) -> tuple[TeamMember, str]:
+               phone: str | None, now: datetime, code_days: int) -> tuple[Staff, str]:
     """Register a member (or add villages to one with the same name and commune); returns a link code."""
-    if role not in TEAM_ROLES:
-        raise TeamError(f"role must be one of {', '.join(TEAM_ROLES)}")
+    if role not in ROLES:
+        raise TeamError(f"role must be one of {', '.join(ROLES)}")
     name = " ".join(name.split())
     if not name:
         raise TeamError("a name is needed")
     village_rows = [find_village(session, v, commune) for v in villages]
     commune_row = find_commune(session, commune) if commune else (village_rows[0].commune if village_rows else None)
-    if role == ROLE_MEMBER and not village_rows:
+    if role == ROLE_TEAM and not village_rows:
         raise TeamError("a team member looks after at least one village: give --village")
     if role == ROLE_COMMUNE and commune_row is None:
         raise TeamError("a commune admin needs --commune")
     if any(v.commune_id != commune_row.id for v in village_rows if commune_row is not None):
         raise TeamError("every village must be in the member's commune")
-    member = session.scalars(select(TeamMember).where(
-        TeamMember.name == name, TeamMember.commune_id == (commune_row.id if commune_row else None))).first()
+    # Only the chat team's rows: an admin login of the same name is not merged into (one may be linked later).
+    member = session.scalars(select(Staff).where(
+        Staff.name == name, Staff.commune_id == (commune_row.id if commune_row else None), in_chat_team())).first()
     if member is None:
-        member = TeamMember(name=name, role=role, commune_id=commune_row.id if commune_row else None,
-                            phone=phone, active=True, created_at=now)
+        member = Staff(name=name, role=role, commune_id=commune_row.id if commune_row else None,
+                       phone=phone, active=True, created_at=now)
         session.add(member)
-    member.role = role if role != ROLE_MEMBER else member.role
+    member.role = role if role != ROLE_TEAM else member.role
     member.phone = phone or member.phone
     member.active = True
     for village in village_rows:
@@ -98,16 +99,15 @@ def add_member(session: Session, name: str, villages: list[str], commune: str | 
     return member, code
 
 
-def team_member_of(session: Session, member: Member) -> TeamMember | None:
+def team_member_of(session: Session, member: Member) -> Staff | None:
     """The active team member behind a chat identity, if any."""
-    return session.scalars(select(TeamMember).where(TeamMember.member_id == member.id,
-                                                    TeamMember.active.is_(True))).first()
+    return session.scalars(select(Staff).where(Staff.member_id == member.id, Staff.active.is_(True))).first()
 
 
-def link(session: Session, member: Member, code: str, now: datetime) -> TeamMember | None:
+def link(session: Session, member: Member, code: str, now: datetime) -> Staff | None:
     """Spend a one-time code: this chat identity becomes the team member's. None when the code is not valid."""
-    team_member = session.scalars(select(TeamMember).where(
-        TeamMember.link_code_hash == code_hash(code), TeamMember.active.is_(True))).first()
+    team_member = session.scalars(select(Staff).where(
+        Staff.link_code_hash == code_hash(code), Staff.active.is_(True))).first()
     if team_member is None or team_member.link_code_expires_at is None or \
             aware(team_member.link_code_expires_at) < now:
         return None
@@ -121,7 +121,7 @@ def link(session: Session, member: Member, code: str, now: datetime) -> TeamMemb
     return team_member
 
 
-def village_ids(session: Session, team_member: TeamMember) -> list[int]:
+def village_ids(session: Session, team_member: Staff) -> list[int]:
     """The villages a member may push to and helps: their own, a commune's, or every village."""
     if team_member.role == ROLE_PROVINCE:
         return list(session.scalars(select(Village.id).order_by(Village.id)))
@@ -131,22 +131,20 @@ def village_ids(session: Session, team_member: TeamMember) -> list[int]:
     return [v.id for v in team_member.villages]
 
 
-def helpers_of_village(session: Session, village_id: int) -> list[tuple[TeamMember, Member]]:
+def helpers_of_village(session: Session, village_id: int) -> list[tuple[Staff, Member]]:
     """Linked, active team members looking after a village, with their chat identities."""
-    from bot.storage.staff import TeamMemberVillage
     rows = session.execute(
-        select(TeamMember, Member).join(Member, Member.id == TeamMember.member_id)
-        .join(TeamMemberVillage, TeamMemberVillage.team_member_id == TeamMember.id)
-        .where(TeamMemberVillage.village_id == village_id, TeamMember.active.is_(True))
-        .order_by(TeamMember.id)).all()
+        select(Staff, Member).join(Member, Member.id == Staff.member_id)
+        .join(StaffVillage, StaffVillage.staff_id == Staff.id)
+        .where(StaffVillage.village_id == village_id, Staff.active.is_(True))
+        .order_by(Staff.id)).all()
     return [(t, m) for t, m in rows]
 
 
-def admins_of_commune(session: Session, commune_id: int) -> list[tuple[TeamMember, Member]]:
+def admins_of_commune(session: Session, commune_id: int) -> list[tuple[Staff, Member]]:
     """The commune's admins with a linked chat identity (escalations go to them)."""
     rows = session.execute(
-        select(TeamMember, Member).join(Member, Member.id == TeamMember.member_id)
-        .where(TeamMember.commune_id == commune_id, TeamMember.role == ROLE_COMMUNE,
-               TeamMember.active.is_(True))
-        .order_by(TeamMember.id)).all()
+        select(Staff, Member).join(Member, Member.id == Staff.member_id)
+        .where(Staff.commune_id == commune_id, Staff.role == ROLE_COMMUNE, Staff.active.is_(True))
+        .order_by(Staff.id)).all()
     return [(t, m) for t, m in rows]

@@ -19,7 +19,7 @@ class Push(Base):
     audience: Mapped[str] = mapped_column(String(16))  # all, not_started, unfinished
     scope: Mapped[str] = mapped_column(String(16))  # village, commune, province
     scope_id: Mapped[int | None] = mapped_column(Integer)
-    team_member_id: Mapped[int | None] = mapped_column(ForeignKey("team_members.id"))
+    team_member_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     households: Mapped[int] = mapped_column(Integer, default=0)  # in scope and audience

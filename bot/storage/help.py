@@ -26,7 +26,7 @@ class HelpRequest(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # The person relay (actions/team/helpdesk.py); every change is also in help_request_events.
     last_messages: Mapped[str | None] = mapped_column(Text)  # JSON list of the citizen's last texts, redacted
-    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("team_members.id"))
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     taken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -45,7 +45,7 @@ class HelpEvent(Base):
     help_request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id"), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     kind: Mapped[str] = mapped_column(String(16))
-    team_member_id: Mapped[int | None] = mapped_column(ForeignKey("team_members.id"))
+    team_member_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     detail: Mapped[str | None] = mapped_column(String(300))
 
     def __repr__(self) -> str:

@@ -11,6 +11,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
+from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, ROLE_TEAM
+
 
 @contextlib.contextmanager
 def _services(settings):
@@ -24,20 +26,30 @@ def _services(settings):
         asyncio.run(services.aclose())
 
 
+# `team add --role member` is the staff role "team" (a team member's villages), the word this command always had.
+TEAM_ROLE_WORDS = {"member": ROLE_TEAM, ROLE_COMMUNE: ROLE_COMMUNE, ROLE_PROVINCE: ROLE_PROVINCE}
+
+
+def _role_word(role: str) -> str:
+    """How `team add` and `team list` name a staff role."""
+    return next((word for word, value in TEAM_ROLE_WORDS.items() if value == role), role)
+
+
 def _team_add(args, settings) -> int:
     from bot.people import team_members as team
     from bot.team.sheet import SheetError, bot_username, deep_link
     with _services(settings) as services:
         with services.sessions() as session:
             try:
-                member, code = team.add_member(session, args.name, args.village or [], args.commune, args.role,
-                                               args.phone, datetime.now(timezone.utc), settings.team.link_code_days)
+                member, code = team.add_member(session, args.name, args.village or [], args.commune,
+                                               TEAM_ROLE_WORDS.get(args.role, args.role), args.phone,
+                                               datetime.now(timezone.utc), settings.team.link_code_days)
             except team.TeamError as exc:
                 print(exc, file=sys.stderr)
                 return 1
             session.commit()
             villages = ", ".join(v.name for v in member.villages) or "-"
-            print(f"team member {member.id}: {member.name} ({member.role}; villages: {villages})")
+            print(f"team member {member.id}: {member.name} ({_role_word(member.role)}; villages: {villages})")
             print(f"one-time link code (valid {settings.team.link_code_days} days): {code}")
             try:
                 print(f"link: {deep_link(bot_username(settings), code)}")
@@ -47,23 +59,23 @@ def _team_add(args, settings) -> int:
 
 
 def _team_list(args, settings) -> int:
-    from bot.storage.staff import TeamMember
+    from bot.storage.staff import Staff, in_chat_team
     with _services(settings) as services:
         with services.sessions() as session:
-            for member in session.scalars(select(TeamMember).order_by(TeamMember.id)):
+            for member in session.scalars(select(Staff).where(in_chat_team()).order_by(Staff.id)):
                 villages = ", ".join(v.name for v in member.villages) or "-"
                 linked = "linked" if member.member_id else "not linked"
-                print(f"{member.id}\t{member.name}\t{member.role}\t{villages}\t{linked}"
+                print(f"{member.id}\t{member.name}\t{_role_word(member.role)}\t{villages}\t{linked}"
                       + ("" if member.active else "\tinactive"))
     return 0
 
 
 def _team_code(args, settings) -> int:
     from bot.people import team_members as team
-    from bot.storage.staff import TeamMember
+    from bot.storage.staff import Staff, in_chat_team
     with _services(settings) as services:
         with services.sessions() as session:
-            member = session.get(TeamMember, args.id)
+            member = session.scalars(select(Staff).where(Staff.id == args.id, in_chat_team())).first()
             if member is None:
                 print(f"no team member {args.id}", file=sys.stderr)
                 return 1
@@ -180,8 +192,9 @@ def register(commands: argparse._SubParsersAction, household_commands: argparse.
     add.add_argument("--name", required=True)
     add.add_argument("--village", action="append", help="a village they look after (repeat for several)")
     add.add_argument("--commune", help="their commune (needed when a village name is ambiguous, or for --role commune)")
-    add.add_argument("--role", choices=("member", "commune", "province"), default="member",
-                     help="member: their villages; commune: the commune's admin (escalations); province")
+    add.add_argument("--role", choices=tuple(TEAM_ROLE_WORDS), default="member",
+                     help="member (the staff role 'team', as in `admin create-user --role team`): their villages; "
+                          "commune: the commune's admin (escalations); province")
     add.add_argument("--phone")
     add.set_defaults(handler=_team_add)
     team.add_parser("list", help="every member, their villages, linked or not").set_defaults(handler=_team_list)

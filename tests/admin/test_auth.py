@@ -11,13 +11,13 @@ from bot.cli import main as cli_main
 from bot.storage.admin_access import AdminLoginAttempt, AdminSession
 from bot.storage.base import utcnow
 from bot.storage.places import Commune
-from bot.storage.staff import AdminUser
+from bot.storage.staff import Staff
 from tests.admin.conftest import PASSWORD
 
 
 def test_passwords_are_stored_as_argon2_hashes(services, users):
     with services.sessions() as session:
-        user = session.scalars(select(AdminUser).where(AdminUser.username == "tinh")).one()
+        user = session.scalars(select(Staff).where(Staff.username == "tinh")).one()
         assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
 
 
@@ -83,7 +83,7 @@ def test_sessions_expire_when_idle_and_the_table_keeps_only_a_keyed_hash(service
     keys = Keys(b"k" * 40)
     now = utcnow()
     with services.sessions() as session:
-        user = session.scalars(select(AdminUser).where(AdminUser.username == "tinh")).one()
+        user = session.scalars(select(Staff).where(Staff.username == "tinh")).one()
         token = auth.open_session(session, keys, user, "1.1.1.1", now=now)
         session.commit()
         stored = session.scalars(select(AdminSession.id)).one()
@@ -98,7 +98,7 @@ def test_a_session_ends_after_the_maximum_even_when_used(services, users):
     keys = Keys(b"k" * 40)
     now = utcnow()
     with services.sessions() as session:
-        user = session.scalars(select(AdminUser).where(AdminUser.username == "tinh")).one()
+        user = session.scalars(select(Staff).where(Staff.username == "tinh")).one()
         token = auth.open_session(session, keys, user, "1.1.1.1", now=now)
         moment = now
         every = auth.SESSION_IDLE - timedelta(minutes=1)
@@ -111,7 +111,7 @@ def test_a_session_ends_after_the_maximum_even_when_used(services, users):
 def test_a_new_password_closes_the_users_sessions(services, users):
     keys = Keys(b"k" * 40)
     with services.sessions() as session:
-        user = session.scalars(select(AdminUser).where(AdminUser.username == "tinh")).one()
+        user = session.scalars(select(Staff).where(Staff.username == "tinh")).one()
         token = auth.open_session(session, keys, user, "1.1.1.1")
         auth.set_password(session, user, "mot-mat-khau-moi")
         assert auth.session_user(session, keys, token) is None
@@ -134,7 +134,7 @@ def test_accounts_are_checked_when_created(services, users, kwargs, message):
 
 def test_each_role_sees_its_own_scope(services, seed, users):
     with services.sessions() as session:
-        by_name = {u.username: u for u in session.scalars(select(AdminUser))}
+        by_name = {u.username: u for u in session.scalars(select(Staff))}
         province, commune, team = (Scope.of(session, by_name[n]) for n in ("tinh", "xa", "to"))
     assert province.everything
     assert commune.village_ids == {seed.village_a1, seed.village_a2} and commune.commune_ids == {seed.commune_a}
@@ -169,7 +169,7 @@ def test_cli_creates_users_with_their_scope(settings, services, seed, monkeypatc
                      "--password-stdin"]) == 1
     assert "no commune 'Xã Không Có'" in capsys.readouterr().err
     with services.sessions() as session:
-        user = session.scalars(select(AdminUser).where(AdminUser.username == "can.bo")).one()
+        user = session.scalars(select(Staff).where(Staff.username == "can.bo")).one()
         assert [v.name for v in user.villages] == ["Thôn 2"]
         assert session.scalar(select(func.count()).select_from(Commune)) == 2
     assert cli_main(["admin", "list-users"]) == 0
@@ -199,4 +199,4 @@ def test_cli_without_a_terminal_says_to_use_password_stdin(settings, services, u
     err = capsys.readouterr().err
     assert "--password-stdin" in err and "Traceback" not in err
     with services.sessions() as session:
-        assert session.scalars(select(AdminUser).where(AdminUser.username == "moi")).first() is None
+        assert session.scalars(select(Staff).where(Staff.username == "moi")).first() is None

@@ -12,7 +12,7 @@ from bot.cli import main as cli_main
 from bot.settings import Settings
 from bot.storage.admin_access import AdminAuditLog, AdminLoginAttempt, AdminRecoveryCode, AdminSession
 from bot.storage.places import Commune
-from bot.storage.staff import AdminUser
+from bot.storage.staff import Staff
 from tests.admin.conftest import PASSWORD, TOTP_SECRETS, csrf_of, fresh_code, login
 
 
@@ -21,8 +21,8 @@ def _actions(services) -> list[str]:
         return list(session.scalars(select(AdminAuditLog.action).order_by(AdminAuditLog.id)))
 
 
-def _user(session, name) -> AdminUser:
-    return session.scalars(select(AdminUser).where(AdminUser.username == name)).one()
+def _user(session, name) -> Staff:
+    return session.scalars(select(Staff).where(Staff.username == name)).one()
 
 
 @pytest.fixture

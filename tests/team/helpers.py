@@ -21,7 +21,7 @@ def household(services, head: str = "Nguyễn Văn An", village: str = VILLAGE, 
         return row.id, row.join_code
 
 
-def team_code(services, name: str, villages=(VILLAGE,), commune: str = COMMUNE, role: str = "member") -> str:
+def team_code(services, name: str, villages=(VILLAGE,), commune: str = COMMUNE, role: str = "team") -> str:
     with services.sessions() as session:
         _, code = team.add_member(session, name, list(villages), commune, role, None,
                                   datetime.now(timezone.utc), 7)

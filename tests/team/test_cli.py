@@ -63,3 +63,39 @@ def test_outbox_send_needs_a_channel(env, capsys, monkeypatch):
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     assert main(["outbox", "send", "--until-empty"]) == 2
     assert "No channel to send on" in capsys.readouterr().err
+
+
+def test_admins_and_team_members_share_one_staff_table_and_each_command_lists_its_own(env, capsys, monkeypatch):
+    import io
+
+    from sqlalchemy import select
+
+    from bot.settings import Settings
+    from bot.storage.db import make_engine, session_factory
+    from bot.storage.staff import ROLE_TEAM, Staff
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    assert main(["admin", "create-user", "lan", "--role", "team", "--commune", "Xã Tân Lập", "--village",
+                 "Thôn Đồng Bằng", "--name", "Trần Thị Lan", "--password-stdin"]) == 0
+    # The same name in the same commune: a row of its own, not merged into the admin login.
+    assert main(["team", "add", "--name", "Trần Thị Lan", "--village", "Thôn Đồng Bằng", "--role", "member"]) == 0
+    capsys.readouterr()
+    engine = make_engine(Settings.from_env().database_url)
+    with session_factory(engine)() as session:
+        rows = session.scalars(select(Staff).order_by(Staff.id)).all()
+        assert [(s.id, s.name, s.role, s.username) for s in rows] == [
+            (1, "Trần Thị Lan", ROLE_TEAM, "lan"), (2, "Trần Thị Lan", ROLE_TEAM, None)]
+        assert [v.name for v in rows[0].villages] == [v.name for v in rows[1].villages] == ["Thôn Đồng Bằng"]
+    engine.dispose()
+    assert main(["team", "list"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["2\tTrần Thị Lan\tmember\tThôn Đồng Bằng\tnot linked"]
+    assert main(["admin", "list-users"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["lan\tteam\tThôn Đồng Bằng\tactive"]
+    assert main(["team", "code", "1"]) == 1  # an admin login is not a team member to link
+    assert "no team member 1" in capsys.readouterr().err
+
+
+def test_team_add_says_member_is_the_team_role(capsys):
+    with pytest.raises(SystemExit):
+        main(["team", "add", "--help"])
+    assert "member (the staff role 'team'" in " ".join(capsys.readouterr().out.split())

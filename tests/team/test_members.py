@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from bot.people import team_members as team
 from bot.storage.places import Village
-from bot.storage.staff import TeamMember
+from bot.storage.staff import Staff
 from tests.helpers import payload_starting, payloads, templates, turn
 from tests.team.helpers import COMMUNE, VILLAGE, household, join_household, join_team, outbox, outbox_to, team_code
 from tests.team.test_helpdesk import stuck
@@ -21,7 +21,7 @@ async def test_a_link_code_that_has_expired_does_not_link(services):
     household(services)
     code = team_code(services, "Trần Thị Lan")
     with services.sessions() as session:
-        session.execute(update(TeamMember).values(link_code_expires_at=datetime.now(timezone.utc) - timedelta(minutes=1)))
+        session.execute(update(Staff).values(link_code_expires_at=datetime.now(timezone.utc) - timedelta(minutes=1)))
         session.commit()
     assert templates(await turn(services, HELPER, text=f"/start {code}", channel="telegram")) == \
         ["team/link_code_unknown"]
@@ -35,7 +35,7 @@ async def test_adding_a_member_again_adds_a_village_and_only_the_newest_code_wor
     first = team_code(services, "Trần Thị Lan")
     second = team_code(services, "Trần Thị Lan", villages=(FAR,))
     with services.sessions() as session:
-        [member] = session.scalars(select(TeamMember)).all()
+        [member] = session.scalars(select(Staff)).all()
         assert sorted(v.name for v in member.villages) == [FAR, VILLAGE]
         assert member.link_code_hash == team.code_hash(second) != team.code_hash(first)
     assert templates(await turn(services, HELPER, text=f"/start {first}", channel="telegram")) == \

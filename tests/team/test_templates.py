@@ -38,7 +38,7 @@ CONTEXTS: dict[str, list[dict]] = {
     "relay_media": [{"what": "ảnh", "to_helper": True}, {"what": "tin nhắn thoại", "to_helper": False}],
     "not_team_member": [{}],
     "link_code_unknown": [{}],
-    "member_linked": [{"name": "Trần Thị Lan", "villages": ["Thôn Đông", "Thôn Tây"], "role": "member"},
+    "member_linked": [{"name": "Trần Thị Lan", "villages": ["Thôn Đông", "Thôn Tây"], "role": "team"},
                       {"name": "Cán bộ xã", "villages": [], "role": "commune"}],
     "push_choose_place": [{}],
     "push_choose_topic": [{"place": "Thôn Đông, Xã A"}],
