@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 from functools import cache
+from typing import Literal, overload
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -59,6 +60,10 @@ def count_wrong(ctx: ActionContext) -> None:
     join_guard.record_wrong(ctx.session, trier(ctx), ctx.settings, ctx.now)
 
 
+@overload
+def try_codes(ctx: ActionContext, candidates: list[str], quiet_miss: Literal[False] = False) -> list[Reply]: ...
+@overload
+def try_codes(ctx: ActionContext, candidates: list[str], quiet_miss: bool) -> list[Reply] | None: ...
 def try_codes(ctx: ActionContext, candidates: list[str], quiet_miss: bool = False) -> list[Reply] | None:
     """Try the one code of a message. None when `quiet_miss` and an old-style code matched nothing
     (free text that only looked like a code goes on to the NLU; the miss still counts)."""

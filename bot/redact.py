@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import overload
 
 _RULES: list[tuple[re.Pattern[str], str]] = [
     # E-mails first, before their digits are masked and the rest leaks.
@@ -21,6 +22,10 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
 MASKS = tuple(dict.fromkeys(mask for _, mask in _RULES))
 
 
+@overload
+def redact(text: str) -> str: ...
+@overload
+def redact(text: None) -> None: ...
 def redact(text: str | None) -> str | None:
     """The text with phone numbers, ID numbers, OTP-like codes and e-mails masked."""
     if text is None:

@@ -5,6 +5,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from dotenv import dotenv_values
 
@@ -81,7 +82,7 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
         env = _env()
-        values = dict(
+        values: dict[str, Any] = dict(
             database_url=env.get("DATABASE_URL") or cls.database_url,
             nlu_url=env.get("NLU_URL") or None,
             nlu_token=env.get("NLU_TOKEN") or None,

@@ -198,7 +198,7 @@ def draw(screen: Screen, caption: str) -> Image.Image:
     d.rounded_rectangle((R - 50, T + 13, R - 22, T + 27), 3, outline=INK, width=2)
     d.rectangle((L, T + 38, R, T + 102), fill=screen.color)  # the app bar
     d.text((X0, T + 70), screen.app, font=font(26, True), fill="white", anchor="lm")
-    y = T + 102 + PAD + 8
+    y: float = T + 102 + PAD + 8
     for e in screen.elements:
         y, box = element(d, e, screen.color, screen.tap, y)
         y = (highlight(d, box, screen.hint) if box else y) + PAD + 8
@@ -232,8 +232,8 @@ def check(images_dir: Path = IMAGES_DIR, screens_file: Path = SCREENS_FILE) -> l
             elif committed.read_bytes() != fresh.read_bytes():
                 problems.append(f"{name}: differs from its description in screens.yml {redo}")
     described = {s.file for s in screens}
-    committed = sorted(p.relative_to(images_dir).as_posix() for p in images_dir.rglob("[!.]*") if p.is_file())
-    problems += [f"{name}: unused, not described in screens.yml" for name in committed if name not in described]
+    on_disk = sorted(p.relative_to(images_dir).as_posix() for p in images_dir.rglob("[!.]*") if p.is_file())
+    problems += [f"{name}: unused, not described in screens.yml" for name in on_disk if name not in described]
     shown = {step.image for topic in check_catalog()[0] for step in topic.steps if step.image}
     return problems + [f"{name}: unused, no step shows it" for name in sorted(described - shown)]
 

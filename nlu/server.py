@@ -60,17 +60,17 @@ class RasaServer:
                    "--model", str(self.model), "--interface", "127.0.0.1", "--port", str(self.port),
                    "--auth-token", self.token]
         with open(self.log_file, "ab") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=rasa_env(), stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True,
-                                            preexec_fn=_die_with_parent)
-        self._wait_ready()
+            self.process = process = subprocess.Popen(command, cwd=ROOT, env=rasa_env(), stdout=log,
+                                                      stderr=subprocess.STDOUT, start_new_session=True,
+                                                      preexec_fn=_die_with_parent)
+        self._wait_ready(process)
         return self
 
-    def _wait_ready(self) -> None:
+    def _wait_ready(self, process: subprocess.Popen) -> None:
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise NluServerError(f"Rasa exited with code {self.process.returncode}; see {self.log_file}")
+            if process.poll() is not None:
+                raise NluServerError(f"Rasa exited with code {process.returncode}; see {self.log_file}")
             try:
                 response = httpx.get(f"{self.url}/status", params={"token": self.token}, timeout=2)
                 if response.status_code == 200 and response.json().get("model_file"):

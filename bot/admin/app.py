@@ -4,6 +4,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.admin.views import (
     audit_log,
@@ -27,14 +28,15 @@ from bot.channels.services import Services
 class SecurityHeaders:
     """Adds the admin's security headers (CSP, no framing, no caching) to every response."""
 
-    def __init__(self, app):
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            return await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
+            return
 
-        async def send_with_headers(message):
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items() if k.encode() not in present]
@@ -75,7 +77,7 @@ def routes() -> list:
     ]
 
 
-def create_admin_app(services: Services) -> Starlette:
+def create_admin_app(services: Services) -> ASGIApp:
     """The admin pages over built services (mounted at /admin)."""
     app = Starlette(routes=routes(), exception_handlers={404: not_found})
     app.state.admin = Admin.build(services)

@@ -46,7 +46,7 @@ def integer(params, name: str, minimum: int = 1, maximum: int = 2**31 - 1, defau
 
 
 def page(params) -> int:
-    return integer(params, "page", 1, MAX_PAGE, default=1)
+    return integer(params, "page", 1, MAX_PAGE) or 1
 
 
 def day(params, name: str) -> date | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import overload
 
 from sqlalchemy import func
 from sqlalchemy.sql import ColumnElement
@@ -14,6 +15,10 @@ VN = timezone(timedelta(hours=7), "ICT")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+@overload
+def as_utc(value: datetime) -> datetime: ...
+@overload
+def as_utc(value: None) -> None: ...
 def as_utc(value: datetime | None) -> datetime | None:
     """A stored time as aware UTC (SQLite hands back naive UTC)."""
     if value is None:
@@ -21,6 +26,10 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
+@overload
+def local(value: datetime) -> datetime: ...
+@overload
+def local(value: None) -> None: ...
 def local(value: datetime | None) -> datetime | None:
     value = as_utc(value)
     return value.astimezone(VN) if value else None

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.admin.period import as_utc
 from bot.admin.queries.households import household_with_place
 from bot.redact import redact
+from bot.storage.base import changed_rows
 from bot.storage.conversations import ConversationLog, TopicChoice
 from bot.storage.delivery import OutboxItem, Push
 from bot.storage.help import HelpEvent, HelpRequest
@@ -60,9 +61,9 @@ def export_household(session: Session, household_id: int) -> dict | None:
     help_events = session.scalars(select(HelpEvent).where(HelpEvent.help_request_id.in_([h.id for h in helps]))
                                   .order_by(HelpEvent.id)).all()
     events_by_request: dict[int, list] = {}
-    for event in help_events:
-        events_by_request.setdefault(event.help_request_id, []).append(
-            {**_row(event, ("kind", "at", "team_member_id")), "detail": redact(event.detail)})
+    for help_event in help_events:
+        events_by_request.setdefault(help_event.help_request_id, []).append(
+            {**_row(help_event, ("kind", "at", "team_member_id")), "detail": redact(help_event.detail)})
     messages = session.execute(select(OutboxItem, Push.topic_id).outerjoin(Push, Push.id == OutboxItem.push_id).where(
         (OutboxItem.household_id == household_id) | OutboxItem.member_id.in_(member_ids))
         .order_by(OutboxItem.id)).all()
@@ -108,12 +109,11 @@ def _delete_rows(session: Session, table: Table, condition, counts: Counter, dep
             if child.name in OWNED or not column.nullable:
                 _delete_rows(session, child, child_condition, counts, depth + 1)
             else:
-                result = session.execute(update(child).where(child_condition).values({column.name: None}))
-                if result.rowcount:
-                    counts[f"{child.name}.{column.name} → NULL"] += result.rowcount
+                nulled = changed_rows(session, update(child).where(child_condition).values({column.name: None}))
+                if nulled:
+                    counts[f"{child.name}.{column.name} → NULL"] += nulled
     if keys:
-        result = session.execute(delete(table).where(condition))
-        counts[table.name] += result.rowcount
+        counts[table.name] += changed_rows(session, delete(table).where(condition))
 
 
 def delete_household(session: Session, household_id: int) -> dict[str, int]:

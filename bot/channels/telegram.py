@@ -35,12 +35,14 @@ def incoming_from_message(update: Update) -> Incoming | None:
     media = next((name for name in _MEDIA if getattr(message, name, None)), None)
     text = message.text if message.text is not None else (None if media else "")
     return Incoming(channel=CHANNEL, user_id=str(user.id), text=text,
-                    media=_MEDIA_NAMES.get(media, media) if text is None else None,
+                    media=_MEDIA_NAMES.get(media, media) if text is None and media else None,
                     display_name=user.full_name, update_key=str(update.update_id))
 
 
 def incoming_from_callback(update: Update) -> Incoming:
     query = update.callback_query
+    if query is None:
+        raise ValueError("not a callback query update")
     return Incoming(channel=CHANNEL, user_id=str(query.from_user.id), payload=query.data or "",
                     display_name=query.from_user.full_name, update_key=str(update.update_id))
 
@@ -69,14 +71,14 @@ class TelegramChannel:
         self.services = services
         self.renderer: Renderer = services.renderer
         settings = services.settings
+        if not settings.telegram_bot_token:
+            raise ValueError("TelegramChannel needs TELEGRAM_BOT_TOKEN")
         api = settings.telegram_api_url
         builder = (Application.builder().token(settings.telegram_bot_token)
                    .base_url(f"{api}/bot").base_file_url(f"{api}/file/bot"))
-        if flood_retries:
-            builder = builder.rate_limiter(flood_retry())
         if settings.telegram_webhook_url:
             builder = builder.updater(None)
-        self.application = builder.build()
+        self.application = (builder.rate_limiter(flood_retry()) if flood_retries else builder).build()
         self.application.add_handler(CallbackQueryHandler(self.on_callback))
         self.application.add_handler(MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, self.on_message))
         self.application.add_error_handler(self.on_error)
@@ -86,12 +88,14 @@ class TelegramChannel:
         self._answered_in_response: set[str] = set()
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        incoming = incoming_from_message(update)
-        if incoming is not None:
-            await self._answer(update.effective_chat.id, incoming)
+        incoming, chat = incoming_from_message(update), update.effective_chat
+        if incoming is not None and chat is not None:  # a message always has its chat
+            await self._answer(chat.id, incoming)
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
+        if query is None:  # CallbackQueryHandler hands only updates that have one
+            return
         # Answering and retiring the keyboard do not depend on the turn: they run while it runs,
         # which takes two round trips to Telegram off the time to the next step.
         acknowledging = asyncio.create_task(self._acknowledge(query))
@@ -182,6 +186,8 @@ class TelegramChannel:
             await self.application.bot.set_webhook(
                 settings.telegram_webhook_url, secret_token=settings.telegram_webhook_secret,
                 allowed_updates=["message", "callback_query"])
+        elif self.application.updater is None:
+            raise RuntimeError("the Telegram application was built without an updater: it cannot poll")
         else:
             await self.application.updater.start_polling(allowed_updates=["message", "callback_query"])
 

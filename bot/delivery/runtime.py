@@ -28,7 +28,8 @@ class DeliveryRuntime:
         self._tasks: list[asyncio.Task] = []
         self._stopping = asyncio.Event()
 
-    async def start(self, senders: dict[str, Sender]) -> "DeliveryRuntime":
+    async def start_on(self, senders: dict[str, Sender]) -> "DeliveryRuntime":
+        """Start the outbox sender over `senders` (none: only the tick) and the tick."""
         if senders:
             self.sender = OutboxSender(self.sessions, senders, self.settings, clock=self.clock)
             task = asyncio.create_task(self.sender.run(), name="outbox-sender")

@@ -41,10 +41,12 @@ class _Outcome:
     topic_id: str | None = None
 
 
-def _is_free_text(incoming: Incoming) -> bool:
+def _free_text(incoming: Incoming) -> str | None:
+    """The message's text, stripped, when it is free text for the NLU; else None."""
     text = (incoming.text or "").strip()
-    return bool(text) and not text.startswith("/") and len(text) <= MAX_TEXT_LENGTH \
+    free = bool(text) and not text.startswith("/") and len(text) <= MAX_TEXT_LENGTH \
         and incoming.payload is None and incoming.media is None
+    return text if free else None
 
 
 class Dialogue:
@@ -66,9 +68,10 @@ class Dialogue:
         started = time.perf_counter()
         understanding: Understanding | None = None
         # Text relayed to a person in a help conversation is never sent to the NLU.
-        if _is_free_text(incoming) and self.nlu is not None and not await asyncio.to_thread(self._relaying, incoming):
+        text = _free_text(incoming)
+        if text is not None and self.nlu is not None and not await asyncio.to_thread(self._relaying, incoming):
             try:
-                understanding = await self.nlu.parse(incoming.text.strip())
+                understanding = await self.nlu.parse(text)
             except NluUnavailable as exc:
                 log.warning("NLU unavailable: %s", exc)
         for attempt, delay in enumerate((*RETRY_DELAYS, None)):
@@ -90,6 +93,7 @@ class Dialogue:
                 # be left without a reply. Their progress is saved; they are asked to go on.
                 return TurnResult([Reply("error_generic")])
             return result
+        raise AssertionError("unreachable: the last try (delay None) returns or raises")
 
     def _turn(self, incoming: Incoming, understanding: Understanding | None, started: float) -> TurnResult:
         if self._one_writer is None:
@@ -101,7 +105,7 @@ class Dialogue:
                          started: float) -> TurnResult:
         with self.sessions() as session:
             try:
-                if incoming.update_key and self._seen(session, incoming):
+                if incoming.update_key and self._seen(session, incoming.channel, incoming.update_key):
                     return TurnResult([], duplicate=True)
                 member = self._member(session, incoming)
                 ctx = ActionContext.open(session, member, self.catalog, self.settings, incoming.client_address)
@@ -140,11 +144,11 @@ class Dialogue:
             # The turn itself retries or answers with an error; the text is understood meanwhile.
             return False
 
-    def _seen(self, session: Session, incoming: Incoming) -> bool:
-        key = incoming.update_key[:64]
-        if session.get(ProcessedUpdate, (incoming.channel, key)) is not None:
+    def _seen(self, session: Session, channel: str, update_key: str) -> bool:
+        key = update_key[:64]
+        if session.get(ProcessedUpdate, (channel, key)) is not None:
             return True
-        session.add(ProcessedUpdate(channel=incoming.channel, key=key))
+        session.add(ProcessedUpdate(channel=channel, key=key))
         session.flush()
         return False
 
@@ -180,9 +184,9 @@ class Dialogue:
         if peer is not None:
             return _Outcome(relay.relay_text(ctx, peer, text), intent="relay")
         if ctx.member.household_id is None:
-            replies = onboarding.code_in_text(ctx, text)
-            if replies is not None:
-                return _Outcome(replies, intent="household_code")
+            joined = onboarding.code_in_text(ctx, text)
+            if joined is not None:
+                return _Outcome(joined, intent="household_code")
         if understanding is None:
             return _Outcome(answers.nlu_unavailable(ctx), understood=False)
         meaning = self.reader.read(understanding.intent, understanding.confidence, understanding.ranking)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.delivery.clock import aware
 from bot.shared.team_settings import TeamSettings
+from bot.storage.base import changed_rows
 from bot.storage.join_attempts import JoinAttempt
 
 KEEP = timedelta(days=1)
@@ -71,4 +72,4 @@ def record_wrong(session: Session, trier: Trier, settings: TeamSettings, now: da
 
 def purge(session: Session, now: datetime) -> int:
     """Delete attempts older than a day; how many went."""
-    return session.execute(delete(JoinAttempt).where(JoinAttempt.at < now - KEEP)).rowcount or 0
+    return changed_rows(session, delete(JoinAttempt).where(JoinAttempt.at < now - KEEP)) or 0

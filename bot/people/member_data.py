@@ -103,7 +103,7 @@ def kept_about(session: Session, member: Member, catalog: Catalog, recent: int =
         "runs": runs, "text_count": text_count, "texts": texts,
         "help_count": len(helps), "help_open": sum(1 for s in helps if s != HELP_CLOSED),
         "consent": state,
-        "consent_date": _day(row.given_at) if state == consent.GIVEN else None,
+        "consent_date": _day(row.given_at) if row is not None and state == consent.GIVEN else None,
     }
 
 

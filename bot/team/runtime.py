@@ -34,7 +34,7 @@ class TeamRuntime(DeliveryRuntime):
 
     async def start(self) -> "TeamRuntime":
         senders, self._telegram = await outbox_senders(self.services)
-        await super().start(senders)
+        await self.start_on(senders)
         return self
 
     async def stop(self) -> None:

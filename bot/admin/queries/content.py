@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.admin.messages import message
 from bot.admin.period import add_months
-from content.loader import CATALOG_SPEC, check_catalog
+from content.loader import CATALOG_SPEC, Catalog, ContentError, check_catalog
 
 REVIEW_EVERY_MONTHS = 6
 
@@ -52,7 +52,7 @@ class ContentChecker:
         self.spec = spec
         self._lock = threading.Lock()
         self._stamp: tuple | None = None
-        self._result = None
+        self._result: tuple[Catalog, list[ContentError]] | None = None
 
     def _fingerprint(self) -> tuple:
         files = [self.topics_dir, *sorted(self.topics_dir.glob("*.yml"))]
@@ -67,10 +67,10 @@ class ContentChecker:
             stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
         return tuple(stamps)
 
-    def check(self):
+    def check(self) -> tuple[Catalog, list[ContentError]]:
         with self._lock:
             stamp = self._fingerprint()
-            if stamp != self._stamp:
+            if stamp != self._stamp or self._result is None:
                 self._result = check_catalog(self.topics_dir, spec=self.spec)
                 self._stamp = stamp
             return self._result

@@ -54,10 +54,10 @@ def furthest_steps(session: Session, scope: Scope, since: datetime | None) -> di
     runs_wanted = [scope.household_filter(run.household_id)]
     if since is not None:
         runs_wanted.append(run.started_at >= since)
-    furthest = select(StepEvent.run_id, func.max(StepEvent.step_index).label("reached")).group_by(StepEvent.run_id)
+    per_run = select(StepEvent.run_id, func.max(StepEvent.step_index).label("reached")).group_by(StepEvent.run_id)
     if since is not None or not scope.everything:
-        furthest = furthest.where(StepEvent.run_id.in_(select(run.id).where(*runs_wanted)))
-    furthest = furthest.subquery()
+        per_run = per_run.where(StepEvent.run_id.in_(select(run.id).where(*runs_wanted)))
+    furthest = per_run.subquery()
     query = (select(run.topic_id, furthest.c.reached, func.count(),
                     func.sum(case((run.status == RUN_COMPLETED, 1), else_=0)))
              .join(furthest, furthest.c.run_id == run.id)

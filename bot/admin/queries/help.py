@@ -38,7 +38,7 @@ def answer_times(session: Session, scope: Scope, start: datetime, end: datetime)
     rows = session.execute(select(HelpRequest.created_at, HelpRequest.taken_at).where(
         HelpRequest.taken_at >= start, HelpRequest.taken_at < end,
         scope.household_filter(HelpRequest.household_id))).all()
-    return [answer_seconds(created, taken) for created, taken in rows]
+    return [answer_seconds(created, taken) for created, taken in rows if taken is not None]  # all: the WHERE
 
 
 def answer_seconds(created: datetime, taken: datetime) -> float:

@@ -66,7 +66,7 @@ class Totals:
 
 def _visible(scope: Scope):
     """A push is shown when it reached a household in scope, or was aimed at one of the scope's villages."""
-    if scope.everything:
+    if scope.village_ids is None:  # everything
         return None
     o = OutboxItem
     return or_(exists().where(o.push_id == Push.id, scope.household_filter(o.household_id)),
@@ -89,14 +89,17 @@ def pushes(session: Session, scope: Scope, catalog, since: datetime | None, limi
     rows = {}
     for push in found:
         topic = catalog.get(push.topic_id)
-        place = {"village": villages, "commune": communes}.get(push.scope, {}).get(
-            push.scope_id, words().whole_province)
+        names = {"village": villages, "commune": communes}.get(push.scope, {})
+        place = names.get(push.scope_id, words().whole_province) if push.scope_id is not None \
+            else words().whole_province
         rows[push.id] = PushRow(push, topic.title if topic else push.topic_id, place)
     o, run = OutboxItem, TutorialRun
     mine = (o.push_id.in_(sorted(rows)), scope.household_filter(o.household_id))
+    # Every row counted below has one of these pushes (the WHERE), so push_id is never None there.
     for push_id, status, number in session.execute(
             select(o.push_id, o.status, func.count()).where(*mine).group_by(o.push_id, o.status)):
-        rows[push_id].counts[status] += number
+        if push_id is not None:
+            rows[push_id].counts[status] += number
     sent = (*mine, o.status == SENT)
     same_run = (run.household_id == o.household_id, run.topic_id == Push.topic_id)
     # One flat EXISTS each, correlated to the outbox row and its push: a probe per sent message on the
@@ -107,7 +110,8 @@ def pushes(session: Session, scope: Scope, catalog, since: datetime | None, limi
     for attribute, condition in (("opened", opened), ("completed", completed)):
         for push_id, number in session.execute(select(o.push_id, func.count()).where(
                 Push.id == o.push_id, *sent, condition).group_by(o.push_id)):
-            setattr(rows[push_id], attribute, number)
+            if push_id is not None:
+                setattr(rows[push_id], attribute, number)
     return list(rows.values())
 
 

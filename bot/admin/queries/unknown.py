@@ -62,13 +62,16 @@ def content_gaps(session: Session, scope: Scope, since: datetime | None, wording
              log.replies.startswith("not_covered"), scope.household_filter(log.household_id)]
     if since is not None:
         where.append(log.at >= since)
+    # The WHERE keeps only rows with an intent (and, for the wordings, a text): the None checks skip nothing.
     gaps = [Gap(intent, count, as_utc(last_at), []) for intent, count, last_at in session.execute(
         select(log.intent, func.count(), func.max(log.at)).where(*where)
-        .group_by(log.intent).order_by(func.count().desc(), log.intent))]
+        .group_by(log.intent).order_by(func.count().desc(), log.intent)) if intent is not None]
     texts = session.execute(select(log.intent, log.text, func.count()).where(*where, log.text.is_not(None))
                             .group_by(log.intent, log.text).order_by(func.count().desc()).limit(MAX_TEXTS))
     by_intent = {g.intent: g for g in gaps}
     for intent, text, _ in texts:
+        if intent is None or text is None:
+            continue
         gap = by_intent[intent]
         if len(gap.wordings) < wordings:
             gap.wordings.append(" ".join(redact(text).split()))
@@ -99,6 +102,8 @@ def topic_choices(session: Session, scope: Scope, since: datetime | None,
         query = query.where(TopicChoice.at >= since)
     merged: dict[tuple[str, str], Choice] = {}
     for text, topic_id, count, last_at in session.execute(query):
+        if text is None:  # excluded by the WHERE
+            continue
         shown = " ".join(redact(text).split())
         key = (normalize(shown), topic_id)
         choice = merged.setdefault(key, Choice(shown, topic_id, 0, None, (learned or {}).get(key[0])))
@@ -128,6 +133,8 @@ def groups(session: Session, scope: Scope, since: datetime | None,
     by_key: dict[str, Group] = {}
     read = 0
     for text, topic_id, count, last_at in session.execute(query):
+        if text is None:  # excluded by the WHERE
+            continue
         shown = redact(text)  # defence in depth: stored text is redacted already
         key = normalize(shown)
         if not key or shown.startswith("/"):

@@ -47,6 +47,8 @@ def household_page(ctx: Ctx, household_id: int):
     filters.only(ctx.params, set())
     household = _household(ctx, household_id)
     detail = household_detail(ctx.session, household.id, ctx.services.catalog)
+    if detail is None:  # deleted since _household read it
+        raise NotFound(message("households.not_found"))
     ctx.audit(audit.VIEW_HOUSEHOLD, household.code)
     version = privacy().version
     member_info = {m.id: {"linked": linked_since(ctx.session, m),

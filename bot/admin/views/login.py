@@ -78,7 +78,7 @@ def _login(admin: Admin, request: Request, form) -> Response:
     next_url = _safe_next(request, str(form.get("next") or ""))
     ip = client_ip(request)
     with admin.services.sessions() as session:
-        if not admin.keys.csrf_ok(token, str(form.get("csrf") or "")):
+        if not token or not admin.keys.csrf_ok(token, str(form.get("csrf") or "")):
             audit.record(session, audit.CSRF_REJECTED, username=username.strip().lower()[:64] or "?",
                          target="/login", ip=ip)
             session.commit()

@@ -40,7 +40,7 @@ def _member(ctx: Ctx, member_id: int) -> Member:
     if member is None or member.external_id.startswith(ERASED_CHANNEL_PREFIX):
         raise NotFound(message("members.not_found"))
     if member.household_id is not None:
-        ctx.scope.check_village(ctx.session.get(Household, member.household_id).village_id)
+        ctx.scope.check_village(ctx.session.get_one(Household, member.household_id).village_id)
     elif not ctx.scope.everything:
         raise OutOfScope(f"member {member.id} of no household")
     return member

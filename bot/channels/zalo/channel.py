@@ -58,7 +58,7 @@ def incoming_from_event(event: wire.Event) -> Incoming | None:
 class _KeyedLocks:
     """One asyncio lock per user while they have events in flight (asyncio locks are first come, first served)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._locks: dict[str, list] = {}
 
     @contextlib.asynccontextmanager
@@ -79,11 +79,14 @@ class ZaloChannel:
 
     def __init__(self, services: Services, api: ZaloApi | None = None):
         settings = services.settings
+        app_id, app_secret, oa_secret_key = settings.zalo_app_id, settings.zalo_app_secret, settings.zalo_oa_secret_key
+        if not (app_id and app_secret and oa_secret_key):
+            raise ValueError("ZaloChannel needs ZALO_APP_ID, ZALO_APP_SECRET and ZALO_OA_SECRET_KEY")
         self.services = services
         self.settings = settings
-        self.api = api or ZaloApi(settings.zalo_api_url, settings.zalo_oauth_url, settings.zalo_app_id,
-                                  settings.zalo_app_secret)
-        self.tokens = TokenStore(services.sessions, settings.zalo_app_id, settings.zalo_refresh_token,
+        self._app_id, self._oa_secret_key = app_id, oa_secret_key
+        self.api = api or ZaloApi(settings.zalo_api_url, settings.zalo_oauth_url, app_id, app_secret)
+        self.tokens = TokenStore(services.sessions, app_id, settings.zalo_refresh_token,
                                  self.api.refresh)
         self.sender = ZaloSender(self.api, self.tokens, services.renderer, settings.public_base_url)
         self.inbox = ZaloInbox(services.sessions)
@@ -169,8 +172,7 @@ class ZaloChannel:
             timestamp = wire.event_timestamp(body)
         except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested thousands deep
             return JSONResponse({"error": f"body must be a Zalo event: {exc}"}, status_code=400)
-        if not wire.signature_matches(signature, self.settings.zalo_app_id, raw, timestamp,
-                                      self.settings.zalo_oa_secret_key):
+        if not wire.signature_matches(signature, self._app_id, raw, timestamp, self._oa_secret_key):
             log.warning("Zalo webhook with a bad signature (event %r) from %s", body.get("event_name"), client)
             return JSONResponse({"error": "bad signature"}, status_code=401)
         try:

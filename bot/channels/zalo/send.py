@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from pathlib import Path
 from urllib.parse import quote
 
 import httpx
@@ -58,7 +59,9 @@ class ZaloSender:
     async def send(self, user_id: str, reply: Reply, address_form: str | None = None) -> None:
         """Render and send one reply; raises wire.ApiError, TokenError or httpx.HTTPError."""
         message = self.renderer.render(reply, address_form)
-        image, upload = await self._image(user_id, message) if message.image is not None else (None, None)
+        image, upload = None, None
+        if message.image is not None and message.image_name is not None:  # the renderer sets both or neither
+            image, upload = await self._image(user_id, message.image, message.image_name)
         for body in outgoing(user_id, message, image):
             try:
                 await self._with_token(functools.partial(self.api.send, body=body))
@@ -67,15 +70,14 @@ class ZaloSender:
                     self._uploads.pop(upload, None)  # perhaps expired at Zalo: upload again next time
                 raise
 
-    async def _image(self, user_id: str, message: RenderedMessage) -> tuple[dict, tuple | None]:
+    async def _image(self, user_id: str, path: Path, name: str) -> tuple[dict, tuple | None]:
         """The image message and its upload key: by URL when PUBLIC_BASE_URL set, else uploaded once per file."""
         if self.public_base_url:
-            url = f"{self.public_base_url}/images/{quote(message.image_name)}"
+            url = f"{self.public_base_url}/images/{quote(name)}"
             return wire.image_message(user_id, url=url), None
-        key = upload_key(message.image)
+        key = upload_key(path)
         if key not in self._uploads:
-            self._uploads[key] = await self._with_token(
-                functools.partial(self.api.upload_image, path=message.image))
+            self._uploads[key] = await self._with_token(functools.partial(self.api.upload_image, path=path))
         return wire.image_message(user_id, attachment_id=self._uploads[key]), key
 
     async def _with_token(self, call):
