@@ -1,6 +1,7 @@
 """Walking a tutorial: start, next, back, repeat, pause, resume, restart; progress per household."""
 from __future__ import annotations
 
+from actions import outcomes
 from actions.buttons import MENU, menu_rows, resume_rows, run_button, step_rows, topic_button
 from actions.context import ActionContext
 from bot.shared.types import Button, Reply
@@ -112,9 +113,10 @@ def complete(ctx: ActionContext, run: TutorialRun) -> list[Reply]:
     run.completed_at = ctx.now
     _event(ctx, run, "completed")
     following = ctx.catalog.get(topic.next_topic)
-    buttons: tuple[tuple[Button, ...], ...] = ((MENU,),)
+    # Did it work? (actions/outcomes.py); the next topic and the menu stay for those who do not answer.
+    buttons: tuple[tuple[Button, ...], ...] = outcomes.ask_rows(run) + ((MENU,),)
     if following is not None:
-        buttons = ((topic_button(ctx.catalog, following.id),),) + buttons
+        buttons = outcomes.ask_rows(run) + ((topic_button(ctx.catalog, following.id),), (MENU,))
     return [Reply("tutorial_completed",
                   {"topic_id": topic.id, "title": topic.title,
                    "next_title": following.title if following else None},

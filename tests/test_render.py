@@ -100,16 +100,34 @@ CONTEXTS: dict[str, list[dict]] = {
          "runs": [{"title": "Cài VNeID", "completed": False, "number": 2, "total": 5},
                   {"title": "Trả tiền điện", "completed": True, "number": 4, "total": 4}],
          "text_count": 2, "texts": ["cài vneid thế nào", "cảm ơn"], "help_count": 1, "help_open": 1,
+         "outcomes": [{"title": "Cài VNeID", "result": "done", "date": "06/12/2026",
+                       "platform": "Tài khoản định danh điện tử mức 1 (VNeID)"},
+                      {"title": "Trả tiền điện", "result": "failed", "date": "06/12/2026", "platform": None},
+                      {"title": "Nhận biết lừa đảo", "result": "later", "date": "06/12/2026", "platform": None}],
+         "rating_count": 2,
          "consent": "given", "consent_date": "06/12/2026", "reference": "K7QM-2XPA"},
         {"household": None, "runs": [], "text_count": 0, "texts": [], "help_count": 0, "help_open": 0,
+         "outcomes": [], "rating_count": 0,
          "consent": None, "consent_date": None, "reference": "ABCD-EFGH"},
     ],
+    "outcome_done": [
+        {"title": "Cài VNeID", "platform": "Tài khoản định danh điện tử mức 1 (VNeID)",
+         "next_title": "Làm và kích hoạt tài khoản định danh mức 2"},
+        {"title": "Nhận biết lừa đảo", "platform": None, "next_title": None},
+    ],
+    "outcome_later": [{"title": "Cài VNeID"}],
+    "outcome_which_step": [{"title": "Cài VNeID", "steps": [STEP["text"], "Bấm “Đăng ký” rồi nhập số định danh cá "
+                                                            "nhân gồm 12 chữ số in trên thẻ căn cước của mình."]}],
+    "outcome_failed_step": [{"title": "Cài VNeID", "number": 2, "step": STEP["text"]}],
+    "rating_ask_reason": [{"title": "VNeID là gì?"}],
+    "rating_thanks": [{"helpful": True}, {"helpful": False}],
     "privacy_erase_confirm": [{}],
     "privacy_erased": [{}],
     "privacy_erase_kept": [{}],
 }
 CASES = [pytest.param(t, ctx, id=f"{t}-{i}") for t, contexts in CONTEXTS.items() for i, ctx in enumerate(contexts)]
-LABEL_CONTEXTS = {"topic": {"title": "Cài VNeID và đăng ký tài khoản mức 1"}, "address": {"form": "bác"}}
+LABEL_CONTEXTS = {"topic": {"title": "Cài VNeID và đăng ký tài khoản mức 1"}, "address": {"form": "bác"},
+                  "outcome_step": {"number": 3}}
 
 
 def source(template_id: str) -> str:

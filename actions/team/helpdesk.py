@@ -101,14 +101,18 @@ def notice(session: Session, catalog, request: HelpRequest, escalated: bool = Fa
                  Button("help_pass", HelpButton("pass", request.id).pack())),))
 
 
-def open_request(ctx: ActionContext, run: TutorialRun | None) -> tuple[HelpRequest, bool, int]:
-    """(request, is it new, how many people were told). An open request is not opened twice."""
+def open_request(ctx: ActionContext, run: TutorialRun | None,
+                 step_index: int | None = None) -> tuple[HelpRequest, bool, int]:
+    """(request, is it new, how many people were told). An open request is not opened twice.
+
+    `step_index`: the step the citizen says it failed at, when not the run's own (a finished tutorial's)."""
     existing = active_as_citizen(ctx.session, ctx.member)
     if existing is not None:
         return existing, False, 0
     request = HelpRequest(
         member_id=ctx.member.id, household_id=ctx.member.household_id,
-        topic_id=run.topic_id if run else None, step_index=run.step_index if run else None,
+        topic_id=run.topic_id if run else None,
+        step_index=step_index if step_index is not None else run.step_index if run else None,
         created_at=ctx.now, status=HELP_OPEN,
         last_messages=json.dumps(_last_messages(ctx.session, ctx.member), ensure_ascii=False),
     )

@@ -19,12 +19,15 @@ from bot.storage.conversations import ConversationLog, TopicChoice
 from bot.storage.delivery import OutboxItem, Push
 from bot.storage.help import HelpEvent, HelpRequest
 from bot.storage.households import Household, Member
+from bot.storage.outcomes import Outcome
 from bot.storage.progress import StepEvent, TutorialRun
+from bot.storage.ratings import Rating
 from bot.storage.schema import metadata
 
 # Tables whose rows belong to the household's people: deleted even where the reference is optional
 # (the outbox holds messages queued for them: they must not be sent after the delete).
-OWNED = {"members", "conversation_log", "tutorial_runs", "step_events", "help_requests", "outbox"}
+OWNED = {"members", "conversation_log", "tutorial_runs", "step_events", "help_requests", "outbox", "outcomes",
+         "ratings"}
 _MAX_DEPTH = 6
 
 
@@ -73,7 +76,14 @@ def export_household(session: Session, household_id: int) -> dict | None:
     # Which topic they picked when the assistant asked which of two they meant, by the question's time.
     picks = {log_id: topic_id for log_id, topic_id in session.execute(
         select(TopicChoice.log_id, TopicChoice.topic_id).where(TopicChoice.log_id.in_([c.id for c in logs])))}
+    outcomes = session.scalars(select(Outcome).where(
+        (Outcome.household_id == household_id) | Outcome.member_id.in_(member_ids)).order_by(Outcome.id)).all()
+    ratings = session.scalars(select(Rating).where(
+        (Rating.household_id == household_id) | Rating.member_id.in_(member_ids)).order_by(Rating.id)).all()
     return {
+        "outcomes": [_row(o, ("member_id", "topic_id", "platform", "result", "step_index", "source", "at"))
+                     for o in outcomes],
+        "ratings": [_row(r, ("member_id", "topic_id", "helpful", "reason", "at")) for r in ratings],
         "household": {**_row(household, ("code", "head_name", "address", "created_at")),
                       "phone": redact(getattr(household, "phone", None)),  # never unredacted, even here
                       "village": village.name, "commune": commune.name},

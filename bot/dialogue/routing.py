@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from sqlalchemy import select
 
-from actions import answers, onboarding, privacy, tutorial
+from actions import answers, onboarding, outcomes, privacy, ratings, tutorial
 from actions.context import ActionContext
 from actions.team import handoff, helpdesk, link, push_menu, reminders
 from bot.people.team_members import is_link_code
@@ -72,6 +72,14 @@ def _run_button(ctx: ActionContext, payload: payloads.RunButton) -> list[Reply]:
     return _RUN_ACTIONS[verb](ctx, run)
 
 
+def _outcome_help(ctx: ActionContext, payload: payloads.OutcomeHelp) -> list[Reply]:
+    """"Not yet" at a step of a finished tutorial: a person, the request carrying that step."""
+    run = outcomes.help_run(ctx, payload)
+    if run is None:
+        return answers.button_unknown(ctx)
+    return handoff.ask_human(ctx, run, step_index=payload.step)
+
+
 PAYLOADS: dict[type, PayloadAction] = {
     payloads.Menu: _alone(answers.menu),
     payloads.Human: _alone(handoff.ask_human),
@@ -83,6 +91,11 @@ PAYLOADS: dict[type, PayloadAction] = {
     payloads.HelpButton: lambda ctx, payload: _HELP_ACTIONS[payload.verb](ctx, str(payload.request_id)),
     payloads.RemindersChoice: lambda ctx, payload: _REMINDER_ACTIONS[payload.choice](ctx),
     payloads.PrivacyChoice: privacy.on_button,
+    payloads.OutcomeAnswer: outcomes.answer,
+    payloads.OutcomeStep: outcomes.at_step,
+    payloads.OutcomeHelp: _outcome_help,
+    payloads.RatingButton: ratings.rate,
+    payloads.RatingReason: ratings.reason,
     payloads.PushCancel: push_menu.on_button,
     payloads.PushReport: push_menu.on_button,
     payloads.PushPlace: push_menu.on_button,

@@ -2,7 +2,8 @@
 the counts stay.
 
 Deleted or blanked: every text of theirs in the conversation log, their help requests' last messages, what
-was relayed between them and a helper, messages queued for them, their Zalo inbox rows, their consent rows;
+was relayed between them and a helper, messages queued for them, their Zalo inbox rows, their consent rows, their
+outcomes and ratings (what they said worked for them, and what they thought of an answer);
 the member row stays, anonymised (no chat id, no name, no household link), so that tutorial runs, step events
 and log rows (intents, topics, times) still count for their household and village in the reports.
 """
@@ -20,6 +21,8 @@ from bot.storage.conversations import ConversationLog
 from bot.storage.delivery import PENDING, SKIPPED, OutboxItem
 from bot.storage.help import HelpRequest
 from bot.storage.households import Member
+from bot.storage.outcomes import Outcome
+from bot.storage.ratings import Rating
 from bot.storage.staff import Staff
 from bot.storage.zalo import ZaloInboxEvent
 
@@ -84,6 +87,13 @@ def erase_member(session: Session, member: Member, now: datetime) -> dict[str, i
             .values(user_id=anonymous, text=None, payload=None).execution_options(synchronize_session=False)).rowcount
     counts["consents"] = session.execute(delete(Consent).where(Consent.member_id == member.id)
                                          .execution_options(synchronize_session=False)).rowcount
+    # What they said worked for them and what they thought of an answer: a few rows a member, deleted as objects.
+    said = [*session.scalars(select(Outcome).where(Outcome.member_id == member.id)),
+            *session.scalars(select(Rating).where(Rating.member_id == member.id))]
+    for row in said:
+        session.delete(row)
+    counts["outcomes"] = sum(isinstance(row, Outcome) for row in said)
+    counts["ratings"] = len(said) - counts["outcomes"]
     session.execute(update(Staff).where(Staff.member_id == member.id).values(member_id=None)
                     .execution_options(synchronize_session=False))
     # A new message from the same chat starts a new member: the old row keeps only what the counts need.

@@ -19,7 +19,9 @@ from bot.storage import consent
 from bot.storage.conversations import ConversationLog
 from bot.storage.help import HELP_CLOSED, HelpRequest
 from bot.storage.households import Household, Member
+from bot.storage.outcomes import Outcome
 from bot.storage.progress import TutorialRun
+from bot.storage.ratings import Rating
 from content.loader import Catalog
 from content.privacy import privacy
 
@@ -95,6 +97,12 @@ def kept_about(session: Session, member: Member, catalog: Catalog, recent: int =
     texts = list(session.scalars(select(ConversationLog.text).where(_kept_texts(member))
                                  .order_by(ConversationLog.id.desc()).limit(recent)))
     helps = list(session.scalars(select(HelpRequest.status).where(HelpRequest.member_id == member.id)))
+    outcomes = [{"title": topic.title, "result": o.result, "date": _day(o.at),
+                 "platform": platform.name if (platform := catalog.platforms.get(o.platform or "")) else None}
+                for o in session.scalars(select(Outcome).where(Outcome.member_id == member.id)
+                                         .order_by(Outcome.at.desc()).limit(RECENT_RUNS))
+                if (topic := catalog.get(o.topic_id)) is not None]
+    rating_count = session.scalar(select(func.count()).where(Rating.member_id == member.id)) or 0
     row = consent.current(session, member.id, privacy().version)
     state = row.state if row is not None else None
     return {
@@ -102,6 +110,7 @@ def kept_about(session: Session, member: Member, catalog: Catalog, recent: int =
                       "commune": household.village.commune.name} if household else None,
         "runs": runs, "text_count": text_count, "texts": texts,
         "help_count": len(helps), "help_open": sum(1 for s in helps if s != HELP_CLOSED),
+        "outcomes": outcomes, "rating_count": rating_count,
         "consent": state,
         "consent_date": _day(row.given_at) if row is not None and state == consent.GIVEN else None,
     }
@@ -146,4 +155,11 @@ def export_member(session: Session, member: Member, catalog: Catalog, key: bytes
         "help_requests": [{"topic_id": h.topic_id, "status": h.status, "created_at": _plain(h.created_at),
                            "closed_at": _plain(h.closed_at), "last_messages": redact(h.last_messages)}
                           for h in helps],
+        "outcomes": [{"topic_id": o.topic_id, "platform": o.platform, "result": o.result,
+                      "step": o.step_index + 1 if o.step_index is not None else None, "at": _plain(o.at)}
+                     for o in session.scalars(select(Outcome).where(Outcome.member_id == member.id)
+                                              .order_by(Outcome.id))],
+        "ratings": [{"topic_id": r.topic_id, "helpful": r.helpful, "reason": r.reason, "at": _plain(r.at)}
+                    for r in session.scalars(select(Rating).where(Rating.member_id == member.id)
+                                             .order_by(Rating.id))],
     }

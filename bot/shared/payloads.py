@@ -152,6 +152,51 @@ class PrivacyChoice(_Payload):
     choice: str = _wire(one_of("agree", "later", "more", "erase", "keep"))
 
 
+@dataclass(frozen=True)
+class OutcomeAnswer(_Payload):
+    """`outcome:done|failed|later:<run id>`: did the tutorial just finished work for the citizen."""
+
+    PREFIX = "outcome"
+    verb: str = _wire(one_of("done", "failed", "later"))
+    run_id: int = _wire(NUMBER)
+
+
+@dataclass(frozen=True)
+class OutcomeStep(_Payload):
+    """`outcome:step:<run id>:<step index>`: the step at which it did not work."""
+
+    PREFIX = "outcome:step"
+    run_id: int = _wire(NUMBER)
+    step: int = _wire(NUMBER)
+
+
+@dataclass(frozen=True)
+class OutcomeHelp(_Payload):
+    """`outcome:help:<run id>:<step index>`: ask a person, the request carrying the step where it did not work."""
+
+    PREFIX = "outcome:help"
+    run_id: int = _wire(NUMBER)
+    step: int = _wire(NUMBER)
+
+
+@dataclass(frozen=True)
+class RatingButton(_Payload):
+    """`rate:up|down:<topic id>`: was this answer or tutorial helpful."""
+
+    PREFIX = "rate"
+    verb: str = _wire(one_of("up", "down"))
+    topic_id: str = _wire(WORD)
+
+
+@dataclass(frozen=True)
+class RatingReason(_Payload):
+    """`rate:why:<rating id>:<reason code>`: why it was not helpful (the action checks the code is one of ours)."""
+
+    PREFIX = "rate:why"
+    rating_id: int = _wire(NUMBER)
+    reason: str = _wire(WORD)
+
+
 # /push from chat. On the wire a scope and an audience are one letter each, to stay under 64 bytes.
 SCOPE_CODES = {"village": "v", "commune": "c", "province": "p"}
 AUDIENCE_CODES = {"all": "a", "not_started": "n", "unfinished": "u"}
@@ -205,9 +250,11 @@ class PushAudience(_Payload):
 
 
 Payload = Union[Menu, Human, HouseholdChoice, AddressForm, TopicButton, ChosenTopic, RunButton, HelpButton,
-                RemindersChoice, PrivacyChoice, PushCancel, PushReport, PushPlace, PushTopic, PushAudience]
+                RemindersChoice, PrivacyChoice, OutcomeAnswer, OutcomeStep, OutcomeHelp, RatingButton, RatingReason,
+                PushCancel, PushReport, PushPlace, PushTopic, PushAudience]
 KINDS: tuple[type[Payload], ...] = (Menu, Human, HouseholdChoice, AddressForm, TopicButton, ChosenTopic, RunButton,
-                                    HelpButton, RemindersChoice, PrivacyChoice, PushCancel, PushReport, PushPlace,
+                                    HelpButton, RemindersChoice, PrivacyChoice, OutcomeAnswer, OutcomeStep,
+                                    OutcomeHelp, RatingButton, RatingReason, PushCancel, PushReport, PushPlace,
                                     PushTopic, PushAudience)
 
 

@@ -7,8 +7,10 @@ from bot.storage import (  # noqa: F401
     help,
     households,
     join_attempts,
+    outcomes,
     places,
     progress,
+    ratings,
     staff,
     zalo,
 )

@@ -26,6 +26,14 @@ ROUND_TRIPS = [
     (p.RemindersChoice("off"), "reminders:off"),
     (p.RemindersChoice("on"), "reminders:on"),
     (p.PrivacyChoice("agree"), "privacy:agree"),
+    (p.OutcomeAnswer("done", 12), "outcome:done:12"),
+    (p.OutcomeAnswer("failed", 12), "outcome:failed:12"),
+    (p.OutcomeAnswer("later", 12), "outcome:later:12"),
+    (p.OutcomeStep(12, 3), "outcome:step:12:3"),
+    (p.OutcomeHelp(12, 3), "outcome:help:12:3"),
+    (p.RatingButton("up", "faq-vneid-what"), "rate:up:faq-vneid-what"),
+    (p.RatingButton("down", "vneid-level2"), "rate:down:vneid-level2"),
+    (p.RatingReason(40, "unclear"), "rate:why:40:unclear"),
     (p.PushCancel(), "push:x"),
     (p.PushReport(9), "push:r:9"),
     (p.PushPlace("province", 0), "push:s:p:0"),
@@ -55,6 +63,8 @@ def test_every_kind_has_a_round_trip():
     p.AddressForm("ị" * 20),  # 3 bytes a letter: 8 + 60 = 68 bytes, though only 28 characters
     p.PushAudience("go", "village", 123456, "t" * 60, "all"),
     p.RunButton("restart", 10 ** 30, 10 ** 30),
+    p.RatingButton("down", "t" * 55),  # "rate:down:" + 55 = 65 bytes
+    p.OutcomeHelp(10 ** 30, 10 ** 30),
 ])
 def test_pack_refuses_more_than_64_bytes(payload):
     with pytest.raises(ValueError, match="64 bytes"):
@@ -74,6 +84,9 @@ def test_pack_allows_exactly_64_bytes():
     "tutorial:next:1:0:extra", "tutorial:next:-1:0", "tutorial:next:١:0", "tutorial::1:0",
     "help:take", "help:take:x", "help:eat:1", "help:take:1:2",
     "reminders:", "reminders:maybe",
+    "outcome", "outcome:done", "outcome:maybe:1", "outcome:done:x", "outcome:done:1:2",
+    "outcome:step:1", "outcome:step:1:x", "outcome:help:1", "outcome:help:x:1",
+    "rate", "rate:up", "rate:up:", "rate:meh:topic", "rate:up:a:b", "rate:why:x:unclear", "rate:why:1:",
     "push", "push:", "push:x:1", "push:r", "push:r:abc", "push:q:v:1",
     "push:s:z:1", "push:s:v:abc", "push:s:v", "push:s:v:1:extra",
     "push:t:v:1", "push:t:v:1:", "push:t:q:1:topic", "push:t:v:x:topic",

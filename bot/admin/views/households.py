@@ -10,6 +10,7 @@ from bot.admin.errors import BadRequest, NotFound
 from bot.admin.messages import message
 from bot.admin.privacy import delete_household, export_household
 from bot.admin.queries.households import STATUSES, household_detail, list_households
+from bot.admin.queries.outcomes import household_platforms
 from bot.admin.queries.places import communes_in_scope, villages_in_scope
 from bot.admin.views.members import MAY_HANDLE
 from bot.admin.web import Ctx, page
@@ -55,6 +56,7 @@ def household_page(ctx: Ctx, household_id: int):
                           "consent": getattr(consent.current(ctx.session, m.id, version), "state", None)}
                    for m in detail.members}
     return ctx.render("household.html", d=detail, catalog=ctx.services.catalog, member_info=member_info,
+                      platforms=household_platforms(ctx.session, household.id),
                       can_manage=ctx.user.role == ROLE_PROVINCE, can_handle_member=ctx.user.role in MAY_HANDLE)
 
 
