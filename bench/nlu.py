@@ -77,13 +77,14 @@ def chat_stream(questions: list[str]) -> list[str]:
     return stream
 
 
-async def measure(label: str, config: Path, retrain: bool, sets: list[str]) -> Measured:
+async def measure(label: str, config: Path, retrain: bool, sets: list[str], latency: bool = True) -> Measured:
     model, seconds = train_timed(label, config, retrain)
-    return await measure_model(model, label, config.relative_to(ROOT), seconds, sets)
+    return await measure_model(model, label, config.relative_to(ROOT), seconds, sets, latency)
 
 
 async def measure_model(model: Path, label: str = "b", config: Path = Path("config.yml"),
-                        train_seconds: float | None = None, sets: list[str] = ("tuning",)) -> Measured:
+                        train_seconds: float | None = None, sets: list[str] = ("tuning",),
+                        latency: bool = True) -> Measured:
     """Serve the model, parse each question set through the client, time a chat stream."""
     settings = Settings()
     reader = catalog_reader(load_catalog(), settings.nlu_confidence, settings.nlu_ask_margin)
@@ -99,6 +100,8 @@ async def measure_model(model: Path, label: str = "b", config: Path = Path("conf
                 answers, _ = await timed_parses(off, [q.text for q in questions])
                 predictions = [Prediction.of(a) for a in answers]
                 measured.sets[name] = SetResult(questions, predictions, score(questions, predictions, reader))
+            if not latency:
+                return measured
             tuning = measured.sets["tuning"].questions if "tuning" in measured.sets else load_questions(EVAL_SET)
             stream = chat_stream([q.text for q in tuning])
             load_before = os.getloadavg()[0]  # other work on the machine inflates latency
@@ -134,12 +137,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", action="store_true", help="also score the development set (nlu/dev/)")
     parser.add_argument("--errors", action="store_true",
                         help="list the questions each pipeline gets wrong (the tuning and development sets' only)")
+    parser.add_argument("--no-latency", action="store_true",
+                        help="score the sets only, without timing the chat stream (a loaded machine's figures)")
     parser.add_argument("--write", type=Path, help="also write the tables into this markdown file")
     args = parser.parse_args(argv)
     configs = dict(c.split("=", 1) for c in args.config) if args.config else CONFIGS
     retrain = set(configs) if args.retrain == [] else set(args.retrain or ())
     sets = ["tuning"] + (["dev"] if args.dev else []) + (["held-out"] if args.held_out else [])
-    measured = [asyncio.run(measure(label, (ROOT / path).resolve(), label in retrain, sets))
+    measured = [asyncio.run(measure(label, (ROOT / path).resolve(), label in retrain, sets,
+                                       not args.no_latency))
                 for label, path in configs.items()]
     where = machine()
     titles = {name: SETS[name][1] for name in sets}

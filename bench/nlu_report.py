@@ -97,6 +97,8 @@ def render(measured: list[Measured], machine_line: str, set_titles: dict[str, st
     rows = ["| | target | " + " | ".join(f"({m.label})" for m in measured) + " |",
             "|---|---|" + "---|" * len(measured)]
     for title, attr in (("cache off", "latency_off"), ("cache on", "latency_on")):
+        if not all(getattr(m, attr) for m in measured):
+            continue  # --no-latency
         # Half the stream is short messages the cache answers; the mean shows it, p50 lands on a miss.
         cells = [f"{percentile(getattr(m, attr), 50):.1f} / {percentile(getattr(m, attr), 95):.1f} / "
                  f"{sum(getattr(m, attr)) / max(1, len(getattr(m, attr))):.1f}" for m in measured]
