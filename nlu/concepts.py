@@ -19,7 +19,7 @@ from nlu.tones import fold
 CONCEPTS: dict[str, tuple[str, ...]] = {
     # The second level of the electronic identity: done at the police with a photo and fingerprints.
     "level2": ("mức 2", "mức độ 2", "nâng cấp", "nâng mức", "nâng lên", "lên mức", "vân tay",
-               "thu nhận", "lấy dấu vân tay", "chụp ảnh chân dung"),
+               "thu nhận", "lấy dấu vân tay", "chụp ảnh chân dung", "đã cấp tài khoản", "được cấp tài khoản"),
     "level1": ("mức 1", "mức độ 1"),
     # How far a filed application has gone: tracking, not filing.
     "status": ("xong chưa", "có chưa", "được chưa", "đến đâu", "tới đâu", "tình trạng", "trạng thái",
@@ -31,15 +31,24 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
                    "điện thoại hư", "máy cũ", "máy khác", "thiết bị mới", "thiết bị khác", "đổi thiết bị",
                    "chuyển thiết bị", "chuyển máy", "rơi vỡ", "bị vỡ", "bị mất điện thoại"),
     "forgot": ("quên mật khẩu", "không nhớ mật khẩu", "nhớ không ra", "mật khẩu sai", "sai mật khẩu",
-               "đặt lại mật khẩu", "lấy lại mật khẩu", "khôi phục", "bị khóa"),
+               "đặt lại mật khẩu", "lấy lại mật khẩu", "khôi phục", "bị khóa", "nhớ mật khẩu", "đổi mật khẩu",
+               "thay mật khẩu", "nhập sai mật khẩu", "nhập lại mật khẩu", "quên mất mật khẩu"),
     # What scams ask for or pretend to be.
     "scam": ("lừa đảo", "bị lừa", "giả danh", "mạo danh", "tự xưng", "người lạ", "số lạ", "link lạ", "đường link",
              "đường dẫn", "bấm vào link", "gửi link", "trúng thưởng", "yêu cầu chuyển", "đòi tiền", "cài ứng dụng lạ", "app lạ",
-             "bị hack", "chiếm đoạt"),
+             "bị hack", "chiếm đoạt", "mất tiền", "trang web giả", "web giả", "trang giả", "tiền hoàn",
+             "hoàn tiền", "mật khẩu ngân hàng"),
     # The community tech team and its in-person help.
     "team_help": ("tổ công nghệ", "tổ công nghệ số", "lịch hỗ trợ", "buổi hỗ trợ", "hỗ trợ trực tiếp",
                   "nhà văn hóa", "cầm tay chỉ việc", "đến nhà", "tận nhà", "người hướng dẫn", "ai hướng dẫn",
                   "tổ hỗ trợ", "đoàn thanh niên"),
+    # Papers carried in the app instead of on paper: the documents topic, not an account topic.
+    "documents": ("tích hợp", "ví giấy tờ", "giấy tờ trên vneid", "đưa lên vneid", "đưa vào vneid",
+                  "thêm vào vneid", "xuất trình", "thay bản giấy", "không cần mang"),
+    # Signing in to the national portal (with VNeID, a QR code on the computer): not the portal's FAQ.
+    "portal_login": ("đăng nhập cổng", "đăng nhập dịch vụ công", "đăng nhập trang dịch vụ công",
+                     "quét bằng vneid", "quét mã bằng vneid", "quét qr bằng vneid", "quét mã qr bằng vneid",
+                     "tài khoản dịch vụ công"),
     # Residence, not birth: where one lives or stays.
     "residence": ("tạm trú", "thường trú", "lưu trú", "tạm vắng", "cư trú", "chuyển hộ khẩu", "nhập hộ khẩu",
                   "cho thuê", "người thuê", "ở trọ", "nhà trọ"),

