@@ -1,4 +1,5 @@
 """Accounts: argon2 hashes, lockout after repeated failures, sessions, roles' scope, the CLI."""
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -79,12 +80,19 @@ def test_one_address_trying_many_usernames_is_locked(services, users):
         assert auth.authenticate(session, "tinh", PASSWORD, "7.7.7.7", now=now).ok
 
 
-def test_sessions_expire_when_idle_and_the_table_keeps_only_a_keyed_hash(services, users):
+@contextmanager
+def _logged_in(services):
+    """A session of "tinh" opened now: (db session, keys, user, token, now)."""
     keys = Keys(b"k" * 40)
     now = utcnow()
     with services.sessions() as session:
         user = session.scalars(select(Staff).where(Staff.username == "tinh")).one()
         token = auth.open_session(session, keys, user, "1.1.1.1", now=now)
+        yield session, keys, user, token, now
+
+
+def test_sessions_expire_when_idle_and_the_table_keeps_only_a_keyed_hash(services, users):
+    with _logged_in(services) as (session, keys, user, token, now):
         session.commit()
         stored = session.scalars(select(AdminSession.id)).one()
         assert token not in stored and stored == keys.session_id(token)
@@ -95,11 +103,7 @@ def test_sessions_expire_when_idle_and_the_table_keeps_only_a_keyed_hash(service
 
 
 def test_a_session_ends_after_the_maximum_even_when_used(services, users):
-    keys = Keys(b"k" * 40)
-    now = utcnow()
-    with services.sessions() as session:
-        user = session.scalars(select(Staff).where(Staff.username == "tinh")).one()
-        token = auth.open_session(session, keys, user, "1.1.1.1", now=now)
+    with _logged_in(services) as (session, keys, user, token, now):
         moment = now
         every = auth.SESSION_IDLE - timedelta(minutes=1)
         while moment < now + auth.SESSION_MAX - every:
