@@ -5,8 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from actions import ratings
-from actions.buttons import HUMAN, MENU, menu_rows, resume_rows, topic_button
+from actions.buttons import HUMAN, MENU, menu_rows, rate_rows, resume_rows, topic_button
 from actions.context import ActionContext
 from bot.shared.payloads import ChosenTopic
 from bot.shared.types import Button, Reply
@@ -20,7 +19,7 @@ CHOICE_WINDOW = timedelta(hours=1)
 def faq(ctx: ActionContext, topic_id: str) -> list[Reply]:
     topic = ctx.catalog[topic_id]
     tutorial = ctx.catalog.get(topic.tutorial)
-    buttons: tuple[tuple[Button, ...], ...] = ratings.rate_rows(topic.id) + ((MENU,),)
+    buttons: tuple[tuple[Button, ...], ...] = rate_rows(topic.id) + ((MENU,),)
     if tutorial is not None:
         buttons = ((topic_button(ctx.catalog, tutorial.id),),) + buttons
     return [Reply("faq_answer", {"topic_id": topic.id, "title": topic.title, "answer": topic.answer,

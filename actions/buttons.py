@@ -1,7 +1,7 @@
 """Button rows shared by several actions; payloads are namespaced and short (<= 64 bytes)."""
 from __future__ import annotations
 
-from bot.shared.payloads import Human, Menu, RunButton, TopicButton
+from bot.shared.payloads import Human, Menu, RatingButton, RunButton, TopicButton
 from bot.shared.types import Button
 from bot.storage.progress import TutorialRun
 from content.loader import Catalog
@@ -42,3 +42,9 @@ def step_rows(run: TutorialRun) -> tuple[tuple[Button, ...], ...]:
 
 def resume_rows(run: TutorialRun) -> tuple[tuple[Button, ...], ...]:
     return ((resume_button(run),), (run_button("restart", run), MENU))
+
+
+def rate_rows(topic_id: str) -> tuple[tuple[Button, ...], ...]:
+    """👍 / 👎 under an answer or a tutorial's end."""
+    return ((Button("rate_up", RatingButton("up", topic_id).pack()),
+             Button("rate_down", RatingButton("down", topic_id).pack())),)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from actions import ratings
-from actions.buttons import MENU, topic_button
+from actions.answers import button_unknown
+from actions.buttons import MENU, rate_rows, topic_button
 from actions.context import ActionContext
 from bot.shared.payloads import OutcomeAnswer, OutcomeHelp, OutcomeStep
 from bot.shared.types import Button, Reply
@@ -34,6 +34,14 @@ def _finished_run(ctx: ActionContext, run_id: int) -> TutorialRun | None:
     return run
 
 
+def _finished_run_at(ctx: ActionContext, run_id: int, step: int) -> TutorialRun | None:
+    """The member's finished run, when the step is one of its topic's; None for anything else."""
+    run = _finished_run(ctx, run_id)
+    if run is None or step >= len(ctx.catalog[run.topic_id].steps):
+        return None
+    return run
+
+
 def record(ctx: ActionContext, run: TutorialRun, result: str, step_index: int | None = None) -> Outcome:
     """Keep the member's answer for the run (their household's at this time), replacing an earlier one."""
     topic = ctx.catalog[run.topic_id]
@@ -49,15 +57,11 @@ def record(ctx: ActionContext, run: TutorialRun, result: str, step_index: int | 
     return outcome
 
 
-def _unknown(ctx: ActionContext) -> list[Reply]:
-    return [Reply("button_unknown", buttons=((MENU,),))]
-
-
 def answer(ctx: ActionContext, payload: OutcomeAnswer) -> list[Reply]:
     """Done, not yet, or later, for the tutorial just finished."""
     run = _finished_run(ctx, payload.run_id)
     if run is None:
-        return _unknown(ctx)
+        return button_unknown(ctx)
     topic = ctx.catalog[run.topic_id]
     result = _RESULTS[payload.verb]
     record(ctx, run, result)
@@ -70,7 +74,7 @@ def answer(ctx: ActionContext, payload: OutcomeAnswer) -> list[Reply]:
                       buttons=rows + ((MENU,),))]
     platform = ctx.catalog.platforms.get(topic.platform or "")
     following = ctx.catalog.get(topic.next_topic) if result == OUTCOME_DONE else None
-    buttons = ratings.rate_rows(topic.id)
+    buttons = rate_rows(topic.id)
     if following is not None:
         buttons += ((topic_button(ctx.catalog, following.id),),)
     if result == OUTCOME_LATER:
@@ -82,15 +86,15 @@ def answer(ctx: ActionContext, payload: OutcomeAnswer) -> list[Reply]:
 
 def at_step(ctx: ActionContext, payload: OutcomeStep) -> list[Reply]:
     """It did not work at this step: keep the step, offer a person who will know it."""
-    run = _finished_run(ctx, payload.run_id)
-    if run is None or payload.step >= len(ctx.catalog[run.topic_id].steps):
-        return _unknown(ctx)
+    run = _finished_run_at(ctx, payload.run_id, payload.step)
+    if run is None:
+        return button_unknown(ctx)
     topic = ctx.catalog[run.topic_id]
     record(ctx, run, OUTCOME_FAILED, payload.step)
     return [Reply("outcome_failed_step", {"title": topic.title, "number": payload.step + 1,
                                           "step": topic.steps[payload.step].text},
                   buttons=((Button("outcome_help", OutcomeHelp(run.id, payload.step).pack()),),)
-                  + ratings.rate_rows(topic.id) + ((MENU,),))]
+                  + rate_rows(topic.id) + ((MENU,),))]
 
 
 def help_run(ctx: ActionContext, payload: OutcomeHelp) -> TutorialRun | None:
@@ -98,7 +102,4 @@ def help_run(ctx: ActionContext, payload: OutcomeHelp) -> TutorialRun | None:
 
     The request itself is opened by actions/team/handoff.py (routing calls it: actions never import the team's).
     """
-    run = _finished_run(ctx, payload.run_id)
-    if run is None or payload.step >= len(ctx.catalog[run.topic_id].steps):
-        return None
-    return run
+    return _finished_run_at(ctx, payload.run_id, payload.step)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from actions.answers import button_unknown
 from actions.buttons import HUMAN, MENU
 from actions.context import ActionContext
 from bot.shared.payloads import RatingButton, RatingReason
@@ -15,12 +16,6 @@ from bot.storage.ratings import REASONS, Rating
 
 # A second tap on the same topic this soon changes the first rating rather than adding one.
 SAME_RATING_WINDOW = timedelta(hours=1)
-
-
-def rate_rows(topic_id: str) -> tuple[tuple[Button, ...], ...]:
-    """👍 / 👎 under an answer or a tutorial's end."""
-    return ((Button("rate_up", RatingButton("up", topic_id).pack()),
-             Button("rate_down", RatingButton("down", topic_id).pack())),)
 
 
 def _reason_rows(rating: Rating) -> tuple[tuple[Button, ...], ...]:
@@ -33,7 +28,7 @@ def _reason_rows(rating: Rating) -> tuple[tuple[Button, ...], ...]:
 def rate(ctx: ActionContext, payload: RatingButton) -> list[Reply]:
     """Keep the tap; after "not helpful", ask why (optional) and offer a person."""
     if payload.topic_id not in ctx.catalog.topics:
-        return [Reply("button_unknown", buttons=((MENU,),))]
+        return button_unknown(ctx)
     helpful = payload.verb == "up"
     rating = ctx.session.scalars(select(Rating).where(
         Rating.member_id == ctx.member.id, Rating.topic_id == payload.topic_id,
@@ -55,6 +50,6 @@ def reason(ctx: ActionContext, payload: RatingReason) -> list[Reply]:
     rating = ctx.session.scalars(select(Rating).where(
         Rating.id == payload.rating_id, Rating.member_id == ctx.member.id)).first()
     if rating is None or rating.helpful or payload.reason not in REASONS:
-        return [Reply("button_unknown", buttons=((MENU,),))]
+        return button_unknown(ctx)
     rating.reason = payload.reason
     return [Reply("rating_thanks", {"helpful": False}, buttons=((HUMAN,), (MENU,)))]
