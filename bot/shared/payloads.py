@@ -162,21 +162,25 @@ class OutcomeAnswer(_Payload):
 
 
 @dataclass(frozen=True)
-class OutcomeStep(_Payload):
-    """`outcome:step:<run id>:<step index>`: the step at which it did not work."""
+class _AtStep(_Payload):
+    """`<prefix>:<run id>:<step index>`: a step of a finished tutorial."""
 
-    PREFIX = "outcome:step"
     run_id: int = _wire(NUMBER)
     step: int = _wire(NUMBER)
 
 
 @dataclass(frozen=True)
-class OutcomeHelp(_Payload):
+class OutcomeStep(_AtStep):
+    """`outcome:step:<run id>:<step index>`: the step at which it did not work."""
+
+    PREFIX = "outcome:step"
+
+
+@dataclass(frozen=True)
+class OutcomeHelp(_AtStep):
     """`outcome:help:<run id>:<step index>`: ask a person, the request carrying the step where it did not work."""
 
     PREFIX = "outcome:help"
-    run_id: int = _wire(NUMBER)
-    step: int = _wire(NUMBER)
 
 
 @dataclass(frozen=True)
