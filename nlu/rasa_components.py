@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES, FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.utils.tensorflow.constants import RANKING_LENGTH
 
 from nlu import concepts, normalizer
 from nlu import entities as entity_tables
@@ -116,6 +118,72 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
         return component_sources_digest()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """The same probabilities as Rasa's (scikit-learn's predict_proba), a few ms sooner a message.
+
+        Rasa stacks every feature into one sparse row (and combines the sequence features it never
+        uses), then scikit-learn copies the whole transposed weight matrix on each call: about 3.5 ms
+        of a parse. Here each sentence feature meets its own block of the weights directly.
+        """
+        scores = _LinearScores.of(self.clf)
+        for message in messages:
+            probabilities = scores.probabilities(message) if scores else None
+            if probabilities is None:
+                return super().process(messages)
+            ranking = sorted(({"name": name, "confidence": float(p)}
+                              for name, p in zip(self.clf.classes_, probabilities)),
+                             key=lambda e: -e["confidence"])
+            message.set(INTENT, ranking[0], add_to_output=True)
+            if self.config[RANKING_LENGTH] > 0:
+                ranking = ranking[:self.config[RANKING_LENGTH]]
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
+
+
+class _LinearScores:
+    """A trained multinomial logistic regression as weight blocks, one per sentence feature in Rasa's order."""
+
+    def __init__(self, clf: Any) -> None:
+        self.weights = np.ascontiguousarray(np.asarray(clf.coef_, dtype=np.float64).T)  # features x classes
+        self.intercept = np.asarray(clf.intercept_, dtype=np.float64)
+
+    @classmethod
+    def of(cls, clf: Any) -> Optional["_LinearScores"]:
+        """The scores of a fitted multinomial model (built once), else None: Rasa's own path then."""
+        if not hasattr(clf, "coef_") or len(getattr(clf, "classes_", ())) <= 2:
+            return None
+        ovr = clf.multi_class == "ovr" or (clf.multi_class == "auto" and clf.solver == "liblinear")
+        if ovr:
+            return None
+        cached = getattr(clf, "_camtay_scores", None)
+        if cached is None or cached.weights.shape[0] != clf.coef_.shape[1]:
+            cached = cls(clf)
+            clf._camtay_scores = cached
+        return cached
+
+    def probabilities(self, message: Message) -> Optional[np.ndarray]:
+        """Softmax of the scores, or None when the message's features do not fit the weights."""
+        sentence = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
+        # Rasa's row: all sparse sentence features in order, then all dense ones (LogisticRegressionClassifier._create_X).
+        ordered = [f for f in sentence if f.is_sparse()] + [f for f in sentence if f.is_dense()]
+        scores, offset = self.intercept.copy(), 0
+        for feature in ordered:
+            width = feature.features.shape[-1]
+            if offset + width > self.weights.shape[0]:
+                return None
+            block = self.weights[offset:offset + width]
+            if feature.is_sparse():
+                row = feature.features.tocoo()
+                scores += row.data.astype(np.float64) @ block[row.col]
+            else:
+                scores += np.asarray(feature.features, dtype=np.float64).reshape(-1) @ block
+            offset += width
+        if offset != self.weights.shape[0]:
+            return None
+        scores -= scores.max()
+        np.exp(scores, out=scores)
+        return scores / scores.sum()
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
