@@ -10,17 +10,14 @@ import sys
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
 import yaml
 from PIL import Image, ImageDraw, ImageFont
-from pydantic import Field, model_validator
 
 from content import CONTENT_DIR
-from content.schema import Strict
+from content.screens import IMAGES_DIR, SCREENS_FILE, Element, Screen, Screens
 
-SCREENS_FILE = CONTENT_DIR / "screens.yml"
-IMAGES_DIR = CONTENT_DIR / "images"
+__all__ = ["IMAGES_DIR", "SCREENS_FILE", "Element", "Screen", "check", "load_caption", "load_screens", "write_all"]
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {False: FONT_DIR / "DejaVuSans.ttf", True: FONT_DIR / "DejaVuSans-Bold.ttf"}
 SIZE = W, H = 540, 960
@@ -28,43 +25,10 @@ SCREEN = L, T, R, B = 56, 72, 484, 884  # the phone's display
 PAD = 22  # margin inside the display and gap between elements
 X0, X1 = L + PAD, R - PAD  # where elements go
 INK, GREY, PALE, MARK = "#1f2933", "#6b7680", "#dde3e8", "#ffc400"
-COLOR = r"^#[0-9a-fA-F]{6}$"
 
 
 class FontMissing(RuntimeError):
     pass
-
-
-class Element(Strict):
-    kind: Literal["title", "text", "button", "input", "list item", "icon row"]
-    label: str = ""
-    detail: str = ""  # list item: the second line
-    value: str = ""  # input: the text in the box
-    boxes: int = Field(default=0, ge=0, le=6)  # input: one box per digit of a code
-    labels: list[str] = Field(default_factory=list)  # icon row
-    color: str | None = Field(default=None, pattern=COLOR)  # list item: its icon
-
-    @model_validator(mode="after")
-    def _labels(self) -> "Element":
-        if (self.kind == "icon row") != (1 <= len(self.labels) <= 4):
-            raise ValueError("an icon row has 1 to 4 labels, the other kinds none")
-        return self
-
-
-class Screen(Strict):
-    file: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-/]*\.png$")
-    app: str = Field(min_length=1)
-    color: str = Field(default="#1565c0", pattern=COLOR)
-    tap: str = Field(min_length=1)
-    hint: str | None = None
-    elements: list[Element] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _one_tap(self) -> "Screen":
-        found = sum((e.label == self.tap) + e.labels.count(self.tap) for e in self.elements)
-        if found != 1:
-            raise ValueError(f"tap {self.tap!r} must be the label of exactly one element, not {found}")
-        return self
 
 
 def fonts_available() -> bool:
@@ -80,15 +44,12 @@ def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
 
 
 def load_screens(path: Path = SCREENS_FILE) -> list[Screen]:
-    screens = [Screen.model_validate(s) for s in yaml.safe_load(path.read_text(encoding="utf-8"))["screens"]]
-    if len({s.file for s in screens}) != len(screens):
-        raise ValueError(f"{path}: two screens have the same file name")
-    return screens
+    return list(Screens.load(path).by_file.values())
 
 
 def load_caption(path: Path = SCREENS_FILE) -> str:
     """The caption under every screen, from screens.yml."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["caption"]
+    return Screens.load(path).caption
 
 
 def wrap(text: str, f, width: float) -> list[str]:
@@ -151,6 +112,11 @@ def element(d: ImageDraw.ImageDraw, e: Element, color: str, tap: str, top: float
             bottom = bars(d, X0 + 82, y + 12, [width * 0.55, width * 0.35])
         bottom = max(bottom, y + 64) + 12
         d.line((X0, bottom, X1, bottom), fill=PALE, width=2)
+    elif e.kind == "checkbox":
+        d.rounded_rectangle((X0, y + 2, X0 + 34, y + 36), 6, outline=color, width=3)
+        end = put(d, e.label, font(21), X0 + 50, y + 4, width - 50, INK) if e.label else \
+            bars(d, X0 + 50, y + 12, [width * 0.6])
+        bottom = max(end, y + 38)
     else:  # icon row
         cell, bottom = width / len(e.labels), y + 80
         for i, label in enumerate(e.labels):
@@ -160,7 +126,7 @@ def element(d: ImageDraw.ImageDraw, e: Element, color: str, tap: str, top: float
                 bars(d, cx - cell * 0.3, y + 90, [cell * 0.6], 12) + 6
             bottom = max(bottom, end)
             box = (cx - cell / 2 + 6, y, cx + cell / 2 - 6, end) if label == tap else box
-    return bottom, box or ((X0, top, X1, bottom) if e.label == tap else None)
+    return bottom, box or ((X0, top, X1, bottom) if e.kind != "icon row" and tap in e.names() else None)
 
 
 def highlight(d: ImageDraw.ImageDraw, box, hint: str | None) -> float:
@@ -197,7 +163,8 @@ def draw(screen: Screen, caption: str) -> Image.Image:
         d.rectangle(box, fill=INK)
     d.rounded_rectangle((R - 50, T + 13, R - 22, T + 27), 3, outline=INK, width=2)
     d.rectangle((L, T + 38, R, T + 102), fill=screen.color)  # the app bar
-    d.text((X0, T + 70), screen.app, font=font(26, True), fill="white", anchor="lm")
+    size = next((n for n in range(26, 16, -1) if font(n, True).getlength(screen.app) <= X1 - X0), 16)
+    d.text((X0, T + 70), screen.app, font=font(size, True), fill="white", anchor="lm")  # a long name smaller
     y: float = T + 102 + PAD + 8
     for e in screen.elements:
         y, box = element(d, e, screen.color, screen.tap, y)
