@@ -11,6 +11,7 @@ from bot.storage import (  # noqa: F401
     places,
     progress,
     ratings,
+    sessions,
     staff,
     zalo,
 )

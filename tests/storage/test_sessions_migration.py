@@ -1,0 +1,85 @@
+"""Migration 0014: in-person sessions, their attendance and chat drafts, on a database with rows already."""
+from datetime import datetime, timezone
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import MetaData, inspect
+
+from bot.storage.db import alembic_config, make_engine
+from bot.storage.schema import metadata
+
+NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+NEW_TABLES = {"support_sessions", "support_session_attendance", "support_session_drafts"}
+
+
+def _before() -> str:
+    """The revision 0014 follows (0012, or 0013 when another change came in between)."""
+    from alembic.script import ScriptDirectory
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    down = script.get_revision("0014").down_revision
+    assert isinstance(down, str)
+    return down
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'sessions.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+def _move(engine, url: str, revision: str, down: bool = False) -> None:
+    config = alembic_config(url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
+@pytest.fixture
+def upgraded(database_url):
+    engine = make_engine(database_url)
+    _move(engine, database_url, _before())
+    tables = MetaData()
+    tables.reflect(engine)
+    with engine.begin() as connection:
+        connection.execute(tables.tables["communes"].insert(), {"id": 1, "name": "Xã A"})
+        connection.execute(tables.tables["villages"].insert(), {"id": 1, "commune_id": 1, "name": "Thôn 1"})
+        connection.execute(tables.tables["households"].insert(), {
+            "id": 1, "village_id": 1, "code": "H1", "join_code": "ABCDEF", "head_name": "Lê Thị Hoa",
+            "created_at": NOW})
+    _move(engine, database_url, "0014")
+    yield engine
+    engine.dispose()
+
+
+def test_the_tables_match_the_models_and_take_rows(upgraded, database_url):
+    assert NEW_TABLES <= set(inspect(upgraded).get_table_names())
+    with upgraded.connect() as connection:
+        diff = [d for d in compare_metadata(MigrationContext.configure(connection), metadata)
+                if not _later_change(d)]
+        assert diff == []
+    tables = MetaData()
+    tables.reflect(upgraded)
+    with upgraded.begin() as connection:
+        connection.execute(tables.tables["support_sessions"].insert(), {
+            "id": 1, "village_id": 1, "starts_at": NOW, "place": "Nhà văn hóa thôn Đông",
+            "topic_ids": ["vneid-level2"], "created_at": NOW})
+        connection.execute(tables.tables["support_session_attendance"].insert(), {
+            "session_id": 1, "household_id": 1, "platforms": ["vneid-level2"], "recorded_at": NOW})
+        row = connection.exec_driver_sql("SELECT place, household_id FROM support_sessions "
+                                         "JOIN support_session_attendance ON session_id = support_sessions.id").one()
+    assert tuple(row) == ("Nhà văn hóa thôn Đông", 1)
+
+
+def _later_change(diff) -> bool:
+    """A difference from a migration after 0014 (none may touch these tables)."""
+    text = repr(diff)
+    return not any(name in text for name in NEW_TABLES)
+
+
+def test_downgrade_removes_only_the_new_tables(upgraded, database_url):
+    _move(upgraded, database_url, _before(), down=True)
+    names = set(inspect(upgraded).get_table_names())
+    assert not NEW_TABLES & names and "households" in names
