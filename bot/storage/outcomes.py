@@ -18,8 +18,8 @@ from bot.storage.base import Base, utcnow
 # Outcome.result: it worked (the household now has the platform), it did not (at `step_index`), try later.
 OUTCOME_DONE, OUTCOME_FAILED, OUTCOME_LATER = "done", "failed", "later"
 OUTCOME_RESULTS = (OUTCOME_DONE, OUTCOME_FAILED, OUTCOME_LATER)
-# Outcome.source: said by the citizen at the end of a tutorial (team-recorded outcomes come later).
-SOURCE_CITIZEN = "citizen"
+# Outcome.source: said by the citizen at the end of a tutorial, or recorded by a team member (in person).
+SOURCE_CITIZEN, SOURCE_TEAM = "citizen", "team"
 
 
 class Outcome(Base):
