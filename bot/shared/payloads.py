@@ -253,13 +253,76 @@ class PushAudience(_Payload):
     audience: str = _wire(AUDIENCE)
 
 
+# /buoihotro and /diemdanh from chat (actions/team/sessions.py): schedule an in-person session, record who came.
+@dataclass(frozen=True)
+class SessionVillage(_Payload):
+    """`sess:v:<village id>`: the village a session is for."""
+
+    PREFIX = "sess:v"
+    village_id: int = _wire(NUMBER)
+
+
+@dataclass(frozen=True)
+class SessionWhen(_Payload):
+    """`sess:w:<yyyymmddhhmm>`: a day and time offered as a button (the team's time zone)."""
+
+    PREFIX = "sess:w"
+    when: int = _wire(NUMBER)
+
+
+@dataclass(frozen=True)
+class SessionTopic(_Payload):
+    """`sess:t:<topic id>`: a topic of the session, chosen or taken back."""
+
+    PREFIX = "sess:t"
+    topic_id: str = _wire(WORD)
+
+
+@dataclass(frozen=True)
+class SessionStep(_Payload):
+    """`sess:ok|go|x`: the topics are chosen (to confirm), schedule it, or leave without scheduling."""
+
+    PREFIX = "sess"
+    verb: str = _wire(one_of("ok", "go", "x"))
+
+
+@dataclass(frozen=True)
+class SessionAttend(_Payload):
+    """`sess:a:<session id>:<page>`: the village's households, to tap those who came."""
+
+    PREFIX = "sess:a"
+    session_id: int = _wire(NUMBER)
+    page: int = _wire(NUMBER)
+
+
+@dataclass(frozen=True)
+class SessionHousehold(_Payload):
+    """`sess:h:<session id>:<household id>`: this household came."""
+
+    PREFIX = "sess:h"
+    session_id: int = _wire(NUMBER)
+    household_id: int = _wire(NUMBER)
+
+
+@dataclass(frozen=True)
+class SessionPlatform(_Payload):
+    """`sess:p:<session id>:<household id>:<platform id>`: this worked for the household at the session."""
+
+    PREFIX = "sess:p"
+    session_id: int = _wire(NUMBER)
+    household_id: int = _wire(NUMBER)
+    platform: str = _wire(WORD)
+
+
 Payload = Union[Menu, Human, HouseholdChoice, AddressForm, TopicButton, ChosenTopic, RunButton, HelpButton,
                 RemindersChoice, PrivacyChoice, OutcomeAnswer, OutcomeStep, OutcomeHelp, RatingButton, RatingReason,
-                PushCancel, PushReport, PushPlace, PushTopic, PushAudience]
+                PushCancel, PushReport, PushPlace, PushTopic, PushAudience, SessionVillage, SessionWhen, SessionTopic,
+                SessionStep, SessionAttend, SessionHousehold, SessionPlatform]
 KINDS: tuple[type[Payload], ...] = (Menu, Human, HouseholdChoice, AddressForm, TopicButton, ChosenTopic, RunButton,
                                     HelpButton, RemindersChoice, PrivacyChoice, OutcomeAnswer, OutcomeStep,
                                     OutcomeHelp, RatingButton, RatingReason, PushCancel, PushReport, PushPlace,
-                                    PushTopic, PushAudience)
+                                    PushTopic, PushAudience, SessionVillage, SessionWhen, SessionTopic, SessionStep,
+                                    SessionAttend, SessionHousehold, SessionPlatform)
 
 
 def parse(text: str) -> Payload | None:

@@ -43,6 +43,15 @@ ROUND_TRIPS = [
     (p.PushAudience("a", "commune", 4, "pay-electricity", "not_started"), "push:a:c:4:pay-electricity:n"),
     (p.PushAudience("go", "village", 17, "pay-electricity", "all"), "push:go:v:17:pay-electricity:a"),
     (p.PushAudience("go", "province", 0, "pay-electricity", "unfinished"), "push:go:p:0:pay-electricity:u"),
+    (p.SessionVillage(3), "sess:v:3"),
+    (p.SessionWhen(202612150800), "sess:w:202612150800"),
+    (p.SessionTopic("vneid-level2"), "sess:t:vneid-level2"),
+    (p.SessionStep("ok"), "sess:ok"),
+    (p.SessionStep("go"), "sess:go"),
+    (p.SessionStep("x"), "sess:x"),
+    (p.SessionAttend(12, 0), "sess:a:12:0"),
+    (p.SessionHousehold(12, 340), "sess:h:12:340"),
+    (p.SessionPlatform(99999, 999999, "online-electricity-payment"), "sess:p:99999:999999:online-electricity-payment"),
 ]
 
 
