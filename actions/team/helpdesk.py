@@ -5,6 +5,7 @@ through the outbox, in the same transaction as the turn; every state change is a
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import exists, select, update
@@ -20,6 +21,7 @@ from bot.redact import redact
 from bot.shared.payloads import HelpButton
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
+from bot.storage.base import changed_rows
 from bot.storage.conversations import ConversationLog
 from bot.storage.help import HELP_CLOSED, HELP_OPEN, HELP_TAKEN, HelpEvent, HelpRequest
 from bot.storage.households import Household, Member
@@ -41,10 +43,26 @@ def _event(session: Session, request: HelpRequest, kind: str, now: datetime,
                           detail=detail[:300] if detail else None))
 
 
-def _citizen_name(household: Household | None, member: Member) -> str:
+def _citizen_name(household: Household | None, member: Member | None) -> str:
     if household is not None:
         return household.head_name
+    if member is None:
+        raise LookupError("a help request's member row is missing (member rows are never deleted)")
     return member.display_name or words().guest
+
+
+def _member(session: Session, member_id: int) -> Member:
+    member = session.get(Member, member_id)
+    if member is None:
+        raise LookupError(f"member {member_id} of a help request is missing (member rows are never deleted)")
+    return member
+
+
+def _household(session: Session, household_id: int) -> Household:
+    household = session.get(Household, household_id)
+    if household is None:
+        raise LookupError(f"household {household_id} of a help request is missing")
+    return household
 
 
 def active_as_citizen(session: Session, member: Member) -> HelpRequest | None:
@@ -80,7 +98,8 @@ def _last_messages(session: Session, member: Member) -> list[str]:
         ConversationLog.member_id == member.id, ConversationLog.text.is_not(None),
         ConversationLog.payload.is_(None))
         .order_by(ConversationLog.id.desc()).limit(LAST_MESSAGES)).all()
-    return [redact(t)[:300] for t in reversed(texts)]
+    # The query keeps only rows with a text; the check tells the type checker so.
+    return [redact(t)[:300] for t in reversed(texts) if t is not None]
 
 
 def notice(session: Session, catalog, request: HelpRequest, escalated: bool = False,
@@ -121,7 +140,7 @@ def open_request(ctx: ActionContext, run: TutorialRun | None,
     _event(ctx.session, request, "opened", ctx.now)
     helpers = []
     if request.household_id is not None:
-        household = ctx.session.get(Household, request.household_id)
+        household = _household(ctx.session, request.household_id)
         helpers = [(t, m) for t, m in team.helpers_of_village(ctx.session, household.village_id)
                    if m.id != ctx.member.id]
     reply = notice(ctx.session, ctx.catalog, request)
@@ -139,19 +158,20 @@ def open_request(ctx: ActionContext, run: TutorialRun | None,
 def escalate(session: Session, catalog, request: HelpRequest, now: datetime, reason: str,
              waited_minutes: int | None = None) -> int | None:
     """Tell the commune's admins (the province's, for a guest), once per request; how many were told."""
-    result = session.execute(update(HelpRequest).where(
+    changed = changed_rows(session, update(HelpRequest).where(
         HelpRequest.id == request.id, HelpRequest.status == HELP_OPEN, HelpRequest.escalated_at.is_(None))
         .values(escalated_at=now).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if changed != 1:
         return None
     request.escalated_at = now
     _event(session, request, "escalated", now, detail=reason)
+    admins: Sequence[tuple[Staff, Member]]
     if request.household_id is not None:
-        household = session.get(Household, request.household_id)
+        household = _household(session, request.household_id)
         admins = team.admins_of_commune(session, household.village.commune_id)
     else:
         admins = session.execute(select(Staff, Member).join(Member, Member.id == Staff.member_id)
-                                 .where(Staff.role == ROLE_PROVINCE, Staff.active.is_(True))).all()
+                                 .where(Staff.role == ROLE_PROVINCE, Staff.active.is_(True))).tuples().all()
     reply = notice(session, catalog, request, escalated=True, waited_minutes=waited_minutes)
     told = 0
     for team_member, chat in admins:
@@ -179,7 +199,7 @@ def escalate_due(session: Session, catalog, settings: TeamSettings, now: datetim
 def _may_help(session: Session, team_member: Staff, request: HelpRequest) -> bool:
     if request.household_id is None:
         return team_member.role in (ROLE_COMMUNE, ROLE_PROVINCE)
-    household = session.get(Household, request.household_id)
+    household = _household(session, request.household_id)
     return household.village_id in team.village_ids(session, team_member)
 
 
@@ -199,13 +219,13 @@ def take(ctx: ActionContext, request_id: str) -> list[Reply]:
     if current is not None and current.id != request.id:
         return [_busy(ctx, current)]
     other = aliased(HelpRequest)
-    result = ctx.session.execute(update(HelpRequest).where(
+    changed = changed_rows(ctx.session, update(HelpRequest).where(
         HelpRequest.id == request.id, HelpRequest.status == HELP_OPEN,
         ~exists().where(other.taken_by_id == team_member.id, other.status == HELP_TAKEN, other.id != request.id))
         .values(status=HELP_TAKEN, taken_by_id=team_member.id, taken_at=ctx.now)
         .execution_options(synchronize_session=False))
     ctx.session.refresh(request)
-    if result.rowcount != 1:
+    if changed != 1:
         if request.status == HELP_TAKEN and request.taken_by_id == team_member.id:
             return [team_reply("help_taken_helper", _helper_context(ctx, request), buttons=((close_button(request),),))]
         current = active_as_helper(ctx.session, team_member)
@@ -214,7 +234,7 @@ def take(ctx: ActionContext, request_id: str) -> list[Reply]:
         taker = ctx.session.get(Staff, request.taken_by_id) if request.taken_by_id else None
         return [team_reply("help_take_late", {"taken_by": taker.name if taker else None})]
     _event(ctx.session, request, "taken", ctx.now, team_member)
-    citizen = ctx.session.get(Member, request.member_id)
+    citizen = _member(ctx.session, request.member_id)
     enqueue(ctx.session, citizen, team_reply("help_taken", {"helper_name": team_member.name},
                                         buttons=((close_button(request),),)), "relay", priority=PRIORITY_PERSON)
     return [team_reply("help_taken_helper", _helper_context(ctx, request), buttons=((close_button(request),),))]
@@ -275,6 +295,8 @@ def close(ctx: ActionContext, request_id: str | None = None) -> list[Reply]:
     _event(ctx.session, request, "closed", ctx.now, team_member if side == "helper" else None, detail=side)
     if was_taken:
         helper = ctx.session.get(Staff, request.taken_by_id)
+        if helper is None:
+            raise LookupError(f"help request {request.id} was taken by staff {request.taken_by_id}, who is missing")
         if side == "citizen":
             other, other_name = ctx.session.get(Member, helper.member_id), name_of_request(ctx.session, request)
             reply_name = helper.name
