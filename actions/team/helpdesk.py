@@ -203,6 +203,14 @@ def _may_help(session: Session, team_member: Staff, request: HelpRequest) -> boo
     return household.village_id in team.village_ids(session, team_member)
 
 
+def taker(session: Session, request: HelpRequest) -> Staff:
+    """The team member who took a request (only asked of a taken one)."""
+    helper = session.get(Staff, request.taken_by_id)
+    if helper is None:
+        raise LookupError(f"help request {request.id} has no team member who took it (taken_by_id {request.taken_by_id})")
+    return helper
+
+
 def _request_for(ctx: ActionContext, request_id: str) -> HelpRequest | None:
     return ctx.session.get(HelpRequest, int(request_id)) if request_id.isdigit() else None
 
@@ -294,9 +302,7 @@ def close(ctx: ActionContext, request_id: str | None = None) -> list[Reply]:
     request.status, request.closed_at, request.closed_by = HELP_CLOSED, ctx.now, side
     _event(ctx.session, request, "closed", ctx.now, team_member if side == "helper" else None, detail=side)
     if was_taken:
-        helper = ctx.session.get(Staff, request.taken_by_id)
-        if helper is None:
-            raise LookupError(f"help request {request.id} was taken by staff {request.taken_by_id}, who is missing")
+        helper = taker(ctx.session, request)
         if side == "citizen":
             other, other_name = ctx.session.get(Member, helper.member_id), name_of_request(ctx.session, request)
             reply_name = helper.name

@@ -5,20 +5,20 @@ and media passed on here instead of read by the NLU.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.context import ActionContext
-from actions.team.helpdesk import close_button, name_of_request, relay_peer
+from actions.team.helpdesk import close_button, name_of_request, relay_peer, taker
 from actions.team.replies import team_reply
 from bot.delivery.outbox import PRIORITY_PERSON, enqueue
 from bot.redact import redact
 from bot.shared.types import Reply
 from bot.storage.help import HelpRequest
 from bot.storage.households import Member
-from bot.storage.staff import Staff
 
 Peer = tuple[str, HelpRequest]  # ('citizen' | 'helper', the request), as helpdesk.relay_peer finds it
 
@@ -57,10 +57,10 @@ def relay_media(ctx: ActionContext, peer: Peer, what: str) -> list[Reply]:
     return [team_reply("relay_media", {"what": what, "to_helper": side == "citizen"})]
 
 
-def _pass_on(ctx: ActionContext, side: str, request: HelpRequest, reply_from) -> None:
+def _pass_on(ctx: ActionContext, side: str, request: HelpRequest, reply_from: Callable[[str], Reply]) -> None:
     """Queue `reply_from(the sender's name)` for the other side of the conversation; the helper's copy
     carries the button that ends it."""
-    helper = ctx.session.get(Staff, request.taken_by_id)
+    helper = taker(ctx.session, request)
     if side == "citizen":
         other = ctx.session.get(Member, helper.member_id)
         reply = replace(reply_from(name_of_request(ctx.session, request)), buttons=((close_button(request),),))
