@@ -49,7 +49,7 @@ class Audience:
 
 def scope_villages(session: Session, scope: str, scope_id: int | None) -> list[int]:
     if scope == "village":
-        return [scope_id] if session.get(Village, scope_id) is not None else []
+        return [scope_id] if scope_id is not None and session.get(Village, scope_id) is not None else []
     if scope == "commune":
         return list(session.scalars(select(Village.id).where(Village.commune_id == scope_id)))
     return list(session.scalars(select(Village.id)))
@@ -131,9 +131,10 @@ def create_push(session: Session, catalog, topic_id: str, who: str, scope: str, 
     not_before = local.quiet_ends(now).timestamp() if local is not None and local.is_quiet(now) else 0.0
     rows = []
     for household_id, member in chosen.targets.items():
+        village_id = household_village.get(household_id)
         reply = team_reply("push_tutorial", {
             "topic_id": topic.id, "title": topic.title, "summary": topic.summary,
-            "village": village_names.get(household_village.get(household_id), "")},
+            "village": village_names.get(village_id, "") if village_id is not None else ""},
             buttons=((Button("start_tutorial", TopicButton(topic.id).pack()),),))
         outside = member.channel == "zalo" and now - aware(member.last_seen_at) >= window
         rows.append(dict(
@@ -195,7 +196,7 @@ def report(session: Session, catalog, push_id: int) -> PushReport | None:
     o = OutboxItem
     counts = Counter(dict(session.execute(select(o.status, func.count()).where(o.push_id == push_id)
                                           .group_by(o.status)).all()))
-    failures = Counter()
+    failures: Counter[str] = Counter()
     for error, number in session.execute(select(o.error, func.count()).where(
             o.push_id == push_id, o.status.in_((FAILED, UNKNOWN, EXPIRED))).group_by(o.error)).all():
         failures[failure_reason(error)] += number
