@@ -98,6 +98,8 @@ def on_button(ctx: ActionContext, payload: PushButton) -> list[Reply]:
                                     settings=ctx.settings)
     ctx.session.flush()
     result = push.report(ctx.session, ctx.catalog, created.id)
+    if result is None:
+        raise LookupError(f"push {created.id} was just created (flushed) but has no report")
     return [team_reply("push_queued", {**result.as_dict(), "again": not new},
                   buttons=((Button("push_report", PushReport(created.id).pack()),),))]
 
