@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from bot.shared.types import Reply
 from content import CONTENT_DIR
 from content.address_forms import AddressForms
+from content.screens import Screens
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class RenderedMessage:
     buttons: tuple[tuple[RenderedButton, ...], ...]
     image: Path | None
     image_name: str | None = None
+    image_alt: str | None = None  # what the image shows, from screens.yml (web chat's alt, a photo's caption)
 
 
 class Renderer:
@@ -44,6 +46,8 @@ class Renderer:
         labels = yaml.safe_load((content_dir / "templates" / "buttons.yml").read_text(encoding="utf-8"))
         self.labels = {key: self.env.from_string(value) for key, value in labels.items()}
         self.address_forms = AddressForms.load(content_dir)
+        screens_file = content_dir / "screens.yml"
+        self.screens = Screens.load(screens_file) if screens_file.is_file() else None
 
     def _address(self, address_form: str | None) -> dict[str, str]:
         you, me = self.address_forms.pair(address_form)
@@ -65,7 +69,8 @@ class Renderer:
             for row in reply.buttons
         )
         image = self.content_dir / "images" / reply.image if reply.image else None
-        return RenderedMessage(text=text, buttons=buttons, image=image, image_name=reply.image)
+        alt = self.screens.alt_text(reply.image) if self.screens and reply.image else None
+        return RenderedMessage(text=text, buttons=buttons, image=image, image_name=reply.image, image_alt=alt)
 
     def template_ids(self) -> list[str]:
         return sorted(p.stem for p in (self.content_dir / "templates").glob("*.j2"))

@@ -19,6 +19,7 @@ from content.links import (
     topic_link_problems,
 )
 from content.schema import MenuTopics, Platform, PlatformList, Procedure, ProcedureList, Topic
+from content.screen_checks import check_screens
 
 TOPICS_DIR = CONTENT_DIR / "topics"
 PROCEDURES_NAME = "procedures.yml"  # beside topics/
@@ -26,6 +27,7 @@ PROCEDURES_FILE = CONTENT_DIR / PROCEDURES_NAME
 MENU_NAME = "menu.yml"  # beside topics/: the topics the menu offers
 PLATFORMS_NAME = "platforms.yml"  # beside topics/ (else content's own): the platforms a tutorial may bring
 PLATFORMS_FILE = CONTENT_DIR / PLATFORMS_NAME
+SCREENS_NAME = "screens.yml"  # beside topics/: the step images' descriptions (a content without one has none)
 CATALOG_SPEC = CONTENT_DIR.parent.parent / "shared" / "spec" / "topics.yml"
 FACTS_NAME = "content-facts.md"  # the fact brief, beside the catalog spec
 
@@ -298,6 +300,7 @@ def check_catalog(topics_dir: Path = TOPICS_DIR, spec: Path | None = None) -> tu
         platforms_file if platforms_file.is_file() else PLATFORMS_FILE)
     errors.extend(platform_errors)
     errors.extend(_cross_checks(catalog, topics_dir))
+    errors.extend(_screen_checks(catalog, topics_dir))
     errors.extend(_procedure_checks(catalog, procedures_file))
     facts = spec.with_name(FACTS_NAME) if spec is not None else None
     errors.extend(_link_checks(catalog, topics_dir, facts))
@@ -364,6 +367,26 @@ def _cross_checks(catalog: Catalog, topics_dir: Path) -> list[ContentError]:
                 errors.append(ContentError(path, _line_containing(path, example, after="examples:"),
                                            f"example {example!r} is also under topic {seen[key]!r}"))
             seen.setdefault(key, topic.id)
+    return errors
+
+
+def _screen_checks(catalog: Catalog, topics_dir: Path) -> list[ContentError]:
+    """A step that says to tap a quoted label shows a screen highlighting it; every screen is shown."""
+    screens_file = topics_dir.parent / SCREENS_NAME
+    if not screens_file.is_file():
+        return []
+    try:
+        problems = check_screens(list(catalog), topics_dir, screens_file)
+    except (ValueError, yaml.YAMLError) as exc:  # pydantic's ValidationError is a ValueError
+        return [ContentError(screens_file, 1, f"screens: {exc}")]
+    errors = []
+    for problem in problems:
+        if problem.loc:
+            data, by_id = _parse_with_lines(problem.path.read_text(encoding="utf-8"))
+            line = _line_of(data, by_id, problem.loc)
+        else:
+            line = _line_containing(problem.path, problem.near)
+        errors.append(ContentError(problem.path, line, problem.message))
     return errors
 
 

@@ -1,4 +1,5 @@
 """The step illustrations described in content/screens.yml: their models, caption and alt text (no drawing)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ class Screen(Strict):
 @dataclass(frozen=True)
 class Screens:
     """screens.yml: the caption under every image, the alt text's template, the screens by file."""
+
     caption: str
     alt: str
     by_file: dict[str, Screen]
@@ -80,8 +82,9 @@ class Screens:
         screen = self.by_file.get(file)
         if screen is None:
             return None
-        text = _ENV.from_string(self.alt).render(app=screen.app, tap=screen.tap, hint=screen.hint or "",
-                                                  caption=self.caption)
+        text = _ENV.from_string(self.alt).render(
+            app=screen.app, tap=screen.tap, hint=screen.hint or "", caption=self.caption
+        )
         return " ".join(text.split())
 
 

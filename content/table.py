@@ -50,12 +50,37 @@ def ordered(catalog: Catalog, spec: Path = CATALOG_SPEC) -> list[Topic]:
     return [catalog[t] for t in ids] + [t for t in catalog if t.id not in ids]
 
 
+SCREENS_HEADER = """
+## Step screens
+
+The drawn screens of `content/screens.yml` (in `content/images/`) the steps show: every step that says to tap,
+choose, tick or fill in a quoted label shows one highlighting it (`camtay content check` enforces it); steps
+about the world (going to the police, the paper bill) show none.
+
+| tutorial | steps | with a screen | screens |
+|---|---:|---:|---:|
+"""
+
+
+def screens_row(topic: Topic) -> str:
+    shown = [s.image for s in topic.steps if s.image]
+    return f"| `{topic.id}` | {len(topic.steps)} | {len(shown)} | {len(set(shown))} |"
+
+
+def screens_table(topics: list[Topic]) -> str:
+    tutorials = [t for t in topics if t.is_tutorial]
+    steps = [s for t in tutorials for s in t.steps]
+    shown = [s.image for s in steps if s.image]
+    totals = f"\n{len(set(shown))} screens; {len(shown)} of {len(steps)} steps show one.\n"
+    return SCREENS_HEADER + "\n".join(screens_row(t) for t in tutorials) + "\n" + totals
+
+
 def render(catalog: Catalog) -> str:
     topics = ordered(catalog)
     tutorials = sum(t.is_tutorial for t in topics)
     totals = (f"\n{len(topics)} topics: {tutorials} tutorials with {sum(len(t.steps) for t in topics)} steps, "
               f"{len(topics) - tutorials} FAQs; {sum(len(t.examples) for t in topics)} example questions.\n")
-    return HEADER + "\n".join(row(t) for t in topics) + "\n" + totals
+    return HEADER + "\n".join(row(t) for t in topics) + "\n" + totals + screens_table(topics)
 
 
 def main() -> int:

@@ -139,8 +139,9 @@ class TelegramChannel:
         if message.image is not None and len(message.text) <= CAPTION_LIMIT:
             await self._send_photo(chat_id, message.image, caption=message.text, reply_markup=markup)
             return
-        if message.image is not None:
-            await self._send_photo(chat_id, message.image)
+        if message.image is not None:  # the text is too long for a caption: the photo gets its alt text
+            caption = {"caption": message.image_alt} if message.image_alt else {}
+            await self._send_photo(chat_id, message.image, **caption)
         await self.application.bot.send_message(chat_id, message.text, reply_markup=markup)
 
     async def _send_photo(self, chat_id: int, image: Path, **fields) -> None:

@@ -28,6 +28,7 @@ def message_json(message: RenderedMessage) -> dict:
         "text": message.text,
         "buttons": [[{"label": b.label, "payload": b.payload} for b in row] for row in message.buttons],
         "image": f"/images/{message.image_name}" if message.image_name else None,
+        "alt": message.image_alt if message.image_name else None,
     }
 
 

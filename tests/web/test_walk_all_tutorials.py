@@ -12,6 +12,8 @@ from sqlalchemy import select
 from bot.storage.progress import TutorialRun
 from bot.web.app import create_app
 from content.address_forms import AddressForms
+from content.screen_checks import MAX_IMAGE_BYTES
+from content.screens import Screens
 from tests.content.samples import SPEC_KINDS
 from tests.helpers import serving
 
@@ -20,6 +22,7 @@ TUTORIALS = [t for t, kind in SPEC_KINDS.items() if kind == "tutorial"]
 FORMS = dict(zip(TUTORIALS, itertools.cycle(AddressForms.load().forms)))
 STEP_HEADER = re.compile(r"^Bước (\d+)/(\d+)\n")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SCREENS = Screens.load()
 
 
 class WebChat:
@@ -69,13 +72,21 @@ def _step_number(message: dict, total: int) -> int:
 
 async def _check_image(web: httpx.AsyncClient, message: dict, image: str | None) -> None:
     if image is None:
-        assert message["image"] is None
+        assert message["image"] is None and message["alt"] is None
         return
     assert message["image"] == f"/images/{image}"
-    response = await web.get(message["image"])
-    assert response.status_code == 200, message["image"]
+    screen = SCREENS.by_file[image]
+    # The alt text is the content's (screens.yml's alt: with the screen's words), never empty.
+    assert message["alt"] == SCREENS.alt_text(image) and f"“{screen.tap}”" in message["alt"]
+    await _check_served(web, message["image"])
+
+
+async def _check_served(web: httpx.AsyncClient, url: str) -> None:
+    response = await web.get(url)
+    assert response.status_code == 200, url
     assert response.headers["content-type"] == "image/png"
     assert response.content.startswith(PNG_SIGNATURE)
+    assert len(response.content) <= MAX_IMAGE_BYTES, url
 
 
 @pytest.mark.parametrize("topic_id", TUTORIALS)
@@ -135,3 +146,11 @@ async def test_back_and_repeat_in_the_web_chat(web, services, catalog):
         messages = await chat.press(messages, "tutorial:next:")
         assert len(shown) <= total, "the tutorial never ends"
     assert shown == list(range(1, total + 1))
+
+
+async def test_every_screen_a_step_shows_is_served(web, catalog):
+    """The walks above fetch each step's image; here every described screen, once, is reached and served."""
+    shown = {step.image for topic in catalog if topic.is_tutorial for step in topic.steps if step.image}
+    assert shown == set(SCREENS.by_file)
+    for image in sorted(shown):
+        await _check_served(web, f"/images/{image}")

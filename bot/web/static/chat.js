@@ -37,7 +37,7 @@
     if (message.image) {
       var img = document.createElement("img");
       img.src = message.image;
-      img.alt = "";
+      img.alt = message.alt || "";
       div.appendChild(img);
     }
     div.appendChild(document.createTextNode(message.text));
