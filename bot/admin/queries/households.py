@@ -109,6 +109,13 @@ def list_households(session: Session, scope: Scope, f: HouseholdFilter, now: dat
         total, page, pages)
 
 
+def _of(figures: dict[int, dict], household_id: int | None) -> dict:
+    """A household's figures; each query below groups by a household id among `ids`, so never NULL."""
+    if household_id is None:
+        raise ValueError("a household figure came back without its household id")
+    return figures[household_id]
+
+
 def _figures(session: Session, ids: list[int]) -> dict[int, dict]:
     """Members, completed topics, unfinished runs, open help and last activity of a page of households."""
     figures: dict[int, dict] = {i: {} for i in ids}
@@ -117,22 +124,22 @@ def _figures(session: Session, ids: list[int]) -> dict[int, dict]:
     for hid, members, last_seen in session.execute(
             select(Member.household_id, func.count(), func.max(Member.last_seen_at))
             .where(Member.household_id.in_(ids)).group_by(Member.household_id)):
-        figures[hid].update(members=members, last_seen=as_utc(last_seen))
+        _of(figures, hid).update(members=members, last_seen=as_utc(last_seen))
     for hid, topics in session.execute(
             select(TutorialRun.household_id, func.count(distinct(TutorialRun.topic_id)))
             .where(TutorialRun.household_id.in_(ids), TutorialRun.status == RUN_COMPLETED)
             .group_by(TutorialRun.household_id)):
-        figures[hid]["completed_topics"] = topics
+        _of(figures, hid)["completed_topics"] = topics
     for hid, runs in session.execute(
             select(TutorialRun.household_id, func.count())
             .where(TutorialRun.household_id.in_(ids), TutorialRun.status.in_(UNFINISHED))
             .group_by(TutorialRun.household_id)):
-        figures[hid]["unfinished"] = runs
+        _of(figures, hid)["unfinished"] = runs
     for hid, requests in session.execute(
             select(HelpRequest.household_id, func.count())
             .where(HelpRequest.household_id.in_(ids), HelpRequest.status == HELP_OPEN)
             .group_by(HelpRequest.household_id)):
-        figures[hid]["help_open"] = requests
+        _of(figures, hid)["help_open"] = requests
     return figures
 
 
@@ -195,7 +202,10 @@ def household_with_place(session: Session, household_id: int) -> tuple[Household
     row = session.execute(
         select(Household, Village, Commune).join(Village, Village.id == Household.village_id)
         .join(Commune, Commune.id == Village.commune_id).where(Household.id == household_id)).first()
-    return tuple(row) if row is not None else None
+    if row is None:
+        return None
+    household, village, commune = row
+    return household, village, commune
 
 
 def household_detail(session: Session, household_id: int, catalog: Catalog) -> HouseholdDetail | None:
