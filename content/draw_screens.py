@@ -3,6 +3,7 @@
 `python -m content.draw_screens` (re)writes content/images/; with `--check` it draws into a
 temporary directory and exits 1 listing images that differ, are missing or are unused.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,10 @@ def fonts_available() -> bool:
 @lru_cache(maxsize=None)
 def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     if not FONT_FILES[bold].is_file():
-        raise FontMissing(f"font {FONT_FILES[bold]} not found: install the Debian package fonts-dejavu-core "
-                          "(apt-get install fonts-dejavu-core)")
+        raise FontMissing(
+            f"font {FONT_FILES[bold]} not found: install the Debian package fonts-dejavu-core "
+            "(apt-get install fonts-dejavu-core)"
+        )
     return ImageFont.truetype(str(FONT_FILES[bold]), size)
 
 
@@ -63,8 +66,9 @@ def wrap(text: str, f, width: float) -> list[str]:
     return lines
 
 
-def put(d: ImageDraw.ImageDraw, text: str, f, x: float, y: float, width: float, fill: str,
-        center: bool = False) -> float:
+def put(
+    d: ImageDraw.ImageDraw, text: str, f, x: float, y: float, width: float, fill: str, center: bool = False
+) -> float:
     """Draw `text` wrapped to `width` from (x, y); return the y below it."""
     for line in wrap(text, f, width):
         d.text((x + ((width - f.getlength(line)) / 2 if center else 0), y), line, font=f, fill=fill)
@@ -85,15 +89,19 @@ def element(d: ImageDraw.ImageDraw, e: Element, color: str, tap: str, top: float
     width, y, box = X1 - X0, top, None
     if e.kind in ("title", "text"):
         big = e.kind == "title"
-        bottom = put(d, e.label, font(28 if big else 22, big), X0, y, width, INK) if e.label else \
-            bars(d, X0, y, [width * 0.6] if big else [width, width * 0.7], 20 if big else 14)
+        bottom = (
+            put(d, e.label, font(28 if big else 22, big), X0, y, width, INK)
+            if e.label
+            else bars(d, X0, y, [width * 0.6] if big else [width, width * 0.7], 20 if big else 14)
+        )
     elif e.kind == "button":
         lines = wrap(e.label, font(23, True), width - 40)
         bottom = y + max(64, len(lines) * 31 + 30)
         d.rounded_rectangle((X0, y, X1, bottom), 16, fill=color if e.label else PALE)
         mid = (y + bottom) / 2
-        put(d, e.label, font(23, True), X0 + 20, mid - len(lines) * 31 / 2 - 2, width - 40, "white", True) \
-            if e.label else bars(d, X0 + width * 0.3, mid - 7, [width * 0.4])
+        put(
+            d, e.label, font(23, True), X0 + 20, mid - len(lines) * 31 / 2 - 2, width - 40, "white", True
+        ) if e.label else bars(d, X0 + width * 0.3, mid - 7, [width * 0.4])
     elif e.kind == "input":
         y = put(d, e.label, font(20), X0, y, width, GREY) + 4 if e.label else y
         left, step = X0 + (width - 65 * e.boxes + 9) / 2, 65  # digit boxes, 56 wide, centred
@@ -114,16 +122,22 @@ def element(d: ImageDraw.ImageDraw, e: Element, color: str, tap: str, top: float
         d.line((X0, bottom, X1, bottom), fill=PALE, width=2)
     elif e.kind == "checkbox":
         d.rounded_rectangle((X0, y + 2, X0 + 34, y + 36), 6, outline=color, width=3)
-        end = put(d, e.label, font(21), X0 + 50, y + 4, width - 50, INK) if e.label else \
-            bars(d, X0 + 50, y + 12, [width * 0.6])
+        end = (
+            put(d, e.label, font(21), X0 + 50, y + 4, width - 50, INK)
+            if e.label
+            else bars(d, X0 + 50, y + 12, [width * 0.6])
+        )
         bottom = max(end, y + 38)
     else:  # icon row
         cell, bottom = width / len(e.labels), y + 80
         for i, label in enumerate(e.labels):
             cx = X0 + cell * (i + 0.5)
             d.rounded_rectangle((cx - 38, y, cx + 38, y + 76), 20, fill=color if label else PALE)
-            end = put(d, label, font(18), cx - cell / 2 + 4, y + 86, cell - 8, INK, True) if label else \
-                bars(d, cx - cell * 0.3, y + 90, [cell * 0.6], 12) + 6
+            end = (
+                put(d, label, font(18), cx - cell / 2 + 4, y + 86, cell - 8, INK, True)
+                if label
+                else bars(d, cx - cell * 0.3, y + 90, [cell * 0.6], 12) + 6
+            )
             bottom = max(bottom, end)
             box = (cx - cell / 2 + 6, y, cx + cell / 2 - 6, end) if label == tap else box
     return bottom, box or ((X0, top, X1, bottom) if e.kind != "icon row" and tap in e.names() else None)
@@ -142,12 +156,25 @@ def highlight(d: ImageDraw.ImageDraw, box, hint: str | None) -> float:
         lines = wrap(hint, f, length if length <= room else min(room, length / 2 + 40))
         bw = max(f.getlength(line) for line in lines) + 36
         left = min(max(ax - bw / 2, X0), X1 - bw)
-        d.rounded_rectangle((left, bottom - 4, left + bw, bottom + len(lines) * 28 + 18), 14,
-                            fill=MARK, outline=INK, width=3)
+        d.rounded_rectangle(
+            (left, bottom - 4, left + bw, bottom + len(lines) * 28 + 18), 14, fill=MARK, outline=INK, width=3
+        )
         put(d, hint, f, left + 18, bottom + 7, bw - 36, INK, True)
         bottom += len(lines) * 28 + 18
-    d.polygon([(ax, tip), (ax + 28, tip + 32), (ax + 11, tip + 32), (ax + 11, tip + 62), (ax - 11, tip + 62),
-               (ax - 11, tip + 32), (ax - 28, tip + 32)], fill=MARK, outline=INK, width=3)
+    d.polygon(
+        [
+            (ax, tip),
+            (ax + 28, tip + 32),
+            (ax + 11, tip + 32),
+            (ax + 11, tip + 62),
+            (ax - 11, tip + 62),
+            (ax - 11, tip + 32),
+            (ax - 28, tip + 32),
+        ],
+        fill=MARK,
+        outline=INK,
+        width=3,
+    )
     return bottom
 
 
@@ -159,7 +186,9 @@ def draw(screen: Screen, caption: str) -> Image.Image:
     d.rounded_rectangle(SCREEN, 22, fill="white")
     d.text((L + 22, T + 20), "9:41", font=font(17, True), fill=INK, anchor="lm")  # the status bar
     for box in [(R - 90 + i * 8, T + 20 - 4 * i, R - 85 + i * 8, T + 26) for i in range(4)] + [
-            (R - 47, T + 16, R - 32, T + 24), (R - 21, T + 17, R - 19, T + 23)]:  # signal, battery
+        (R - 47, T + 16, R - 32, T + 24),
+        (R - 21, T + 17, R - 19, T + 23),
+    ]:  # signal, battery
         d.rectangle(box, fill=INK)
     d.rounded_rectangle((R - 50, T + 13, R - 22, T + 27), 3, outline=INK, width=2)
     d.rectangle((L, T + 38, R, T + 102), fill=screen.color)  # the app bar
