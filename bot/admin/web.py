@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -11,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -128,6 +129,13 @@ class Ctx:
         return self.request.query_params
 
     @property
+    def posted(self) -> FormData:
+        """The form of a POST; the pages that read one are routed for POST only (bot/admin/app.py)."""
+        if self.form is None:
+            raise RuntimeError(f"{self.request.url.path} reads a form but was served without one (not a POST)")
+        return self.form
+
+    @property
     def ip(self) -> str:
         return client_ip(self.request)
 
@@ -181,7 +189,7 @@ def page(*roles: str):
     return decorate
 
 
-async def with_form(request: Request, step, *args) -> Response:
+async def with_form(request: Request, step: Callable[..., Response], *args) -> Response:
     """`step(admin, request, *args, form)` in a worker thread, the form read first on POST (None on GET); 413 when refused."""
     form = None
     if request.method == "POST":
@@ -195,8 +203,9 @@ async def read_form(request: Request) -> FormData | None:
     """A URL-encoded form of at most MAX_FORM_BYTES and MAX_FORM_FIELDS; None for anything else."""
     try:
         body = await read_body(request, MAX_FORM_BYTES)
-        return FormData(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True,
-                                  max_num_fields=MAX_FORM_FIELDS))
+        fields: list[tuple[str, str | UploadFile]] = list(
+            parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS))
+        return FormData(fields)
     except (BodyTooLarge, ValueError):
         return None
 
@@ -225,11 +234,15 @@ def _serve(admin: Admin, request: Request, fn, allowed, form: FormData | None) -
             if token:
                 clear_cookie(response, request, SESSION_COOKIE)
             return response
+        if token is None:  # session_user found the user by this cookie
+            raise RuntimeError("a logged-in user without a session cookie")
         csrf = admin.keys.csrf_token(token)
         ctx = Ctx(admin, request, session, user, Scope.of(session, user), csrf, now, form,
                   dict(request.path_params))
         try:
-            if form is not None and (not admin.keys.csrf_ok(token, form.get("csrf")) or not _same_origin(request)):
+            given = form.get("csrf") if form is not None else None  # a str: the form is parsed from URL-encoding
+            if form is not None and (not admin.keys.csrf_ok(token, given if isinstance(given, str) else None)
+                                     or not _same_origin(request)):
                 ctx.audit(audit.CSRF_REJECTED, request.url.path)
                 session.commit()
                 raise CsrfRejected(message("web.csrf"))

@@ -73,7 +73,7 @@ def household_export(ctx: Ctx, household_id: int):
 @page(ROLE_PROVINCE)
 def household_delete(ctx: Ctx, household_id: int):
     household = _household(ctx, household_id)
-    confirm = str(ctx.form.get("confirm_code") or "").strip()
+    confirm = str(ctx.posted.get("confirm_code") or "").strip()
     if confirm != household.code:
         raise BadRequest(message("households.delete_confirm", code=household.code))
     code = household.code
