@@ -7,11 +7,16 @@ from sqlalchemy import select
 
 from actions.buttons import HUMAN, MENU, menu_rows, rate_rows, resume_rows, topic_button
 from actions.context import ActionContext
+from bot.delivery.clock import LocalTime
+from bot.people import support_sessions
 from bot.shared.payloads import ChosenTopic
 from bot.shared.types import Button, Reply
 from bot.storage.conversations import ConversationLog, TopicChoice
+from bot.storage.households import Household
 from content.words import words
 
+# The FAQ a citizen's "when is the next session?" is understood as: answered with their village's sessions too.
+SESSIONS_FAQ = "faq-community-tech-team"
 # A pick counts for the question asked back only this soon after it.
 CHOICE_WINDOW = timedelta(hours=1)
 
@@ -22,9 +27,26 @@ def faq(ctx: ActionContext, topic_id: str) -> list[Reply]:
     buttons: tuple[tuple[Button, ...], ...] = rate_rows(topic.id) + ((MENU,),)
     if tutorial is not None:
         buttons = ((topic_button(ctx.catalog, tutorial.id),),) + buttons
-    return [Reply("faq_answer", {"topic_id": topic.id, "title": topic.title, "answer": topic.answer,
-                                 "tutorial_title": tutorial.title if tutorial else None},
-                  buttons=buttons)]
+    answer = Reply("faq_answer", {"topic_id": topic.id, "title": topic.title, "answer": topic.answer,
+                                  "tutorial_title": tutorial.title if tutorial else None},
+                   buttons=buttons)
+    if topic.id == SESSIONS_FAQ and ctx.member.household_id is not None:
+        return [answer, next_sessions(ctx, ctx.member.household_id)]
+    return [answer]
+
+
+def next_sessions(ctx: ActionContext, household_id: int) -> Reply:
+    """The household's village's next in-person sessions, or that none is scheduled and how to ask the team."""
+    household = ctx.session.get(Household, household_id)
+    if household is None:
+        return Reply("sessions_next", {"village": "", "sessions": []}, buttons=((HUMAN,),))
+    zone = LocalTime.of(ctx.settings).zone
+    rows = [support_sessions.shown(ctx.session, ctx.catalog, row, zone)
+            for row in support_sessions.upcoming(ctx.session, household.village_id, ctx.now)]
+    return Reply("sessions_next", {"village": household.village.name,
+                                   "sessions": [{"day": s.day, "time": s.time, "weekday": s.weekday,
+                                                 "place": s.place, "topics": s.topics} for s in rows]},
+                 buttons=() if rows else ((HUMAN,),))
 
 
 def menu(ctx: ActionContext) -> list[Reply]:

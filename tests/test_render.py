@@ -124,10 +124,22 @@ CONTEXTS: dict[str, list[dict]] = {
     "privacy_erase_confirm": [{}],
     "privacy_erased": [{}],
     "privacy_erase_kept": [{}],
+    "sessions_next": [
+        {"village": "Thôn Đông", "sessions": []},
+        {"village": "Thôn Đông", "sessions": [
+            {"day": "15/12/2026", "time": "08:00", "weekday": 1, "place": "Nhà văn hóa thôn Đông",
+             "topics": ["Cài VNeID", "Thanh toán tiền điện"]},
+            {"day": "20/12/2026", "time": "14:00", "weekday": 6, "place": "Nhà văn hóa thôn Đông", "topics": []}]},
+    ],
 }
 CASES = [pytest.param(t, ctx, id=f"{t}-{i}") for t, contexts in CONTEXTS.items() for i, ctx in enumerate(contexts)]
 LABEL_CONTEXTS = {"topic": {"title": "Cài VNeID và đăng ký tài khoản mức 1"}, "address": {"form": "bác"},
-                  "outcome_step": {"number": 3}}
+                  "outcome_step": {"number": 3},
+                  "session_when": {"weekday": 5, "day": "12/12", "time": "8:00"},
+                  "session_topic": {"title": "Cài VNeID", "chosen": True},
+                  "session_pick": {"village": "Thôn Đông", "time": "08:00", "day": "12/12/2026", "weekday": 5},
+                  "session_household": {"head": "Lê Thị Hoa", "code": "HH000012", "came": True},
+                  "session_platform": {"name": "VNeID mức 2", "chosen": False}}
 
 
 def source(template_id: str) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from actions import answers, onboarding, outcomes, privacy, ratings, tutorial
 from actions.context import ActionContext
-from actions.team import handoff, helpdesk, link, push_menu, reminders
+from actions.team import handoff, helpdesk, link, push_menu, reminders, sessions
 from bot.people.team_members import is_link_code
 from bot.shared import payloads
 from bot.shared.types import Reply
@@ -101,6 +101,13 @@ PAYLOADS: dict[type, PayloadAction] = {
     payloads.PushPlace: push_menu.on_button,
     payloads.PushTopic: push_menu.on_button,
     payloads.PushAudience: push_menu.on_button,
+    payloads.SessionVillage: sessions.on_button,
+    payloads.SessionWhen: sessions.on_button,
+    payloads.SessionTopic: sessions.on_button,
+    payloads.SessionStep: sessions.on_button,
+    payloads.SessionAttend: sessions.on_button,
+    payloads.SessionHousehold: sessions.on_button,
+    payloads.SessionPlatform: sessions.on_button,
 }
 
 
@@ -145,6 +152,9 @@ COMMANDS: dict[str, Command] = {
     "/ketthuc": Command(_CLOSE_HELP, "team_ketthuc"),
     "/push": Command(_PUSH, "team_push"),
     "/guibai": Command(_PUSH, "team_guibai"),
+    # In-person sessions: schedule one, then record who came and what worked.
+    "/buoihotro": Command(_ignoring_argument(sessions.start), "team_buoihotro"),
+    "/diemdanh": Command(_ignoring_argument(sessions.attendance), "team_diemdanh"),
     # The citizen's rights (Law 91/2025/QH15): see what is kept, delete it, take consent back.
     "/dulieu": Command(_ignoring_argument(privacy.show_data), "privacy_data"),
     "/xoa": Command(_ignoring_argument(privacy.ask_erase), "privacy_erase"),

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions import answers, onboarding, privacy
 from actions.context import ActionContext
-from actions.team import relay
+from actions.team import relay, sessions
 from bot.dialogue import routing
 from bot.redact import redact
 from bot.shared.team_settings import TeamSettings
@@ -180,6 +180,10 @@ class Dialogue:
         if text.startswith("/"):
             replies, intent, understood = routing.route_command(ctx, text)
             return _Outcome(replies, understood=understood, intent=intent)
+        # A team member scheduling a session (/buoihotro) types its day and time, then its place.
+        scheduling = sessions.typed(ctx, text)
+        if scheduling is not None:
+            return _Outcome(scheduling, intent="team_session_typed")
         peer = relay.peer(ctx)
         if peer is not None:
             return _Outcome(relay.relay_text(ctx, peer, text), intent="relay")

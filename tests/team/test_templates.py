@@ -18,6 +18,8 @@ REPORT = {"push_id": 7, "topic_id": "vneid-register", "title": "Cài VNeID", "sc
 NOTICE = {"request_id": 12, "name": "Nguyễn Văn An", "village": "Thôn Đông", "household_code": "HH000012",
           "topic_title": "Cài VNeID", "number": 3, "last_messages": ["khong nhan duoc [MÃ SỐ]", "giup voi"],
           "escalated": True, "waited_minutes": 31}
+SESSION = {"village": "Thôn Đông", "day": "15/12/2026", "time": "08:00", "weekday": 1,
+           "place": "Nhà văn hóa thôn Đông", "topics": ["Cài VNeID", "Thanh toán tiền điện"]}
 CONTEXTS: dict[str, list[dict]] = {
     "help_notice": [NOTICE, {**NOTICE, "village": None, "household_code": None, "topic_title": None,
                              "number": None, "last_messages": [], "escalated": False, "waited_minutes": None}],
@@ -56,6 +58,23 @@ CONTEXTS: dict[str, list[dict]] = {
     "reminder": [{"title": "Cài VNeID", "number": 3, "total": 10}],
     "reminders_off": [{}],
     "reminders_on": [{}],
+    "session_choose_village": [{}],
+    "session_choose_when": [{"village": "Thôn Đông", "again": "unreadable"}, {"village": "Thôn Đông", "again": "past"},
+                            {"village": "Thôn Đông", "again": None}],
+    "session_ask_place": [{"day": "15/12/2026", "time": "08:00", "weekday": 1, "again": True},
+                          {"day": "15/12/2026", "time": "08:00", "weekday": 6, "again": False}],
+    "session_choose_topics": [{"chosen": ["Cài VNeID"], "most": 5}, {"chosen": [], "most": 5}],
+    "session_confirm": [SESSION],
+    "session_scheduled": [SESSION],
+    "session_cancelled": [{}],
+    "session_expired": [{}],
+    "session_none_recent": [{}],
+    "session_choose_recent": [{}],
+    "session_attendance": [{**SESSION, "came": 3, "households": 40, "page": 0}],
+    "session_household_came": [{"head": "Lê Thị Hoa", "code": "HH000012", "platforms": ["VNeID mức 2"]},
+                               {"head": "Lê Thị Hoa", "code": "HH000012", "platforms": []}],
+    "session_reminder": [{**SESSION, "tomorrow": True, "tutorial": "Cài VNeID"},
+                         {**SESSION, "tomorrow": False, "tutorial": None}],
 }
 TEMPLATE_IDS = sorted(p.name.removesuffix(".j2") for p in TEAM_DIR.glob("*.j2"))
 CASES = [pytest.param(t, c, id=f"{t}-{i}") for t, contexts in CONTEXTS.items() for i, c in enumerate(contexts)]
