@@ -1,0 +1,234 @@
+"""The day before an in-person session: one reminder to each household of the village that is stuck midway
+or asked for help, never in quiet hours (Asia/Ho_Chi_Minh), and exactly once: across ticks, across workers
+that lost the session's mark, and across a sender killed mid-send (as tests/team/test_push_exactly_once.py)."""
+from __future__ import annotations
+
+import json
+import signal
+import time
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select, update
+
+from actions.team import periodic, session_reminders
+from bot.delivery.clock import LocalTime
+from bot.delivery.outbox import OutboxStore
+from bot.people import support_sessions
+from bot.people.households import village_of
+from bot.shared.team_settings import TeamSettings
+from bot.storage.db import make_engine, migrate, session_factory
+from bot.storage.delivery import OutboxItem
+from bot.storage.help import HelpRequest
+from bot.storage.households import Household, Member
+from bot.storage.progress import RUN_COMPLETED, RUN_PAUSED, TutorialRun
+from bot.storage.sessions import SupportSession
+from content.loader import load_catalog
+from devtools.fakes.telegram_api import FakeTelegramApi
+from devtools.pushing import NEVER_QUIET, TOKEN, pending, per_chat, seed, sender_env, start_sender, statuses
+from tests.team.test_push_exactly_once import wait_exit, wait_held_steady
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+SETTINGS = TeamSettings()
+LOCAL = LocalTime.of(SETTINGS)
+COMMUNE, VILLAGE = "Xã Tân Lập", "Thôn Đồng Bằng"
+
+
+def local(*args) -> datetime:
+    return datetime(*args, tzinfo=ZONE).astimezone(timezone.utc)
+
+
+def households(sessions, channel: str = "telegram") -> dict[str, int]:
+    """Five households of the village: stuck midway, asked for help, finished, stuck but reminders off, none."""
+    made = {}
+    with sessions() as session:
+        village = village_of(session, COMMUNE, VILLAGE)
+        seen = local(2027, 3, 9, 10, 0)
+        for n, name in enumerate(("stuck", "asked", "finished", "off", "nothing")):
+            household = Household(village_id=village.id, code=f"H{n}", join_code=f"J{n:05d}", head_name=name)
+            session.add(household)
+            session.flush()
+            member = Member(channel=channel, external_id=str(100 + n), household_id=household.id,
+                            address_form="bác", last_seen_at=seen, reminders_off=name == "off")
+            session.add(member)
+            session.flush()
+            if name in ("stuck", "off", "finished"):
+                session.add(TutorialRun(member_id=member.id, household_id=household.id, topic_id="vneid-register",
+                                        step_index=2, status=RUN_COMPLETED if name == "finished" else RUN_PAUSED,
+                                        updated_at=seen))
+            if name == "asked":
+                session.add(HelpRequest(member_id=member.id, household_id=household.id, created_at=seen))
+            made[name] = household.id
+        session.commit()
+    return made
+
+
+def session_at(sessions, catalog, starts_at: datetime, now: datetime) -> int:
+    with sessions() as session:
+        village = village_of(session, COMMUNE, VILLAGE)
+        row = support_sessions.schedule(session, catalog, village.id, starts_at, "Nhà văn hóa thôn Đông",
+                                        ["vneid-level2", "pay-electricity"], None, now)
+        session.commit()
+        return row.id
+
+
+def tick(services, now: datetime, settings: TeamSettings = SETTINGS) -> int:
+    with services.sessions() as session:
+        count = session_reminders.send_due(session, services.catalog, settings, now)
+        session.commit()
+        return count
+
+
+def reminders(services) -> list[OutboxItem]:
+    with services.sessions() as session:
+        return list(session.scalars(select(OutboxItem).where(OutboxItem.kind == "reminder").order_by(OutboxItem.id)))
+
+
+def test_the_day_before_each_stuck_or_asking_household_once(services):
+    made = households(services.sessions)
+    session_id = session_at(services.sessions, services.catalog, local(2027, 3, 11, 8, 0), local(2027, 3, 1, 9, 0))
+    assert tick(services, local(2027, 3, 10, 7, 59)) == 0  # not yet a day before
+    assert tick(services, local(2027, 3, 10, 8, 0)) == 2
+    assert tick(services, local(2027, 3, 10, 8, 1)) == 0
+    items = reminders(services)
+    assert {i.household_id for i in items} == {made["stuck"], made["asked"]}
+    assert {i.dedupe_key for i in items} == {f"session:{session_id}:{made['stuck']}",
+                                             f"session:{session_id}:{made['asked']}"}
+    # Sent before quiet hours begin that evening (21:00), or not at all.
+    assert {LOCAL.local(datetime.fromtimestamp(i.not_after or 0, timezone.utc)).hour for i in items} == {21}
+    stuck = json.loads(next(i.reply for i in items if i.household_id == made["stuck"]))
+    assert stuck["template"] == "team/session_reminder"
+    assert stuck["context"]["place"] == "Nhà văn hóa thôn Đông" and stuck["context"]["time"] == "08:00"
+    assert stuck["context"]["tomorrow"] is True and stuck["context"]["tutorial"]
+    buttons = [b["payload"] for row in stuck["buttons"] for b in row]
+    assert buttons[0].startswith("tutorial:resume:") and buttons[-1] == "reminders:off"
+
+
+def test_a_worker_that_lost_the_mark_still_queues_nothing_twice(services):
+    households(services.sessions)
+    session_at(services.sessions, services.catalog, local(2027, 3, 11, 8, 0), local(2027, 3, 1, 9, 0))
+    assert tick(services, local(2027, 3, 10, 9, 0)) == 2
+    with services.sessions() as session:
+        session.execute(update(SupportSession).values(reminded_at=None))
+        session.commit()
+    assert tick(services, local(2027, 3, 10, 9, 1)) == 0  # the dedupe keys hold
+    assert len(reminders(services)) == 2
+
+
+def test_the_team_tick_queues_them(services):
+    households(services.sessions)
+    session_at(services.sessions, services.catalog, local(2027, 3, 11, 8, 0), local(2027, 3, 1, 9, 0))
+    result = periodic.tick(services.sessions, services.catalog, SETTINGS, local(2027, 3, 10, 9, 0))
+    assert result["session_reminders"] == 2
+
+
+@pytest.mark.parametrize("starts, expected", [
+    ((2027, 3, 11, 8, 0), (2027, 3, 10, 8, 0)),  # a day before
+    ((2027, 3, 11, 6, 30), (2027, 3, 10, 7, 0)),  # 06:30 the day before is quiet: 07:00 that day
+    ((2027, 3, 11, 22, 0), (2027, 3, 11, 7, 0)),  # 22:00 the day before is quiet: 07:00 on the day
+    ((2027, 3, 11, 21, 0), (2027, 3, 11, 7, 0)),  # 21:00 is quiet already
+    ((2027, 3, 11, 20, 59), (2027, 3, 10, 20, 59)),
+])
+def test_the_moment_of_the_reminder_is_never_in_quiet_hours(starts, expected):
+    moment = session_reminders.remind_at(LOCAL, local(*starts))
+    assert moment == local(*expected) and not LOCAL.is_quiet(moment) and moment < local(*starts)
+
+
+def test_a_day_before_in_quiet_hours_waits_for_the_first_allowed_time(services):
+    made = households(services.sessions)
+    session_at(services.sessions, services.catalog, local(2027, 3, 11, 22, 0), local(2027, 3, 1, 9, 0))
+    for quiet in (local(2027, 3, 10, 22, 0), local(2027, 3, 11, 2, 0), local(2027, 3, 11, 6, 59)):
+        assert tick(services, quiet) == 0
+    assert tick(services, local(2027, 3, 11, 7, 0)) == 2
+    items = reminders(services)
+    assert {i.household_id for i in items} == {made["stuck"], made["asked"]}
+    # The session is at 22:00, after quiet hours begin: the reminder goes before 21:00 or not at all.
+    assert {LOCAL.local(datetime.fromtimestamp(i.not_after or 0, timezone.utc)).hour for i in items} == {21}
+    assert json.loads(items[0].reply)["context"]["tomorrow"] is False  # "Sắp có buổi…", the same day
+
+
+def test_the_sender_holds_them_in_quiet_hours(services):
+    households(services.sessions)
+    session_at(services.sessions, services.catalog, datetime.now(timezone.utc) + timedelta(hours=20),
+               datetime.now(timezone.utc))
+    assert tick(services, datetime.now(timezone.utc), SETTINGS.with_(quiet_hours=NEVER_QUIET)) == 2
+    store = OutboxStore(services.sessions, "test", lease=60, chat_interval=1.0)
+    assert store.claim("telegram", 10, time.time(), quiet=True) == []
+    assert len(store.claim("telegram", 10, time.time(), quiet=False)) == 2
+
+
+def test_nobody_on_the_web_chat_or_in_another_village(services):
+    households(services.sessions, channel="web")
+    session_at(services.sessions, services.catalog, local(2027, 3, 11, 8, 0), local(2027, 3, 1, 9, 0))
+    assert tick(services, local(2027, 3, 10, 9, 0)) == 0
+    with services.sessions() as session:
+        other = village_of(session, COMMUNE, "Thôn Khác")
+        session.commit()
+        other_id = other.id
+    with services.sessions() as session:
+        support_sessions.schedule(session, services.catalog, other_id, local(2027, 3, 12, 8, 0), "Nhà văn hóa",
+                                  ["vneid-level2"], None, local(2027, 3, 1, 9, 0))
+        session.commit()
+    assert tick(services, local(2027, 3, 11, 9, 0)) == 0
+
+
+HOUSEHOLDS = 300
+FAST = 400.0
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'session-reminders.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.mark.slow
+def test_killed_sender_restarts_and_every_household_is_reminded_exactly_once(database_url, tmp_path):
+    catalog = load_catalog()
+    settings = SETTINGS.with_(quiet_hours=NEVER_QUIET)  # the sender's quiet hours are the test above
+    with FakeTelegramApi(TOKEN) as api:
+        engine = make_engine(database_url)
+        migrate(engine)
+        sessions = session_factory(engine)
+        chats = seed(sessions, HOUSEHOLDS)
+        for chat in chats:
+            api.user(chat)
+        now = datetime.now(timezone.utc)
+        with sessions() as session:
+            for member in session.scalars(select(Member)):
+                session.add(TutorialRun(member_id=member.id, household_id=member.household_id,
+                                        topic_id="vneid-register", step_index=1, status=RUN_PAUSED))
+            session.commit()
+        # Its day-before moment came a minute ago.
+        session_at(sessions, catalog, now + timedelta(days=1) - timedelta(minutes=1), now)
+        with sessions() as session:
+            assert session_reminders.send_due(session, catalog, settings, now) == HOUSEHOLDS
+            session.commit()
+        env = sender_env(database_url, api.url, telegram_rate_limit=FAST, outbox_lease_seconds=4,
+                         outbox_poll_seconds=0.05)
+        logs = [tmp_path / f"sender-{n}.log" for n in range(2)]
+        outs = [log.open("w") for log in logs]
+        try:
+            # Halfway, Telegram takes the messages but its answers stop coming; then the sender is killed.
+            api.hold("sendMessage", after=HOUSEHOLDS // 2)
+            first = start_sender(env, "first", outs[0])
+            in_flight = wait_held_steady(api)
+            assert 0 < in_flight <= 16
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=10)
+            api.release()
+            wait_exit(start_sender(env, "restarted", outs[1]), 120, logs[1])
+        finally:
+            for out in outs:
+                out.close()
+        counts = per_chat(api)
+        assert set(counts) == set(chats) and set(counts.values()) == {1}, "a household reminded twice or never"
+        assert pending(sessions) == 0
+        final = statuses(sessions)
+        # In flight when the sender died: delivered, but nobody could know; `unknown`, never sent again.
+        assert final["sent"] + final["unknown"] == HOUSEHOLDS and final["unknown"] >= in_flight
+        with sessions() as session:  # later ticks queue nothing more
+            assert session_reminders.send_due(session, catalog, settings, now + timedelta(minutes=5)) == 0
+        engine.dispose()
