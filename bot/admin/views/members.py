@@ -99,7 +99,7 @@ def member_erase_confirm(ctx: Ctx, member_id: int):
 @page(*MAY_HANDLE)
 def member_erase(ctx: Ctx, member_id: int):
     member = _member(ctx, member_id)
-    if str(ctx.form.get("confirm") or "") != "yes":
+    if str(ctx.posted.get("confirm") or "") != "yes":
         raise BadRequest(message("members.erase_confirm"))
     household = ctx.session.get(Household, member.household_id) if member.household_id else None
     counts = erase_member(ctx.session, member, ctx.now)

@@ -34,11 +34,11 @@ def unknown_page(ctx: Ctx):
 @page(*TEACHERS)
 def learn(ctx: Ctx):
     catalog = ctx.services.catalog
-    topic_id = str(ctx.form.get("topic") or "")
+    topic_id = str(ctx.posted.get("topic") or "")
     if topic_id not in catalog.topics:
         raise BadRequest(message("unknown.topic_required"))
-    text = str(ctx.form.get("text") or "")
-    period = str(ctx.form.get("period") or "30")
+    text = str(ctx.posted.get("text") or "")
+    period = str(ctx.posted.get("period") or "30")
     if period not in filters.PERIODS:
         period = "30"
     path = ctx.admin.learned_path
