@@ -1,6 +1,7 @@
 """Admin accounts: argon2 passwords, login with lockout (wrong passwords and wrong codes), server-side sessions."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -83,7 +84,7 @@ def clean_username(username: str) -> str:
 
 
 def create_user(session: Session, username: str, password: str, role: str, *,
-                commune: Commune | None = None, villages: list[Village] = (),
+                commune: Commune | None = None, villages: Sequence[Village] = (),
                 display_name: str | None = None) -> Staff:
     """A new admin user with a role and its scope, checked for consistency."""
     name = clean_username(username)
@@ -96,7 +97,7 @@ def create_user(session: Session, username: str, password: str, role: str, *,
     if session.scalars(select(Staff.id).where(Staff.username == name)).first() is not None:
         raise AccountError(f"the user {name!r} exists already")
     user = Staff(username=name, password_hash=hash_password(password), role=role,
-                 commune_id=commune.id if role == ROLE_COMMUNE else None,
+                 commune_id=commune.id if role == ROLE_COMMUNE and commune is not None else None,
                  name=display_name or name, active=True)
     if role == ROLE_TEAM:
         user.villages = list(villages)

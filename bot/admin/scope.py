@@ -36,6 +36,8 @@ class Scope:
         if user.role == ROLE_PROVINCE:
             return cls.all()
         if user.role == ROLE_COMMUNE:
+            if user.commune_id is None:  # refused by auth.create_user; such a row sees nothing
+                return cls(frozenset(), frozenset())
             villages = session.scalars(select(Village.id).where(Village.commune_id == user.commune_id)).all()
             return cls(frozenset(villages), frozenset({user.commune_id}))
         if user.role == ROLE_TEAM:
@@ -49,7 +51,7 @@ class Scope:
     def households(self) -> Select:
         """The ids of households in scope, as a subquery."""
         query = select(Household.id)
-        if not self.everything:
+        if self.village_ids is not None:  # not everything
             query = query.where(Household.village_id.in_(sorted(self.village_ids)))
         return query
 
@@ -60,7 +62,7 @@ class Scope:
         return column.in_(self.households().scalar_subquery())
 
     def village_filter(self, column) -> ColumnElement[bool]:
-        if self.everything:
+        if self.village_ids is None:  # everything
             return true()
         return column.in_(sorted(self.village_ids))
 
