@@ -67,7 +67,7 @@ class LogFilter:
 @dataclass(frozen=True)
 class LogRow:
     id: int
-    at: object
+    at: datetime  # the log row's time (ConversationLog.at)
     channel: str
     household_code: str | None
     text: str | None

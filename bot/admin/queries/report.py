@@ -101,6 +101,8 @@ def monthly(session: Session, scope: Scope, catalog: Catalog, month: Month,
             .join(Household, Household.id == HelpRequest.household_id)
             .join(Village, Village.id == Household.village_id)
             .where(in_scope, Village.commune_id.in_(ids), HelpRequest.taken_at >= start, HelpRequest.taken_at < end)):
+        if taken_at is None:  # the query asks for taken_at in the period
+            raise ValueError("a help request counted as answered has no taken_at")
         answer_seconds.setdefault(cid, []).append(help_requests.answer_seconds(created_at, taken_at))
     for cid, report in reports.items():
         report.households, report.linked, report.reached = places.get(cid, (0, 0, 0))
