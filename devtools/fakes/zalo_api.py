@@ -287,8 +287,8 @@ def _message_problem(body: Any) -> str | None:
         return "attachment.payload must be an object"
     if payload.get("template_type") == "media":
         elements = payload.get("elements")
-        if text is not None or not isinstance(elements, list) or len(elements) != 1:
-            return "a media template has exactly one element and no text here"
+        if not isinstance(elements, list) or len(elements) != 1:
+            return "a media template has exactly one element"  # with a text, the text is its caption
         element = elements[0]
         if element.get("media_type") != "image" or len({"url", "attachment_id"} & set(element)) != 1:
             return "an image element has media_type image and a url or an attachment_id"

@@ -61,7 +61,7 @@ class ZaloSender:
         message = self.renderer.render(reply, address_form)
         image, upload = None, None
         if message.image is not None and message.image_name is not None:  # the renderer sets both or neither
-            image, upload = await self._image(user_id, message.image, message.image_name)
+            image, upload = await self._image(user_id, message.image, message.image_name, message.image_alt)
         for body in outgoing(user_id, message, image):
             try:
                 await self._with_token(functools.partial(self.api.send, body=body))
@@ -70,15 +70,16 @@ class ZaloSender:
                     self._uploads.pop(upload, None)  # perhaps expired at Zalo: upload again next time
                 raise
 
-    async def _image(self, user_id: str, path: Path, name: str) -> tuple[dict, tuple | None]:
-        """The image message and its upload key: by URL when PUBLIC_BASE_URL set, else uploaded once per file."""
+    async def _image(self, user_id: str, path: Path, name: str, alt: str | None) -> tuple[dict, tuple | None]:
+        """The image message (captioned with what it shows) and its upload key: by URL when PUBLIC_BASE_URL
+        is set, else uploaded once per file."""
         if self.public_base_url:
             url = f"{self.public_base_url}/images/{quote(name)}"
-            return wire.image_message(user_id, url=url), None
+            return wire.image_message(user_id, url=url, caption=alt), None
         key = upload_key(path)
         if key not in self._uploads:
             self._uploads[key] = await self._with_token(functools.partial(self.api.upload_image, path=path))
-        return wire.image_message(user_id, attachment_id=self._uploads[key]), key
+        return wire.image_message(user_id, attachment_id=self._uploads[key], caption=alt), key
 
     async def _with_token(self, call):
         """call(access_token); when Zalo says the token is invalid or expired, refresh and try once more."""

@@ -201,14 +201,20 @@ def text_message(user_id: str, text: str, buttons: list[tuple[str, str]] | None 
     return {"recipient": {"user_id": user_id}, "message": message}
 
 
-def image_message(user_id: str, *, url: str | None = None, attachment_id: str | None = None) -> dict:
-    """An image, by a public URL or by the attachment id of an upload; one attachment per message."""
+def image_message(user_id: str, *, url: str | None = None, attachment_id: str | None = None,
+                  caption: str | None = None) -> dict:
+    """An image, by a public URL or by the attachment id of an upload; one attachment per message.
+
+    caption: the text shown with the image (a consultation message "đính kèm ảnh" carries both), cut to
+    MAX_TEXT; what the picture shows, for a citizen whose phone does not load images.
+    """
     if (url is None) == (attachment_id is None):
         raise WireError("an image needs exactly one of url and attachment_id")
     element = {"media_type": "image", **({"url": url} if url else {"attachment_id": attachment_id})}
-    return {"recipient": {"user_id": user_id},
-            "message": {"attachment": {"type": "template",
-                                       "payload": {"template_type": "media", "elements": [element]}}}}
+    message: dict = {"attachment": {"type": "template", "payload": {"template_type": "media", "elements": [element]}}}
+    if caption and caption.strip():
+        message["text"] = caption.strip()[:MAX_TEXT]
+    return {"recipient": {"user_id": user_id}, "message": message}
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:

@@ -63,6 +63,8 @@ async def test_without_a_public_url_step_images_are_uploaded_once(settings, cata
     assert [m.image for m in sent if m.image] == [{"media_type": "image",
                                                    "attachment_id": zalo_api.uploads[0]["attachment_id"]}] * 2
     assert sent[1].text.startswith("Bước 1/1") and sent[1].buttons
+    # The image carries what it shows as its caption (screens.yml's alt), for a phone that does not load it.
+    assert sent[0].text == services.renderer.screens.alt_text(image) and "Mã OTP" in sent[0].text
 
 
 async def test_pushes_use_the_registered_sender(settings, catalog, zalo_api):

@@ -86,6 +86,9 @@ def test_image_message_by_url_or_upload():
     assert by_upload["message"]["attachment"]["payload"]["elements"][0]["attachment_id"] == "att1"
     with pytest.raises(wire.WireError):
         wire.image_message("7")
+    captioned = wire.image_message("7", url="https://camtay.example/images/a.png", caption=" Màn hình VNeID ")
+    assert captioned["message"]["text"] == "Màn hình VNeID"
+    assert "text" not in wire.image_message("7", url="https://camtay.example/images/a.png", caption=" ")["message"]
 
 
 @pytest.mark.parametrize("text", ["ngắn", "a" * 2000, "a" * 4500, ("dòng\n" * 900).strip(), "x\n\n" + "y" * 2500])
