@@ -20,6 +20,7 @@ from bot.admin.views import (
     ratings,
     report,
     second_factor,
+    sessions,
     unknown,
 )
 from bot.admin.web import ADMIN_DIR, SECURITY_HEADERS, Admin, not_found
@@ -67,6 +68,10 @@ def routes() -> list:
         Route("/places", places.places_page, name="places"),
         Route("/places/{commune_id:int}", places.commune_page, name="commune"),
         Route("/pushes", pushes.pushes_page, name="pushes"),
+        Route("/sessions", sessions.sessions_page, name="sessions"),
+        Route("/sessions", sessions.schedule, methods=["POST"]),
+        Route("/sessions/{session_id:int}", sessions.session_page, name="session"),
+        Route("/sessions/{session_id:int}/attendance", sessions.record_attendance, methods=["POST"]),
         Route("/log", log.log_page_view, name="log"),
         Route("/log.csv", log.log_csv, name="log_csv"),
         Route("/unknown", unknown.unknown_page, name="unknown"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -83,7 +83,8 @@ def schedule(session: Session, catalog: Catalog, village_id: int, starts_at: dat
     """A new session for the village, in the caller's transaction."""
     check(catalog, starts_at, place, topic_ids, now)
     assert starts_at is not None and place is not None  # check() said so
-    row = SupportSession(village_id=village_id, starts_at=starts_at, place=place.strip(),
+    # Stored as UTC: SQLite keeps a datetime's wall time and drops its zone.
+    row = SupportSession(village_id=village_id, starts_at=aware(starts_at).astimezone(timezone.utc), place=place.strip(),
                          topic_ids=list(dict.fromkeys(topic_ids)), created_by_id=staff.id if staff else None,
                          created_at=now)
     session.add(row)

@@ -1,0 +1,113 @@
+"""The admin's in-person sessions: scheduling for a village of one's scope, the next and past sessions,
+recording who came and what worked (outcome rows with source "team"), each step in the audit log."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.people import support_sessions
+from bot.storage.admin_access import AdminAuditLog
+from bot.storage.outcomes import SOURCE_TEAM, Outcome
+from bot.storage.sessions import SessionAttendance, SupportSession
+from tests.admin.conftest import csrf_of, login
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _tomorrow() -> str:
+    return (datetime.now(ZONE).date() + timedelta(days=1)).isoformat()
+
+
+async def _schedule(client, village: int, **fields):
+    page = await client.get("/admin/sessions")
+    data = {"csrf": csrf_of(page.text), "village": str(village), "day": _tomorrow(), "time": "08:30",
+            "place": "Nhà văn hóa thôn 1", "topic": ["vneid-level2", "pay-electricity"], **fields}
+    return await client.post("/admin/sessions", data=data)
+
+
+def _past(services, village: int) -> int:
+    now = datetime.now(timezone.utc)
+    with services.sessions() as session:
+        row = support_sessions.schedule(session, services.catalog, village, now + timedelta(hours=1), "Nhà văn hóa",
+                                        ["vneid-level2"], None, now)
+        row.starts_at = now - timedelta(hours=3)
+        session.commit()
+        return row.id
+
+
+async def test_a_commune_official_schedules_for_their_village_and_sees_it(client, users, services, seed):
+    await login(client, "xa")
+    response = await _schedule(client, seed.village_a1)
+    assert response.status_code == 303 and "added=" in response.headers["location"]
+    with services.sessions() as session:
+        [row] = session.scalars(select(SupportSession)).all()
+        assert (row.village_id, row.place, row.topic_ids) == (seed.village_a1, "Nhà văn hóa thôn 1",
+                                                              ["vneid-level2", "pay-electricity"])
+        audit = session.scalars(select(AdminAuditLog).where(AdminAuditLog.action == "schedule_session")).one()
+        assert audit.target == f"session:{row.id}" and audit.username == "xa"
+    page = (await client.get("/admin/sessions")).text
+    upcoming = page.split('id="upcoming"')[1].split("</table>")[0]
+    assert "08:30" in upcoming, upcoming[-600:]
+    assert "Nhà văn hóa thôn 1" in upcoming and "Thôn 1" in upcoming
+
+
+async def test_out_of_scope_and_bad_forms_are_refused(client, users, services, seed):
+    await login(client, "xa")
+    assert (await _schedule(client, seed.village_b1)).status_code == 403  # another commune's village
+    assert (await _schedule(client, seed.village_a1, day="2020-01-01")).status_code == 400
+    assert (await _schedule(client, seed.village_a1, place=" ")).status_code == 400
+    assert (await _schedule(client, seed.village_a1, topic=[])).status_code == 400
+    assert (await _schedule(client, seed.village_a1, topic=["no-such-topic"])).status_code == 400
+    assert (await _schedule(client, seed.village_a1, csrf="wrong")).status_code == 403
+    with services.sessions() as session:
+        assert session.scalars(select(SupportSession)).all() == []
+
+
+async def test_a_team_member_sees_only_their_villages_sessions(client, users, services, seed):
+    theirs, other = _past(services, seed.village_a2), _past(services, seed.village_a1)
+    await login(client, "to")  # Thôn 2 only
+    page = (await client.get("/admin/sessions")).text
+    assert f"/sessions/{theirs}" in page and f"/sessions/{other}" not in page
+    assert (await client.get(f"/admin/sessions/{other}")).status_code == 403
+    assert (await client.get(f"/admin/sessions/{theirs}")).status_code == 200
+
+
+async def test_who_came_and_what_worked_are_recorded_as_team_outcomes(client, users, services, seed):
+    session_id = _past(services, seed.village_a1)
+    await login(client, "xa")
+    page = await client.get(f"/admin/sessions/{session_id}")
+    assert "Lê Thị Hoa" in page.text and "Trần Văn Bình" in page.text and "Phạm Văn Cường" not in page.text
+    response = await client.post(f"/admin/sessions/{session_id}/attendance", data={
+        "csrf": csrf_of(page.text), "household": str(seed.households["HA1"]), "platform": ["vneid-level2"]})
+    assert response.status_code == 303
+    response = await client.post(f"/admin/sessions/{session_id}/attendance", data={
+        "csrf": csrf_of(page.text), "household": str(seed.households["HA2"])})  # came, nothing worked yet
+    assert response.status_code == 303
+    other_village = await client.post(f"/admin/sessions/{session_id}/attendance", data={
+        "csrf": csrf_of(page.text), "household": str(seed.households["HA3"])})
+    assert other_village.status_code == 400
+    with services.sessions() as session:
+        came = {a.household_id: a.platforms for a in session.scalars(select(SessionAttendance))}
+        assert came == {seed.households["HA1"]: ["vneid-level2"], seed.households["HA2"]: []}
+        [outcome] = session.scalars(select(Outcome).where(Outcome.source == SOURCE_TEAM)).all()
+        assert (outcome.household_id, outcome.platform, outcome.result) == (seed.households["HA1"], "vneid-level2",
+                                                                            "done")
+        audits = session.scalars(select(AdminAuditLog).where(AdminAuditLog.action == "record_attendance")).all()
+        assert [a.target for a in audits] == [f"session:{session_id}"] * 2
+        assert "Lê Thị Hoa" not in "".join(a.detail or "" for a in audits)  # the household's code, not a name
+    household = (await client.get(f"/admin/households/{seed.households['HA1']}")).text
+    assert "Tài khoản định danh điện tử mức 2 (VNeID)" in household.split('id="platforms"')[1].split("</table>")[0]
+
+
+async def test_attendance_waits_for_the_session(client, users, services, seed):
+    await login(client, "xa")
+    await _schedule(client, seed.village_a1)
+    with services.sessions() as session:
+        session_id = session.scalar(select(SupportSession.id))
+    page = await client.get(f"/admin/sessions/{session_id}")
+    assert 'id="attendance"' not in page.text
+    response = await client.post(f"/admin/sessions/{session_id}/attendance", data={
+        "csrf": csrf_of(page.text), "household": str(seed.households["HA1"])})
+    assert response.status_code == 400
