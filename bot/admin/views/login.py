@@ -86,7 +86,8 @@ def _login(admin: Admin, request: Request, form) -> Response:
                            username, next_url)
         result = auth.authenticate(session, username, password, ip)
         name = username.strip().lower()[:64] or "?"
-        if not result.ok:
+        user = result.user  # None unless result.ok
+        if user is None:
             if result.locked_until is not None:
                 audit.record(session, audit.LOGIN_LOCKED, username=name, ip=ip,
                              detail={"until": result.locked_until.isoformat()})
@@ -99,14 +100,14 @@ def _login(admin: Admin, request: Request, form) -> Response:
         auth.close_session(session, admin.keys, request.cookies.get(SESSION_COOKIE))
         if result.second_factor:
             # Only the second factor's page opens with this session; the login is recorded after the code.
-            pending = "code" if result.user.totp_enabled else "enrol"
-            session_token = auth.open_session(session, admin.keys, result.user, ip, pending=pending,
+            pending = "code" if user.totp_enabled else "enrol"
+            session_token = auth.open_session(session, admin.keys, user, ip, pending=pending,
                                               idle=admin.idle)
             session.commit()
             next_url = url(request, "/login/code" if pending == "code" else "/enrol", next=next_url)
         else:
-            session_token = auth.open_session(session, admin.keys, result.user, ip, idle=admin.idle)
-            audit.record(session, audit.LOGIN, result.user, ip=ip)
+            session_token = auth.open_session(session, admin.keys, user, ip, idle=admin.idle)
+            audit.record(session, audit.LOGIN, user, ip=ip)
             session.commit()
     response = RedirectResponse(next_url, status_code=303)
     set_cookie(response, request, SESSION_COOKIE, session_token)

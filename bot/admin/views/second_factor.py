@@ -50,7 +50,7 @@ def _step(admin: Admin, request: Request, stage: str, form) -> Response:
         row = auth.session_row(session, admin.keys, token, now)
         if row is not None and row.pending is None:  # logged in already: nothing to do here
             return RedirectResponse(next_url, status_code=303)
-        if row is None or row.pending != stage:
+        if row is None or token is None or row.pending != stage:  # no row without a token
             session.commit()
             return _to_login(request)
         user = row.user
@@ -65,16 +65,24 @@ def _step(admin: Admin, request: Request, stage: str, form) -> Response:
             audit.record(session, audit.CSRF_REJECTED, user, target=request.url.path[:200], ip=ip)
             session.commit()
             return _to_login(request)
-        locked = auth.lockout(session, user.username, ip, now)
+        locked = auth.lockout(session, _username(row), ip, now)
         if locked is not None:
             return _locked(admin, request, session, row, locked, ip)
         code = str(form.get("code") or "")[:100]
         if stage == CODE_PAGE:
-            return _check_code(admin, request, session, row, code, next_url, ip, now)
-        return _confirm_enrolment(admin, request, session, row, code, next_url, ip, now)
+            return _check_code(admin, request, session, row, token, code, next_url, ip, now)
+        return _confirm_enrolment(admin, request, session, row, token, code, next_url, ip, now)
 
 
-def _check_code(admin: Admin, request: Request, session: Session, row: AdminSession, code: str,
+def _username(row: AdminSession) -> str:
+    """A pending session is opened by a password login, so its user has a username."""
+    username = row.user.username
+    if username is None:
+        raise RuntimeError(f"admin session of staff {row.user_id}, who has no username")
+    return username
+
+
+def _check_code(admin: Admin, request: Request, session: Session, row: AdminSession, token: str, code: str,
                 next_url: str, ip: str, now) -> Response:
     user = row.user
     if totp.check_code(user, code, now):
@@ -86,12 +94,12 @@ def _check_code(admin: Admin, request: Request, session: Session, row: AdminSess
     if (locked := _wrong_code(session, row, ip, now)) is not None:
         return _locked(admin, request, session, row, locked, ip)
     session.commit()
-    return _render(admin, request, "login_code.html", request.cookies.get(SESSION_COOKIE), 401,
+    return _render(admin, request, "login_code.html", token, 401,
                    error=message("login.code_wrong"), next=next_url)
 
 
-def _confirm_enrolment(admin: Admin, request: Request, session: Session, row: AdminSession, code: str,
-                       next_url: str, ip: str, now) -> Response:
+def _confirm_enrolment(admin: Admin, request: Request, session: Session, row: AdminSession, token: str,
+                       code: str, next_url: str, ip: str, now) -> Response:
     user = row.user
     codes = totp.confirm_enrolment(session, user, code, now)
     if codes is None:
@@ -99,7 +107,7 @@ def _confirm_enrolment(admin: Admin, request: Request, session: Session, row: Ad
             return _locked(admin, request, session, row, locked, ip)
         session.commit()
         # The secret is not shown again: a user who could not scan it reloads the page for a new one.
-        return _render(admin, request, "enrol.html", request.cookies.get(SESSION_COOKIE), 401, enrolment=None,
+        return _render(admin, request, "enrol.html", token, 401, enrolment=None,
                        codes=None, error=message("login.enrol_code_wrong"), next=next_url)
     audit.record(session, audit.TOTP_ENROLLED, user, ip=ip, detail={"recovery_codes": len(codes)})
     page = _render(admin, request, "enrol.html", new_token(), enrolment=None, codes=codes, error=None, next=next_url)
@@ -109,7 +117,7 @@ def _confirm_enrolment(admin: Admin, request: Request, session: Session, row: Ad
 def _wrong_code(session: Session, row: AdminSession, ip: str, now):
     """A wrong code counts as a failed login, like a wrong password."""
     audit.record(session, audit.LOGIN_FAILED, row.user, ip=ip, detail={"factor": "code"})
-    return auth.record_failure(session, row.user.username, ip, now)
+    return auth.record_failure(session, _username(row), ip, now)
 
 
 def _logged_in(admin: Admin, request: Request, session: Session, row: AdminSession, ip: str, now,
@@ -127,7 +135,7 @@ def _logged_in(admin: Admin, request: Request, session: Session, row: AdminSessi
 
 def _locked(admin: Admin, request: Request, session: Session, row: AdminSession, until, ip: str) -> Response:
     audit.record(session, audit.LOGIN_LOCKED, row.user, ip=ip, detail={"until": until.isoformat()})
-    username = row.user.username
+    username = _username(row)
     # Every half-done login of the user ends: none may try codes once the account is locked.
     session.execute(delete(AdminSession).where(AdminSession.user_id == row.user_id,
                                                AdminSession.pending.is_not(None)))
