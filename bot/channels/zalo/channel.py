@@ -40,19 +40,27 @@ RECOVER_SECONDS = 30     # looks this often for inbox events whose worker died (
 def incoming_from_event(event: wire.Event) -> Incoming | None:
     """Plain data from a parsed event; None for events that are not a citizen talking to us."""
     key = event.delivery_id
+    if event.kind not in ("text", "payload", "media", "follow"):
+        return None
+    user_id = _given(event, event.user_id, "user id")
     if event.kind == "text":
         # NUL means nothing in a chat message, and PostgreSQL refuses it in text columns.
-        text = event.text.replace("\x00", "")
-        return Incoming(channel=CHANNEL, user_id=event.user_id, text=text, update_key=key)
+        text = _given(event, event.text, "text").replace("\x00", "")
+        return Incoming(channel=CHANNEL, user_id=user_id, text=text, update_key=key)
     if event.kind == "payload":
-        return Incoming(channel=CHANNEL, user_id=event.user_id, payload=event.payload.replace("\x00", ""),
-                        update_key=key)
+        payload = _given(event, event.payload, "payload").replace("\x00", "")
+        return Incoming(channel=CHANNEL, user_id=user_id, payload=payload, update_key=key)
     if event.kind == "media":
-        return Incoming(channel=CHANNEL, user_id=event.user_id, media=event.media, update_key=key)
-    if event.kind == "follow":
-        # Following the OA is Zalo's "start": welcome them as Telegram's /start does.
-        return Incoming(channel=CHANNEL, user_id=event.user_id, text="/start", update_key=key)
-    return None
+        return Incoming(channel=CHANNEL, user_id=user_id, media=event.media, update_key=key)
+    # Following the OA is Zalo's "start": welcome them as Telegram's /start does.
+    return Incoming(channel=CHANNEL, user_id=user_id, text="/start", update_key=key)
+
+
+def _given(event: wire.Event, value: str | None, what: str) -> str:
+    """A field wire.parse_event always sets for this kind of event."""
+    if value is None:
+        raise wire.WireError(f"a {event.kind} event ({event.name}) without its {what}")
+    return value
 
 
 class _KeyedLocks:
