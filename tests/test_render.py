@@ -105,9 +105,12 @@ CONTEXTS: dict[str, list[dict]] = {
                       {"title": "Trả tiền điện", "result": "failed", "date": "06/12/2026", "platform": None},
                       {"title": "Nhận biết lừa đảo", "result": "later", "date": "06/12/2026", "platform": None}],
          "rating_count": 2,
+         "sessions": [{"date": "05/12/2026", "place": "Nhà văn hóa thôn Đông",
+                       "platforms": ["Tài khoản định danh điện tử mức 2 (VNeID)"]},
+                      {"date": "06/12/2026", "place": "Nhà văn hóa thôn Đông", "platforms": []}],
          "consent": "given", "consent_date": "06/12/2026", "reference": "K7QM-2XPA"},
         {"household": None, "runs": [], "text_count": 0, "texts": [], "help_count": 0, "help_open": 0,
-         "outcomes": [], "rating_count": 0,
+         "outcomes": [], "rating_count": 0, "sessions": [],
          "consent": None, "consent_date": None, "reference": "ABCD-EFGH"},
     ],
     "outcome_done": [

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.admin.period import as_utc
 from bot.admin.queries.households import household_with_place
+from bot.people.support_sessions import attended_by
 from bot.redact import redact
 from bot.storage.base import changed_rows
 from bot.storage.conversations import ConversationLog, TopicChoice
@@ -27,7 +28,7 @@ from bot.storage.schema import metadata
 # Tables whose rows belong to the household's people: deleted even where the reference is optional
 # (the outbox holds messages queued for them: they must not be sent after the delete).
 OWNED = {"members", "conversation_log", "tutorial_runs", "step_events", "help_requests", "outbox", "outcomes",
-         "ratings"}
+         "ratings", "support_session_attendance"}
 _MAX_DEPTH = 6
 
 
@@ -80,9 +81,13 @@ def export_household(session: Session, household_id: int) -> dict | None:
         (Outcome.household_id == household_id) | Outcome.member_id.in_(member_ids)).order_by(Outcome.id)).all()
     ratings = session.scalars(select(Rating).where(
         (Rating.household_id == household_id) | Rating.member_id.in_(member_ids)).order_by(Rating.id)).all()
+    attended = attended_by(session, household_id)
     return {
         "outcomes": [_row(o, ("member_id", "topic_id", "platform", "result", "step_index", "source", "at"))
                      for o in outcomes],
+        # In-person sessions the household came to, and what worked for it there.
+        "sessions_attended": [{**_row(row, ("starts_at", "place", "topic_ids")),
+                               **_row(came, ("platforms", "recorded_at"))} for row, came in attended],
         "ratings": [_row(r, ("member_id", "topic_id", "helpful", "reason", "at")) for r in ratings],
         "household": {**_row(household, ("code", "head_name", "address", "created_at")),
                       "phone": redact(getattr(household, "phone", None)),  # never unredacted, even here

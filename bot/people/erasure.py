@@ -3,9 +3,11 @@ the counts stay.
 
 Deleted or blanked: every text of theirs in the conversation log, their help requests' last messages, what
 was relayed between them and a helper, messages queued for them, their Zalo inbox rows, their consent rows, their
-outcomes and ratings (what they said worked for them, and what they thought of an answer);
+outcomes and ratings (what they said worked for them, what a team member recorded worked for them at an
+in-person session, and what they thought of an answer), a team member's half-scheduled session;
 the member row stays, anonymised (no chat id, no name, no household link), so that tutorial runs, step events
-and log rows (intents, topics, times) still count for their household and village in the reports.
+and log rows (intents, topics, times) still count for their household and village in the reports. Which
+in-person sessions a household came to is the household's (bot/storage/sessions.py), deleted with it.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from bot.storage.base import changed_rows
 from bot.storage.consent import Consent
 from bot.storage.conversations import ConversationLog
 from bot.storage.delivery import PENDING, SKIPPED, OutboxItem
@@ -23,6 +26,7 @@ from bot.storage.help import HelpRequest
 from bot.storage.households import Member
 from bot.storage.outcomes import Outcome
 from bot.storage.ratings import Rating
+from bot.storage.sessions import SessionDraft
 from bot.storage.staff import Staff
 from bot.storage.zalo import ZaloInboxEvent
 
@@ -94,6 +98,10 @@ def erase_member(session: Session, member: Member, now: datetime) -> dict[str, i
         session.delete(row)
     counts["outcomes"] = sum(isinstance(row, Outcome) for row in said)
     counts["ratings"] = len(said) - counts["outcomes"]
+    # A team member's half-scheduled session (/buoihotro): the place they typed goes with their chat.
+    counts["session_drafts"] = changed_rows(session, delete(SessionDraft).where(
+        SessionDraft.staff_id.in_(select(Staff.id).where(Staff.member_id == member.id)))
+        .execution_options(synchronize_session=False))
     session.execute(update(Staff).where(Staff.member_id == member.id).values(member_id=None)
                     .execution_options(synchronize_session=False))
     # A new message from the same chat starts a new member: the old row keeps only what the counts need.

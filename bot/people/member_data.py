@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from bot.people.erasure import ERASED_CHANNEL_PREFIX
+from bot.people.support_sessions import attended_by
 from bot.redact import redact
 from bot.storage import consent
 from bot.storage.conversations import ConversationLog
@@ -84,7 +85,8 @@ def _day(value: datetime | None) -> str | None:
 
 
 def kept_about(session: Session, member: Member, catalog: Catalog, recent: int = RECENT_TEXTS) -> dict:
-    """What /dulieu shows: household, progress, how many texts and the latest, help requests, consent."""
+    """What /dulieu shows: household, progress, how many texts and the latest, help requests, the in-person
+    sessions their household came to, consent."""
     household = session.get(Household, member.household_id) if member.household_id else None
     runs = []
     for run in session.scalars(select(TutorialRun).where(TutorialRun.member_id == member.id)
@@ -103,6 +105,9 @@ def kept_about(session: Session, member: Member, catalog: Catalog, recent: int =
                                          .order_by(Outcome.at.desc()).limit(RECENT_RUNS))
                 if (topic := catalog.get(o.topic_id)) is not None]
     rating_count = session.scalar(select(func.count()).where(Rating.member_id == member.id)) or 0
+    sessions = [{"date": _day(row.starts_at), "place": row.place,
+                 "platforms": [catalog.platforms[p].name for p in came.platforms if p in catalog.platforms]}
+                for row, came in (attended_by(session, household.id) if household else [])]
     row = consent.current(session, member.id, privacy().version)
     state = row.state if row is not None else None
     return {
@@ -110,7 +115,7 @@ def kept_about(session: Session, member: Member, catalog: Catalog, recent: int =
                       "commune": household.village.commune.name} if household else None,
         "runs": runs, "text_count": text_count, "texts": texts,
         "help_count": len(helps), "help_open": sum(1 for s in helps if s != HELP_CLOSED),
-        "outcomes": outcomes, "rating_count": rating_count,
+        "outcomes": outcomes, "rating_count": rating_count, "sessions": sessions,
         "consent": state,
         "consent_date": _day(row.given_at) if row is not None and state == consent.GIVEN else None,
     }
@@ -162,4 +167,9 @@ def export_member(session: Session, member: Member, catalog: Catalog, key: bytes
         "ratings": [{"topic_id": r.topic_id, "helpful": r.helpful, "reason": r.reason, "at": _plain(r.at)}
                     for r in session.scalars(select(Rating).where(Rating.member_id == member.id)
                                              .order_by(Rating.id))],
+        # In-person sessions their household came to (bot/storage/sessions.py), and what worked there.
+        "sessions_attended": [{"starts_at": _plain(row.starts_at), "place": row.place, "topic_ids": row.topic_ids,
+                               "platforms": came.platforms, "recorded_at": _plain(came.recorded_at)}
+                              for row, came in (attended_by(session, member.household_id)
+                                                if member.household_id else [])],
     }
