@@ -71,6 +71,9 @@ class TokenStore:
         return self.seed is None or row.seed_sha256 == _sha256(self.seed)
 
     def _remember(self, row: ZaloToken) -> str:
+        """Cache and return the row's access token (called once it is checked usable, or just stored)."""
+        if row.access_token is None or row.expires_at is None:
+            raise RuntimeError(f"Zalo app {self.app_id}: a token row without an access token was taken as usable")
         self._cached = (row.access_token, aware(row.expires_at))
         return row.access_token
 
@@ -88,7 +91,10 @@ class TokenStore:
             session.commit()
         except IntegrityError:
             session.rollback()
-        return session.get(ZaloToken, self.app_id, populate_existing=True)
+        row = session.get(ZaloToken, self.app_id, populate_existing=True)
+        if row is None:  # the insert lost a race to a row that is now gone
+            raise TokenError(f"the Zalo token row of app {self.app_id} vanished while it was created; try again")
+        return row
 
     def _lock(self, session: Session) -> ZaloToken:
         """The row, locked for writing until the session commits or rolls back."""
@@ -102,9 +108,10 @@ class TokenStore:
         with self.sessions() as session:
             row = self._lock(session)
             now = self.clock()
-            if not self._current_seed(row):
+            seed = self.seed
+            if seed is not None and not self._current_seed(row):  # (a None seed is always current)
                 log.warning("ZALO_REFRESH_TOKEN changed: starting again from the new refresh token")
-                row.refresh_token, row.seed_sha256 = self.seed, _sha256(self.seed)
+                row.refresh_token, row.seed_sha256 = seed, _sha256(seed)
                 row.access_token = row.expires_at = None
             elif self._usable(row.access_token, row.expires_at, now, rejected):
                 session.commit()  # another worker refreshed while we waited for the lock
