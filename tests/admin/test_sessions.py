@@ -5,12 +5,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import httpx
+import pytest
 from sqlalchemy import select
 
+from bot.admin.auth import create_user
 from bot.people import support_sessions
+from bot.services import build_services
 from bot.storage.admin_access import AdminAuditLog
 from bot.storage.outcomes import SOURCE_TEAM, Outcome
+from bot.storage.places import Commune
 from bot.storage.sessions import SessionAttendance, SupportSession
+from bot.web.app import create_app
+from tests.admin import conftest
 from tests.admin.conftest import csrf_of, login
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -111,3 +118,33 @@ async def test_attendance_waits_for_the_session(client, users, services, seed):
     response = await client.post(f"/admin/sessions/{session_id}/attendance", data={
         "csrf": csrf_of(page.text), "household": str(seed.households["HA1"])})
     assert response.status_code == 400
+
+
+@pytest.fixture
+async def pg_services(settings, catalog, postgres_url):
+    built = build_services(settings.with_(database_url=postgres_url), catalog)
+    yield built
+    await built.aclose()
+
+
+@pytest.mark.postgres
+async def test_scheduling_and_attendance_on_postgresql(pg_services):
+    seed = conftest.seed_data(pg_services)
+    with pg_services.sessions() as session:
+        conftest.enrolled(create_user(session, "xa", conftest.PASSWORD, "commune",
+                                      commune=session.get(Commune, seed.commune_a)))
+        session.commit()
+    past = _past(pg_services, seed.village_a1)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(pg_services)),
+                                 base_url="http://pg.test") as client:
+        await login(client, "xa")
+        assert (await _schedule(client, seed.village_a1)).status_code == 303
+        page = await client.get(f"/admin/sessions/{past}")
+        response = await client.post(f"/admin/sessions/{past}/attendance", data={
+            "csrf": csrf_of(page.text), "household": str(seed.households["HA1"]), "platform": ["vneid-level2"]})
+        assert response.status_code == 303
+        listing = (await client.get("/admin/sessions")).text
+    assert "08:30" in listing.split('id="upcoming"')[1].split("</table>")[0]
+    assert ">1</td>" in listing.split('id="past"')[1].split("</table>")[0]
+    with pg_services.sessions() as session:
+        assert session.scalars(select(SessionAttendance.platforms)).all() == [["vneid-level2"]]
