@@ -63,6 +63,8 @@ class Topic(Strict):
     @classmethod
     def _body_matches_kind(cls, body: list[Step] | str | None, info: ValidationInfo) -> list[Step] | str | None:
         """A tutorial's body is its steps, an faq's its answer: each needs its own and has not the other's."""
+        if info.field_name is None:  # pydantic names the field of a field validator
+            raise RuntimeError("a body validator was called without its field's name")
         owner, missing, misplaced = _BODIES[info.field_name]
         kind = info.data.get("kind")
         if kind == owner and not body:
