@@ -56,6 +56,7 @@ class _LineLoader(yaml.SafeLoader):
     """A YAML loader that remembers the line of every mapping key and sequence item."""
 
     _depth = 0
+    line_maps: list[tuple[object, dict, int]]  # (a mapping or list, its keys' lines, its own line); set per parse
 
     def compose_node(self, parent, index):
         if self._depth >= MAX_NESTING:
@@ -321,7 +322,7 @@ def _line_containing(path: Path, needle: str, after: str | None = None) -> int:
     """The first line of the file that mentions `needle`, below the line mentioning `after`."""
     searching = after is None
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not searching:
+        if after is not None and not searching:  # (with no `after`, searching from the start)
             searching = line.lstrip().startswith(after)
             continue
         if needle in line:
@@ -444,7 +445,10 @@ def _link_checks(catalog: Catalog, topics_dir: Path, facts: Path | None) -> list
 
 def _field_lines(lines: list[str], start: int):
     """The line numbers of the field whose key is on line `start`: a folded text continues below it."""
-    column = len(re.match(r"\s*(?:-\s+)*", lines[start - 1]).group())
+    indent = re.match(r"\s*(?:-\s+)*", lines[start - 1])
+    if indent is None:  # the pattern matches the empty string, so never
+        raise RuntimeError(f"no indentation found on line {start}")
+    column = len(indent.group())
     yield start
     for number in range(start + 1, len(lines) + 1):
         line = lines[number - 1]
