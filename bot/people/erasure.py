@@ -59,9 +59,10 @@ def erase_member(session: Session, member: Member, now: datetime) -> dict[str, i
     """Erase one chat identity's personal data in the caller's transaction; counts of what was done (for the audit)."""
     counts: dict[str, int] = {}
     old_channel, old_external_id = member.channel, member.external_id
-    counts["conversation_log"] = session.execute(
+    counts["conversation_log"] = changed_rows(
+        session,
         update(ConversationLog).where(ConversationLog.member_id == member.id, ConversationLog.text.is_not(None))
-        .values(text=None).execution_options(synchronize_session=False)).rowcount
+        .values(text=None).execution_options(synchronize_session=False))
     requests = list(session.scalars(select(HelpRequest).where(HelpRequest.member_id == member.id)))
     for request in requests:
         request.last_messages = None
@@ -86,11 +87,12 @@ def erase_member(session: Session, member: Member, now: datetime) -> dict[str, i
         scrubbed += 1
     counts["outbox"] = scrubbed
     if old_channel == "zalo":
-        counts["zalo_inbox"] = session.execute(
+        counts["zalo_inbox"] = changed_rows(
+            session,
             update(ZaloInboxEvent).where(ZaloInboxEvent.user_id == old_external_id)
-            .values(user_id=anonymous, text=None, payload=None).execution_options(synchronize_session=False)).rowcount
-    counts["consents"] = session.execute(delete(Consent).where(Consent.member_id == member.id)
-                                         .execution_options(synchronize_session=False)).rowcount
+            .values(user_id=anonymous, text=None, payload=None).execution_options(synchronize_session=False))
+    counts["consents"] = changed_rows(session, delete(Consent).where(Consent.member_id == member.id)
+                                      .execution_options(synchronize_session=False))
     # What they said worked for them and what they thought of an answer: a few rows a member, deleted as objects.
     said = [*session.scalars(select(Outcome).where(Outcome.member_id == member.id)),
             *session.scalars(select(Rating).where(Rating.member_id == member.id))]
