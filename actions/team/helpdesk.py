@@ -5,7 +5,6 @@ through the outbox, in the same transaction as the turn; every state change is a
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import exists, select, update
@@ -165,13 +164,13 @@ def escalate(session: Session, catalog, request: HelpRequest, now: datetime, rea
         return None
     request.escalated_at = now
     _event(session, request, "escalated", now, detail=reason)
-    admins: Sequence[tuple[Staff, Member]]
     if request.household_id is not None:
         household = _household(session, request.household_id)
         admins = team.admins_of_commune(session, household.village.commune_id)
     else:
-        admins = session.execute(select(Staff, Member).join(Member, Member.id == Staff.member_id)
-                                 .where(Staff.role == ROLE_PROVINCE, Staff.active.is_(True))).tuples().all()
+        rows = session.execute(select(Staff, Member).join(Member, Member.id == Staff.member_id)
+                               .where(Staff.role == ROLE_PROVINCE, Staff.active.is_(True))).all()
+        admins = [(t, m) for t, m in rows]
     reply = notice(session, catalog, request, escalated=True, waited_minutes=waited_minutes)
     told = 0
     for team_member, chat in admins:

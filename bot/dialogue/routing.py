@@ -207,6 +207,13 @@ _INTENT_ACTIONS = {
 }
 
 
+def _named(meaning: Meaning, id_: str | None) -> str:
+    """The topic or procedure id a meaning of that kind carries (nlu.meaning.Reader always sets it)."""
+    if id_ is None:
+        raise ValueError(f"a {meaning.kind!r} meaning without its id: {meaning}")
+    return id_
+
+
 def route_meaning(ctx: ActionContext, meaning: Meaning) -> tuple[list[Reply], bool]:
     """Free text, read by nlu.meaning. Returns the replies and whether it was understood."""
     if meaning.kind == "unclear":
@@ -214,14 +221,14 @@ def route_meaning(ctx: ActionContext, meaning: Meaning) -> tuple[list[Reply], bo
     if meaning.kind == "choose":
         return answers.choose_topic(ctx, list(meaning.choices)), True
     if meaning.kind == "topic":
-        return start_topic(ctx, meaning.topic_id), True
+        return start_topic(ctx, _named(meaning, meaning.topic_id)), True
     if meaning.kind == "procedure":
-        return answers.not_covered(ctx, meaning.procedure_id), True
+        return answers.not_covered(ctx, _named(meaning, meaning.procedure_id)), True
     if meaning.intent == intents.RESUME_TUTORIAL:
         run = ctx.active_run()
         if run is not None:
             return tutorial.repeat_step(ctx, run), True
-    action = _INTENT_ACTIONS.get(meaning.intent)
+    action = _INTENT_ACTIONS.get(meaning.intent) if meaning.intent is not None else None
     if action is None:
         return answers.clarify(ctx, list(meaning.likely)), False
     return action(ctx), meaning.intent not in intents.REJECTING
