@@ -105,7 +105,10 @@ def _push_create(args, settings) -> int:
                 print(exc, file=sys.stderr)
                 return 1
             session.commit()
-            result = push.report(session, services.catalog, created.id).as_dict()
+            report = push.report(session, services.catalog, created.id)
+            if report is None:
+                raise LookupError(f"push {created.id} was just created (committed) but has no report")
+            result = report.as_dict()
         if not new:
             print(f"push {created.id} with the same topic, audience and place was made minutes ago; not again")
         print(json.dumps(result, ensure_ascii=False) if args.json else
