@@ -28,7 +28,7 @@ from bench.nlu_report import Measured, SetResult, machine, render  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from content.loader import load_catalog  # noqa: E402
 from nlu.client import NluClient  # noqa: E402
-from nlu.evaluation import DEV_SET, EVAL_SET, HELD_OUT_SET, Prediction, load_questions, score  # noqa: E402
+from nlu.evaluation import DEV5_SET, DEV_SET, EVAL_SET, HELD_OUT_SET, Prediction, load_questions, score  # noqa: E402
 from nlu.meaning import catalog_reader  # noqa: E402
 from nlu.server import RasaServer  # noqa: E402
 from nlu.training import prepare, train  # noqa: E402
@@ -37,6 +37,7 @@ CONFIGS = {"a": ROOT / "bench" / "configs" / "a_recommended.yml", "b": ROOT / "b
            "c": ROOT / "bench" / "configs" / "c_segmented.yml", "d": ROOT / "config.yml"}
 SETS = {"tuning": (EVAL_SET, "Tuning set (nlu/eval/, looked at while tuning)"),
         "dev": (DEV_SET, "Development set (nlu/dev/, written blind in round 4, then studied like the tuning set)"),
+        "dev5": (DEV5_SET, "Development set, round 5 (nlu/dev5/, written blind in round 5, then studied)"),
         "held-out": (HELD_OUT_SET, "Held-out set (nlu/heldout/, written blind, never tuned to)")}
 RASA_VENV = ROOT / ".venv-rasa"
 MODELS = ROOT / "models"
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="train again to measure training time (the given pipelines, else all)")
     parser.add_argument("--held-out", action="store_true",
                         help="also score the held-out set (only when a change is finished)")
-    parser.add_argument("--dev", action="store_true", help="also score the development set (nlu/dev/)")
+    parser.add_argument("--dev", action="store_true", help="also score the development sets (nlu/dev/, nlu/dev5/)")
     parser.add_argument("--errors", action="store_true",
                         help="list the questions each pipeline gets wrong (the tuning and development sets' only)")
     parser.add_argument("--no-latency", action="store_true",
@@ -143,14 +144,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configs = dict(c.split("=", 1) for c in args.config) if args.config else CONFIGS
     retrain = set(configs) if args.retrain == [] else set(args.retrain or ())
-    sets = ["tuning"] + (["dev"] if args.dev else []) + (["held-out"] if args.held_out else [])
+    sets = ["tuning"] + (["dev", "dev5"] if args.dev else []) + (["held-out"] if args.held_out else [])
     measured = [asyncio.run(measure(label, (ROOT / path).resolve(), label in retrain, sets,
                                        not args.no_latency))
                 for label, path in configs.items()]
     where = machine()
     titles = {name: SETS[name][1] for name in sets}
     # The held-out set's misses stay sealed: listing them would invite tuning to them.
-    print(render(measured, where, titles, errors=args.errors, error_sets=["tuning", "dev"]))
+    print(render(measured, where, titles, errors=args.errors, error_sets=["tuning", "dev", "dev5"]))
     if args.write:
         write_section(args.write, render(measured, where, titles))
     return 0

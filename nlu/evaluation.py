@@ -18,6 +18,7 @@ EVAL_SET = NLU_DIR / "eval" / "questions.yml"  # the tuning set
 HELD_OUT_SET = NLU_DIR / "heldout" / "questions.yml"  # written blind, scored only when a change is finished
 # Written blind in round 4 by another writer, then studied: its misses guide general fixes (a second tuning set).
 DEV_SET = NLU_DIR / "dev" / "questions.yml"
+DEV5_SET = NLU_DIR / "dev5" / "questions.yml"  # round 5's development set, written blind like round 4's
 STYLES = ("with diacritics", "without diacritics", "abbreviations")
 
 
