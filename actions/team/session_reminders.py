@@ -99,7 +99,9 @@ def send_due(session: Session, catalog: Catalog, settings: TeamSettings, now: da
                 SupportSession.id == row.id, SupportSession.reminded_at.is_(None)).values(reminded_at=now)
                 .execution_options(synchronize_session=False)):
             continue
-        not_after = min(aware(row.starts_at), local.quiet_starts(now)).timestamp()
+        # Sent before the session, and before quiet hours begin (an empty span like 00:00-00:00 is none).
+        quiet = any(start != end for start, end in local.quiet)
+        not_after = min(aware(row.starts_at), local.quiet_starts(now) if quiet else aware(row.starts_at)).timestamp()
         for member, run in _stuck_or_asked(session, row.village_id, now):
             if member.channel == "zalo" and now - aware(member.last_seen_at) >= window:
                 continue  # Zalo would refuse it
