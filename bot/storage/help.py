@@ -20,6 +20,9 @@ class HelpRequest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
+    # The village a citizen of no household chose, so its team gets the request (a household's is its own).
+    # Personal data: cleared with the request's texts (retention, erasure).
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
     topic_id: Mapped[str | None] = mapped_column(String(64))
     step_index: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default=HELP_OPEN)
@@ -52,6 +55,7 @@ class HelpEvent(Base):
         return f"HelpEvent(help_request_id={self.help_request_id!r}, kind={self.kind!r})"
 
 
-# Per household and open ones (bot/admin/queries/help.py).
+# Per household and open ones (bot/admin/queries/help.py); a village's guests' (/hotro).
 Index("ix_help_requests_household_id", HelpRequest.household_id)
+Index("ix_help_requests_village_id", HelpRequest.village_id)
 Index("ix_help_requests_status_created_at", HelpRequest.status, HelpRequest.created_at)

@@ -36,6 +36,8 @@ class Outcome(Base):
     result: Mapped[str] = mapped_column(String(16))
     step_index: Mapped[int | None] = mapped_column(Integer)  # where it did not work (result "failed")
     source: Mapped[str] = mapped_column(String(16), default=SOURCE_CITIZEN)
+    # The team member who recorded it (source "team"); None for a citizen's own answer.
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     def __repr__(self) -> str:

@@ -1,0 +1,111 @@
+"""Migration 0013: help_requests.village_id (a guest's chosen village) and outcomes.recorded_by_id, on rows."""
+
+from datetime import datetime, timezone
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import MetaData, inspect
+
+from bot.storage.db import alembic_config, make_engine
+from bot.storage.schema import metadata
+
+NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+NEW_COLUMNS = {("help_requests", "village_id"), ("outcomes", "recorded_by_id")}
+
+
+def _before() -> str:
+    down = ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision("0013").down_revision
+    assert isinstance(down, str)
+    return down
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'guest.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+def _move(engine, url: str, revision: str, down: bool = False) -> None:
+    config = alembic_config(url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def _columns(engine) -> set[tuple[str, str]]:
+    found = inspect(engine)
+    return {(table, c["name"]) for table in ("help_requests", "outcomes") for c in found.get_columns(table)}
+
+
+@pytest.fixture
+def upgraded(database_url):
+    engine = make_engine(database_url)
+    _move(engine, database_url, _before())
+    tables = MetaData()
+    tables.reflect(engine)
+    rows = [
+        ("communes", {"id": 1, "name": "Xã A"}),
+        ("villages", {"id": 1, "commune_id": 1, "name": "Thôn 1"}),
+        (
+            "households",
+            {
+                "id": 1,
+                "village_id": 1,
+                "code": "H1",
+                "join_code": "ABCDEF",
+                "head_name": "Lê Thị Hoa",
+                "created_at": NOW,
+            },
+        ),
+        (
+            "members",
+            {
+                "id": 1,
+                "channel": "telegram",
+                "external_id": "1",
+                "is_guest": False,
+                "created_at": NOW,
+                "last_seen_at": NOW,
+            },
+        ),
+        ("help_requests", {"id": 1, "member_id": 1, "household_id": 1, "status": "open", "created_at": NOW}),
+        (
+            "outcomes",
+            {
+                "id": 1,
+                "member_id": 1,
+                "household_id": 1,
+                "topic_id": "vneid-level2",
+                "platform": "vneid-level2",
+                "result": "done",
+                "source": "citizen",
+                "at": NOW,
+            },
+        ),
+    ]
+    with engine.begin() as connection:
+        for name, value in rows:
+            connection.execute(tables.tables[name].insert(), value)
+    _move(engine, database_url, "0013")
+    yield engine
+    engine.dispose()
+
+
+def test_the_columns_match_the_models_and_keep_the_rows(upgraded):
+    assert NEW_COLUMNS <= _columns(upgraded)
+    with upgraded.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), metadata) == []
+        help_row = connection.exec_driver_sql("SELECT household_id, village_id FROM help_requests").one()
+        outcome_row = connection.exec_driver_sql("SELECT result, recorded_by_id FROM outcomes").one()
+    assert tuple(help_row) == (1, None) and tuple(outcome_row) == ("done", None)
+
+
+def test_downgrade_removes_only_the_new_columns(upgraded, database_url):
+    _move(upgraded, database_url, _before(), down=True)
+    assert not NEW_COLUMNS & _columns(upgraded)
+    with upgraded.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM outcomes").scalar() == 1
