@@ -56,10 +56,16 @@ CONTEXTS: dict[str, list[dict]] = {
     "household_code_one_at_a_time": [{}],
     "join_code_wait": [{"time": "14:36", "date": None}, {"time": "00:05", "date": "08/12"}],
     "human_handoff": [
-        {"topic_title": "Cài VNeID và đăng ký tài khoản mức 1", "number": 3, "told": 2},
-        {"topic_title": None, "number": None, "told": 1},
-        {"topic_title": "Cài VNeID và đăng ký tài khoản mức 1", "number": 3, "told": 0},
+        # The web chat (not reachable later), a guest's village chosen: every part is read.
+        {"topic_title": "Cài VNeID và đăng ký tài khoản mức 1", "number": 3, "told": 2, "village": "Thôn Đông",
+         "commune": "Xã Tân Lập", "reachable": False},
+        {"topic_title": None, "number": None, "told": 1, "village": None, "commune": None, "reachable": True},
+        {"topic_title": "Cài VNeID và đăng ký tài khoản mức 1", "number": 3, "told": 0, "village": "Thôn Đông",
+         "commune": "Xã Tân Lập", "reachable": True},
+        {"topic_title": None, "number": None, "told": 0, "village": None, "commune": None, "reachable": False},
     ],
+    "guest_help_commune": [{}],
+    "guest_help_village": [{"commune": "Xã Tân Lập"}],
     "menu": [{}],
     "not_covered": [{"procedure_id": "passport", "title": "làm hộ chiếu",
                      "where": "Làm tại Công an tỉnh, hoặc nộp trực tuyến trên Cổng Dịch vụ công quốc gia."}],
@@ -137,6 +143,7 @@ CONTEXTS: dict[str, list[dict]] = {
 }
 CASES = [pytest.param(t, ctx, id=f"{t}-{i}") for t, contexts in CONTEXTS.items() for i, ctx in enumerate(contexts)]
 LABEL_CONTEXTS = {"topic": {"title": "Cài VNeID và đăng ký tài khoản mức 1"}, "address": {"form": "bác"},
+                  "place": {"name": "Thôn Đông"},
                   "outcome_step": {"number": 3},
                   "session_when": {"weekday": 5, "day": "12/12", "time": "8:00"},
                   "session_topic": {"title": "Cài VNeID", "chosen": True},

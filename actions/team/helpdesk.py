@@ -7,14 +7,14 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from actions.buttons import HUMAN, MENU
 from actions.context import ActionContext
 from actions.team.replies import team_reply
 from bot.delivery.clock import LocalTime, aware
-from bot.delivery.outbox import PRIORITY_PERSON, enqueue
+from bot.delivery.outbox import PRIORITY_PERSON, PUSHABLE_CHANNELS, enqueue
 from bot.people import team_members as team
 from bot.redact import redact
 from bot.shared.payloads import HelpButton
@@ -24,6 +24,7 @@ from bot.storage.base import changed_rows
 from bot.storage.conversations import ConversationLog
 from bot.storage.help import HELP_CLOSED, HELP_OPEN, HELP_TAKEN, HelpEvent, HelpRequest
 from bot.storage.households import Household, Member
+from bot.storage.places import Village
 from bot.storage.progress import TutorialRun
 from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, Staff
 from content.words import words
@@ -62,6 +63,13 @@ def _household(session: Session, household_id: int) -> Household:
     if household is None:
         raise LookupError(f"household {household_id} of a help request is missing")
     return household
+
+
+def village_of(session: Session, request: HelpRequest) -> Village | None:
+    """The request's village: its household's, or the one a citizen of no household chose (None: neither)."""
+    if request.household_id is not None:
+        return _household(session, request.household_id).village
+    return session.get(Village, request.village_id) if request.village_id is not None else None
 
 
 def active_as_citizen(session: Session, member: Member) -> HelpRequest | None:
@@ -106,29 +114,35 @@ def notice(session: Session, catalog, request: HelpRequest, escalated: bool = Fa
     """What a team member sees about a request: who, where, what they were doing, their last words."""
     citizen = session.get(Member, request.member_id)
     household = session.get(Household, request.household_id) if request.household_id else None
+    village = village_of(session, request)
     topic = catalog.get(request.topic_id)
+    # A web chat citizen cannot get a helper's words (the outbox cannot reach them): nothing to take.
+    reachable = citizen is not None and citizen.channel in PUSHABLE_CHANNELS
+    buttons = ((Button("help_take", HelpButton("take", request.id).pack()),
+                Button("help_pass", HelpButton("pass", request.id).pack())),) if reachable else ()
     return team_reply("help_notice", {
         "request_id": request.id, "name": _citizen_name(household, citizen),
-        "village": household.village.name if household else None,
+        "village": village.name if village else None, "reachable": reachable,
         "household_code": household.code if household else None,
         "topic_title": topic.title if topic else None,
         "number": request.step_index + 1 if request.step_index is not None else None,
         "last_messages": json.loads(request.last_messages or "[]"),
         "escalated": escalated, "waited_minutes": waited_minutes,
-    }, buttons=((Button("help_take", HelpButton("take", request.id).pack()),
-                 Button("help_pass", HelpButton("pass", request.id).pack())),))
+    }, buttons=buttons)
 
 
-def open_request(ctx: ActionContext, run: TutorialRun | None,
-                 step_index: int | None = None) -> tuple[HelpRequest, bool, int]:
+def open_request(ctx: ActionContext, run: TutorialRun | None, step_index: int | None = None,
+                 village_id: int | None = None) -> tuple[HelpRequest, bool, int]:
     """(request, is it new, how many people were told). An open request is not opened twice.
 
-    `step_index`: the step the citizen says it failed at, when not the run's own (a finished tutorial's)."""
+    `step_index`: the step the citizen says it failed at, when not the run's own (a finished tutorial's);
+    `village_id`: the village a citizen of no household chose (a household's own village goes first)."""
     existing = active_as_citizen(ctx.session, ctx.member)
     if existing is not None:
         return existing, False, 0
     request = HelpRequest(
         member_id=ctx.member.id, household_id=ctx.member.household_id,
+        village_id=village_id if ctx.member.household_id is None else None,
         topic_id=run.topic_id if run else None,
         step_index=step_index if step_index is not None else run.step_index if run else None,
         created_at=ctx.now, status=HELP_OPEN,
@@ -138,10 +152,9 @@ def open_request(ctx: ActionContext, run: TutorialRun | None,
     ctx.session.flush()
     _event(ctx.session, request, "opened", ctx.now)
     helpers = []
-    if request.household_id is not None:
-        household = _household(ctx.session, request.household_id)
-        helpers = [(t, m) for t, m in team.helpers_of_village(ctx.session, household.village_id)
-                   if m.id != ctx.member.id]
+    village = village_of(ctx.session, request)
+    if village is not None:
+        helpers = [(t, m) for t, m in team.helpers_of_village(ctx.session, village.id) if m.id != ctx.member.id]
     reply = notice(ctx.session, ctx.catalog, request)
     for team_member, chat in helpers:
         enqueue(ctx.session, chat, reply, "help", priority=PRIORITY_PERSON)
@@ -156,7 +169,7 @@ def open_request(ctx: ActionContext, run: TutorialRun | None,
 
 def escalate(session: Session, catalog, request: HelpRequest, now: datetime, reason: str,
              waited_minutes: int | None = None) -> int | None:
-    """Tell the commune's admins (the province's, for a guest), once per request; how many were told."""
+    """Tell the commune's admins (the province's, for a guest of no village), once per request; how many were told."""
     changed = changed_rows(session, update(HelpRequest).where(
         HelpRequest.id == request.id, HelpRequest.status == HELP_OPEN, HelpRequest.escalated_at.is_(None))
         .values(escalated_at=now).execution_options(synchronize_session=False))
@@ -164,9 +177,9 @@ def escalate(session: Session, catalog, request: HelpRequest, now: datetime, rea
         return None
     request.escalated_at = now
     _event(session, request, "escalated", now, detail=reason)
-    if request.household_id is not None:
-        household = _household(session, request.household_id)
-        admins = team.admins_of_commune(session, household.village.commune_id)
+    village = village_of(session, request)
+    if village is not None:
+        admins = team.admins_of_commune(session, village.commune_id)
     else:
         rows = session.execute(select(Staff, Member).join(Member, Member.id == Staff.member_id)
                                .where(Staff.role == ROLE_PROVINCE, Staff.active.is_(True))).all()
@@ -196,10 +209,10 @@ def escalate_due(session: Session, catalog, settings: TeamSettings, now: datetim
 
 
 def _may_help(session: Session, team_member: Staff, request: HelpRequest) -> bool:
-    if request.household_id is None:
+    village = village_of(session, request)
+    if village is None:
         return team_member.role in (ROLE_COMMUNE, ROLE_PROVINCE)
-    household = _household(session, request.household_id)
-    return household.village_id in team.village_ids(session, team_member)
+    return village.id in team.village_ids(session, team_member)
 
 
 def taker(session: Session, request: HelpRequest) -> Staff:
@@ -258,9 +271,8 @@ def name_of_request(session: Session, request: HelpRequest) -> str:
 
 
 def _helper_context(ctx: ActionContext, request: HelpRequest) -> dict:
-    household = ctx.session.get(Household, request.household_id) if request.household_id else None
-    return {"name": name_of_request(ctx.session, request),
-            "village": household.village.name if household else None}
+    village = village_of(ctx.session, request)
+    return {"name": name_of_request(ctx.session, request), "village": village.name if village else None}
 
 
 def pass_(ctx: ActionContext, request_id: str) -> list[Reply]:
@@ -331,7 +343,8 @@ def open_list(ctx: ActionContext) -> list[Reply]:
     villages = team.village_ids(ctx.session, team_member)
     requests = ctx.session.scalars(
         select(HelpRequest).outerjoin(Household, Household.id == HelpRequest.household_id)
-        .where(HelpRequest.status == HELP_OPEN, Household.village_id.in_(villages))
+        .where(HelpRequest.status == HELP_OPEN,
+               or_(Household.village_id.in_(villages), HelpRequest.village_id.in_(villages)))
         .order_by(HelpRequest.id).limit(10)).all()
     if not requests:
         return [team_reply("help_list_empty")]

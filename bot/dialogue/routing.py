@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from actions import answers, onboarding, outcomes, privacy, ratings, tutorial
 from actions.context import ActionContext
-from actions.team import handoff, helpdesk, link, push_menu, reminders, sessions
+from actions.team import guest_help, handoff, helpdesk, link, push_menu, reminders, sessions
 from bot.people.team_members import is_link_code
 from bot.shared import payloads
 from bot.shared.types import Reply
@@ -108,6 +108,8 @@ PAYLOADS: dict[type, PayloadAction] = {
     payloads.SessionAttend: sessions.on_button,
     payloads.SessionHousehold: sessions.on_button,
     payloads.SessionPlatform: sessions.on_button,
+    payloads.GuestCommune: guest_help.on_commune,
+    payloads.GuestVillage: handoff.at_village,
 }
 
 

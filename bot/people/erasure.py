@@ -66,6 +66,7 @@ def erase_member(session: Session, member: Member, now: datetime) -> dict[str, i
     requests = list(session.scalars(select(HelpRequest).where(HelpRequest.member_id == member.id)))
     for request in requests:
         request.last_messages = None
+        request.village_id = None  # the village they chose when they had no household
     counts["help_requests"] = len(requests)
     request_ids = {r.id for r in requests}
     scrubbed = 0

@@ -21,6 +21,7 @@ from bot.storage.conversations import ConversationLog
 from bot.storage.help import HELP_CLOSED, HelpRequest
 from bot.storage.households import Household, Member
 from bot.storage.outcomes import Outcome
+from bot.storage.places import Village
 from bot.storage.progress import TutorialRun
 from bot.storage.ratings import Rating
 from content.loader import Catalog
@@ -147,6 +148,9 @@ def export_member(session: Session, member: Member, catalog: Catalog, key: bytes
                            .where(_kept_texts(member)).order_by(ConversationLog.at, ConversationLog.id)).all()
     helps = session.scalars(select(HelpRequest).where(HelpRequest.member_id == member.id)
                             .order_by(HelpRequest.id)).all()
+    # The village a request went to when they had no household (help_requests.village_id).
+    village_names = {v.id: v.name for v in session.scalars(
+        select(Village).where(Village.id.in_({h.village_id for h in helps if h.village_id is not None})))}
     return {
         "member": {"reference": member_reference(key, member), "channel": member.channel,
                    "display_name": redact(member.display_name), "address_form": member.address_form,
@@ -158,9 +162,10 @@ def export_member(session: Session, member: Member, catalog: Catalog, key: bytes
         if row is not None else None,
         "texts": [{"at": _plain(at), "channel": channel, "text": redact(text)} for at, channel, text in logs],
         "help_requests": [{"topic_id": h.topic_id, "status": h.status, "created_at": _plain(h.created_at),
+                           "village": village_names.get(h.village_id) if h.village_id is not None else None,
                            "closed_at": _plain(h.closed_at), "last_messages": redact(h.last_messages)}
                           for h in helps],
-        "outcomes": [{"topic_id": o.topic_id, "platform": o.platform, "result": o.result,
+        "outcomes": [{"topic_id": o.topic_id, "platform": o.platform, "result": o.result, "source": o.source,
                       "step": o.step_index + 1 if o.step_index is not None else None, "at": _plain(o.at)}
                      for o in session.scalars(select(Outcome).where(Outcome.member_id == member.id)
                                               .order_by(Outcome.id))],

@@ -314,15 +314,37 @@ class SessionPlatform(_Payload):
     platform: str = _wire(WORD)
 
 
+# A citizen of no household asks for a person (actions/team/guest_help.py): which commune, then which village.
+# The run and step the request is about ride along (run 0: none).
+@dataclass(frozen=True)
+class GuestCommune(_Payload):
+    """`guest:c:<commune id>:<run id>:<step index>`: the commune a guest asking for a person is in."""
+
+    PREFIX = "guest:c"
+    commune_id: int = _wire(NUMBER)
+    run_id: int = _wire(NUMBER)
+    step: int = _wire(NUMBER)
+
+
+@dataclass(frozen=True)
+class GuestVillage(_Payload):
+    """`guest:v:<village id>:<run id>:<step index>`: the village, so its team gets the request."""
+
+    PREFIX = "guest:v"
+    village_id: int = _wire(NUMBER)
+    run_id: int = _wire(NUMBER)
+    step: int = _wire(NUMBER)
+
+
 Payload = Union[Menu, Human, HouseholdChoice, AddressForm, TopicButton, ChosenTopic, RunButton, HelpButton,
                 RemindersChoice, PrivacyChoice, OutcomeAnswer, OutcomeStep, OutcomeHelp, RatingButton, RatingReason,
                 PushCancel, PushReport, PushPlace, PushTopic, PushAudience, SessionVillage, SessionWhen, SessionTopic,
-                SessionStep, SessionAttend, SessionHousehold, SessionPlatform]
+                SessionStep, SessionAttend, SessionHousehold, SessionPlatform, GuestCommune, GuestVillage]
 KINDS: tuple[type[Payload], ...] = (Menu, Human, HouseholdChoice, AddressForm, TopicButton, ChosenTopic, RunButton,
                                     HelpButton, RemindersChoice, PrivacyChoice, OutcomeAnswer, OutcomeStep,
                                     OutcomeHelp, RatingButton, RatingReason, PushCancel, PushReport, PushPlace,
                                     PushTopic, PushAudience, SessionVillage, SessionWhen, SessionTopic, SessionStep,
-                                    SessionAttend, SessionHousehold, SessionPlatform)
+                                    SessionAttend, SessionHousehold, SessionPlatform, GuestCommune, GuestVillage)
 
 
 def parse(text: str) -> Payload | None:

@@ -52,6 +52,8 @@ ROUND_TRIPS = [
     (p.SessionAttend(12, 0), "sess:a:12:0"),
     (p.SessionHousehold(12, 340), "sess:h:12:340"),
     (p.SessionPlatform(99999, 999999, "online-electricity-payment"), "sess:p:99999:999999:online-electricity-payment"),
+    (p.GuestCommune(3, 0, 0), "guest:c:3:0:0"),
+    (p.GuestVillage(12, 4501, 3), "guest:v:12:4501:3"),
 ]
 
 

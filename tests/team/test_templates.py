@@ -17,12 +17,13 @@ REPORT = {"push_id": 7, "topic_id": "vneid-register", "title": "Cài VNeID", "sc
           "opened": 40, "completed": 12}
 NOTICE = {"request_id": 12, "name": "Nguyễn Văn An", "village": "Thôn Đông", "household_code": "HH000012",
           "topic_title": "Cài VNeID", "number": 3, "last_messages": ["khong nhan duoc [MÃ SỐ]", "giup voi"],
-          "escalated": True, "waited_minutes": 31}
+          "escalated": True, "waited_minutes": 31, "reachable": True}
 SESSION = {"village": "Thôn Đông", "day": "15/12/2026", "time": "08:00", "weekday": 1,
            "place": "Nhà văn hóa thôn Đông", "topics": ["Cài VNeID", "Thanh toán tiền điện"]}
 CONTEXTS: dict[str, list[dict]] = {
     "help_notice": [NOTICE, {**NOTICE, "village": None, "household_code": None, "topic_title": None,
-                             "number": None, "last_messages": [], "escalated": False, "waited_minutes": None}],
+                             "number": None, "last_messages": [], "escalated": False, "waited_minutes": None},
+                    {**NOTICE, "reachable": False}],
     "help_taken": [{"helper_name": "Trần Thị Lan"}],
     "help_taken_helper": [{"name": "Nguyễn Văn An", "village": "Thôn Đông"}, {"name": "Khách", "village": None}],
     "help_take_late": [{"taken_by": "Trần Thị Lan"}, {"taken_by": None}],
