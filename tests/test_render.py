@@ -149,7 +149,9 @@ LABEL_CONTEXTS = {"topic": {"title": "Cài VNeID và đăng ký tài khoản m�
                   "session_topic": {"title": "Cài VNeID", "chosen": True},
                   "session_pick": {"village": "Thôn Đông", "time": "08:00", "day": "12/12/2026", "weekday": 5},
                   "session_household": {"head": "Lê Thị Hoa", "code": "HH000012", "came": True},
-                  "session_platform": {"name": "VNeID mức 2", "chosen": False}}
+                  "session_platform": {"name": "VNeID mức 2", "chosen": False},
+                  "result_household": {"head": "Lê Thị Hoa", "code": "HH000012"},
+                  "result_platform": {"name": "VNeID mức 2", "has": True}}
 
 
 def source(template_id: str) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from actions import answers, onboarding, outcomes, privacy, ratings, tutorial
 from actions.context import ActionContext
-from actions.team import guest_help, handoff, helpdesk, link, push_menu, reminders, sessions
+from actions.team import guest_help, handoff, helpdesk, link, push_menu, reminders, sessions, team_outcomes
 from bot.people.team_members import is_link_code
 from bot.shared import payloads
 from bot.shared.types import Reply
@@ -110,6 +110,10 @@ PAYLOADS: dict[type, PayloadAction] = {
     payloads.SessionPlatform: sessions.on_button,
     payloads.GuestCommune: guest_help.on_commune,
     payloads.GuestVillage: handoff.at_village,
+    payloads.ResultPage: team_outcomes.on_button,
+    payloads.ResultHousehold: team_outcomes.on_button,
+    payloads.ResultPlatform: team_outcomes.on_button,
+    payloads.ResultCancel: team_outcomes.on_button,
 }
 
 
@@ -157,6 +161,8 @@ COMMANDS: dict[str, Command] = {
     # In-person sessions: schedule one, then record who came and what worked.
     "/buoihotro": Command(_ignoring_argument(sessions.start), "team_buoihotro"),
     "/diemdanh": Command(_ignoring_argument(sessions.attendance), "team_diemdanh"),
+    # What worked for a household helped in person (household, platform, "Đã làm được").
+    "/ketqua": Command(team_outcomes.start, "team_ketqua"),
     # The citizen's rights (Law 91/2025/QH15): see what is kept, delete it, take consent back.
     "/dulieu": Command(_ignoring_argument(privacy.show_data), "privacy_data"),
     "/xoa": Command(_ignoring_argument(privacy.ask_erase), "privacy_erase"),

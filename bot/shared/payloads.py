@@ -336,15 +336,50 @@ class GuestVillage(_Payload):
     step: int = _wire(NUMBER)
 
 
+# /ketqua from chat (actions/team/team_outcomes.py): a team member records what worked for a household in person.
+@dataclass(frozen=True)
+class ResultPage(_Payload):
+    """`res:l:<page>`: a page of the member's villages' households."""
+
+    PREFIX = "res:l"
+    page: int = _wire(NUMBER)
+
+
+@dataclass(frozen=True)
+class ResultHousehold(_Payload):
+    """`res:h:<household id>`: the household helped; its platforms to choose from."""
+
+    PREFIX = "res:h"
+    household_id: int = _wire(NUMBER)
+
+
+@dataclass(frozen=True)
+class ResultPlatform(_Payload):
+    """`res:p|ok:<household id>:<platform id>`: the platform chosen (to confirm), or "it works" (record it)."""
+
+    PREFIX = "res"
+    verb: str = _wire(one_of("p", "ok"))
+    household_id: int = _wire(NUMBER)
+    platform: str = _wire(WORD)
+
+
+class ResultCancel(_Payload):
+    """`res:x`: leave /ketqua; nothing is recorded."""
+
+    PREFIX = "res:x"
+
+
 Payload = Union[Menu, Human, HouseholdChoice, AddressForm, TopicButton, ChosenTopic, RunButton, HelpButton,
                 RemindersChoice, PrivacyChoice, OutcomeAnswer, OutcomeStep, OutcomeHelp, RatingButton, RatingReason,
                 PushCancel, PushReport, PushPlace, PushTopic, PushAudience, SessionVillage, SessionWhen, SessionTopic,
-                SessionStep, SessionAttend, SessionHousehold, SessionPlatform, GuestCommune, GuestVillage]
+                SessionStep, SessionAttend, SessionHousehold, SessionPlatform, GuestCommune, GuestVillage, ResultPage,
+                ResultHousehold, ResultPlatform, ResultCancel]
 KINDS: tuple[type[Payload], ...] = (Menu, Human, HouseholdChoice, AddressForm, TopicButton, ChosenTopic, RunButton,
                                     HelpButton, RemindersChoice, PrivacyChoice, OutcomeAnswer, OutcomeStep,
                                     OutcomeHelp, RatingButton, RatingReason, PushCancel, PushReport, PushPlace,
                                     PushTopic, PushAudience, SessionVillage, SessionWhen, SessionTopic, SessionStep,
-                                    SessionAttend, SessionHousehold, SessionPlatform, GuestCommune, GuestVillage)
+                                    SessionAttend, SessionHousehold, SessionPlatform, GuestCommune, GuestVillage,
+                                    ResultPage, ResultHousehold, ResultPlatform, ResultCancel)
 
 
 def parse(text: str) -> Payload | None:

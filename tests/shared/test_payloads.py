@@ -54,6 +54,11 @@ ROUND_TRIPS = [
     (p.SessionPlatform(99999, 999999, "online-electricity-payment"), "sess:p:99999:999999:online-electricity-payment"),
     (p.GuestCommune(3, 0, 0), "guest:c:3:0:0"),
     (p.GuestVillage(12, 4501, 3), "guest:v:12:4501:3"),
+    (p.ResultPage(2), "res:l:2"),
+    (p.ResultHousehold(340), "res:h:340"),
+    (p.ResultPlatform("p", 340, "vneid-level2"), "res:p:340:vneid-level2"),
+    (p.ResultPlatform("ok", 999999, "online-electricity-payment"), "res:ok:999999:online-electricity-payment"),
+    (p.ResultCancel(), "res:x"),
 ]
 
 

@@ -20,6 +20,7 @@ NOTICE = {"request_id": 12, "name": "Nguyễn Văn An", "village": "Thôn Đông
           "escalated": True, "waited_minutes": 31, "reachable": True}
 SESSION = {"village": "Thôn Đông", "day": "15/12/2026", "time": "08:00", "weekday": 1,
            "place": "Nhà văn hóa thôn Đông", "topics": ["Cài VNeID", "Thanh toán tiền điện"]}
+RESULT = {"head": "Lê Thị Hoa", "code": "HH000012", "platform": "Tài khoản định danh điện tử mức 2 (VNeID)"}
 CONTEXTS: dict[str, list[dict]] = {
     "help_notice": [NOTICE, {**NOTICE, "village": None, "household_code": None, "topic_title": None,
                              "number": None, "last_messages": [], "escalated": False, "waited_minutes": None},
@@ -76,6 +77,14 @@ CONTEXTS: dict[str, list[dict]] = {
                                {"head": "Lê Thị Hoa", "code": "HH000012", "platforms": []}],
     "session_reminder": [{**SESSION, "tomorrow": True, "tutorial": "Cài VNeID"},
                          {**SESSION, "tomorrow": False, "tutorial": None}],
+    "result_choose_household": [{"households": 40, "page": 1}, {"households": 3, "page": 0}],
+    "result_choose_platform": [{"head": "Lê Thị Hoa", "code": "HH000012"}],
+    "result_confirm": [RESULT],
+    "result_recorded": [RESULT],
+    "result_refused": [{**RESULT, "reason": "team_outcome.member_required"},
+                       {**RESULT, "reason": "team_outcome.platform_unknown"}],
+    "result_cancelled": [{}],
+    "result_no_household": [{"code": "HH000099"}, {"code": None}],
 }
 TEMPLATE_IDS = sorted(p.name.removesuffix(".j2") for p in TEAM_DIR.glob("*.j2"))
 CASES = [pytest.param(t, c, id=f"{t}-{i}") for t, contexts in CONTEXTS.items() for i, c in enumerate(contexts)]
