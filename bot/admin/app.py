@@ -60,6 +60,7 @@ def routes() -> list:
         Route("/households/{household_id:int}", households.household_page, name="household"),
         Route("/households/{household_id:int}/export", households.household_export, methods=["POST"]),
         Route("/households/{household_id:int}/delete", households.household_delete, methods=["POST"]),
+        Route("/households/{household_id:int}/outcome", households.household_outcome, methods=["POST"]),
         Route("/members/find", members.member_find, name="member_find"),
         Route("/members/{member_id:int}", members.member_page, name="member"),
         Route("/members/{member_id:int}/export", members.member_export, methods=["POST"]),

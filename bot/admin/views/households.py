@@ -1,4 +1,5 @@
-"""Households: the list with filters, one household's detail, its export and deletion (province only)."""
+"""Households: the list with filters, one household's detail (with what a team member recorded worked, and its
+form), its export and deletion (province only)."""
 from __future__ import annotations
 
 import json
@@ -14,9 +15,10 @@ from bot.admin.queries.outcomes import household_platforms
 from bot.admin.queries.places import communes_in_scope, villages_in_scope
 from bot.admin.views.members import MAY_HANDLE
 from bot.admin.web import Ctx, page
+from bot.people import team_outcomes
 from bot.people.member_data import linked_since
 from bot.storage import consent
-from bot.storage.households import Household
+from bot.storage.households import Household, Member
 from bot.storage.staff import ROLE_PROVINCE
 from content.privacy import privacy
 
@@ -45,7 +47,7 @@ def _household(ctx: Ctx, household_id: int) -> Household:
 
 @page()
 def household_page(ctx: Ctx, household_id: int):
-    filters.only(ctx.params, set())
+    filters.only(ctx.params, {"recorded"})
     household = _household(ctx, household_id)
     detail = household_detail(ctx.session, household.id, ctx.services.catalog)
     if detail is None:  # deleted since _household read it
@@ -57,7 +59,32 @@ def household_page(ctx: Ctx, household_id: int):
                    for m in detail.members}
     return ctx.render("household.html", d=detail, catalog=ctx.services.catalog, member_info=member_info,
                       platforms=household_platforms(ctx.session, household.id),
+                      team_outcomes=team_outcomes.recorded_for(ctx.session, household.id),
+                      outcome_members=team_outcomes.members_of(ctx.session, household.id),
+                      outcome_platforms=[p for p in ctx.services.catalog.platforms.values()
+                                         if team_outcomes.topic_for(ctx.services.catalog, p.id)],
+                      recorded=filters.integer(ctx.params, "recorded"),
                       can_manage=ctx.user.role == ROLE_PROVINCE, can_handle_member=ctx.user.role in MAY_HANDLE)
+
+
+@page()
+def household_outcome(ctx: Ctx, household_id: int):
+    """What worked for the household when a team member helped in person: platform, member, "Đã làm được"."""
+    household = _household(ctx, household_id)
+    form = ctx.posted
+    raw = str(form.get("member") or "")
+    member = ctx.session.get(Member, int(raw)) if raw.isdigit() else None
+    if member is None or member.household_id != household.id:
+        raise BadRequest(message("households.outcome_member"))
+    platform = str(form.get("platform") or "")
+    try:
+        outcome = team_outcomes.record(ctx.session, ctx.services.catalog, household, platform, ctx.user, ctx.now,
+                                       member=member, ip=ctx.ip)
+    except team_outcomes.OutcomeRefused as refused:
+        if refused.key == "team_outcome.member_required":
+            raise BadRequest(message("households.outcome_member")) from refused
+        raise BadRequest(message("households.outcome_platform")) from refused
+    return ctx.redirect(f"/households/{household.id}", recorded=outcome.id)
 
 
 @page(ROLE_PROVINCE)
