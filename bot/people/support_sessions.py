@@ -177,7 +177,8 @@ def record_attendance(session: Session, catalog: Catalog, row: SupportSession, h
             topic_id = _topic_for(catalog, platform, row.topic_ids)
             if topic_id is not None:
                 session.add(Outcome(member_id=member.id, household_id=household_id, topic_id=topic_id,
-                                    platform=platform, result=OUTCOME_DONE, source=SOURCE_TEAM, at=now))
+                                    platform=platform, result=OUTCOME_DONE, source=SOURCE_TEAM, at=now,
+                                    recorded_by_id=staff.id if staff else None))
     session.flush()
     return attendance
 

@@ -16,6 +16,7 @@ from bot.storage.admin_access import AdminAuditLog
 from bot.storage.outcomes import SOURCE_TEAM, Outcome
 from bot.storage.places import Commune
 from bot.storage.sessions import SessionAttendance, SupportSession
+from bot.storage.staff import Staff
 from bot.web.app import create_app
 from tests.admin import conftest
 from tests.admin.conftest import csrf_of, login
@@ -101,6 +102,8 @@ async def test_who_came_and_what_worked_are_recorded_as_team_outcomes(client, us
         [outcome] = session.scalars(select(Outcome).where(Outcome.source == SOURCE_TEAM)).all()
         assert (outcome.household_id, outcome.platform, outcome.result) == (seed.households["HA1"], "vneid-level2",
                                                                             "done")
+        xa = session.scalars(select(Staff).where(Staff.username == "xa")).one()
+        assert outcome.recorded_by_id == xa.id  # who recorded it, as /ketqua and the household page do
         audits = session.scalars(select(AdminAuditLog).where(AdminAuditLog.action == "record_attendance")).all()
         assert [a.target for a in audits] == [f"session:{session_id}"] * 2
         assert "Lê Thị Hoa" not in "".join(a.detail or "" for a in audits)  # the household's code, not a name
