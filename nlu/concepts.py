@@ -24,12 +24,16 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     # How far a filed application has gone: tracking, not filing.
     "status": ("xong chưa", "có chưa", "được chưa", "đến đâu", "tới đâu", "tình trạng", "trạng thái",
                "tra cứu hồ sơ", "theo dõi hồ sơ", "kết quả chưa", "có kết quả", "duyệt chưa", "chưa thấy",
-               "vẫn chưa", "mã hồ sơ", "chờ lâu"),
+               "vẫn chưa", "mã hồ sơ", "chờ lâu",
+               "dịch vụ công của tôi", "hồ sơ của tôi", "hồ sơ đã nộp"),
     # Signing in again on another phone: the password reset topic.
     "new_device": ("điện thoại mới", "máy mới", "đổi máy", "đổi điện thoại", "thay điện thoại", "thay máy",
                    "máy hỏng", "hỏng máy", "máy hư", "hư máy", "mất máy", "mất điện thoại", "điện thoại hỏng",
                    "điện thoại hư", "máy cũ", "máy khác", "thiết bị mới", "thiết bị khác", "đổi thiết bị",
                    "chuyển thiết bị", "chuyển máy", "rơi vỡ", "bị vỡ", "bị mất điện thoại"),
+    # A new phone number for the account (the same topic as a new phone or a forgotten password).
+    "phone_number": ("đổi số điện thoại", "đổi số", "thay số", "số điện thoại mới", "số mới", "sim mới", "mất sim",
+                     "đổi sim", "số cũ", "không dùng số", "không còn dùng số"),
     "forgot": ("quên mật khẩu", "không nhớ mật khẩu", "nhớ không ra", "mật khẩu sai", "sai mật khẩu",
                "đặt lại mật khẩu", "lấy lại mật khẩu", "khôi phục", "bị khóa", "nhớ mật khẩu", "đổi mật khẩu",
                "thay mật khẩu", "nhập sai mật khẩu", "nhập lại mật khẩu", "quên mất mật khẩu"),
@@ -37,18 +41,24 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "scam": ("lừa đảo", "bị lừa", "giả danh", "mạo danh", "tự xưng", "người lạ", "số lạ", "link lạ", "đường link",
              "đường dẫn", "bấm vào link", "gửi link", "trúng thưởng", "yêu cầu chuyển", "đòi tiền", "cài ứng dụng lạ", "app lạ",
              "bị hack", "chiếm đoạt", "mất tiền", "trang web giả", "web giả", "trang giả", "tiền hoàn",
-             "hoàn tiền", "mật khẩu ngân hàng"),
+             "hoàn tiền", "mật khẩu ngân hàng",
+             # handing a code or the account to someone else
+             "cho người khác biết", "cho người lạ biết", "tiết lộ", "chia sẻ mã",
+             "cho mượn tài khoản"),
     # The community tech team and its in-person help.
     "team_help": ("tổ công nghệ", "tổ công nghệ số", "lịch hỗ trợ", "buổi hỗ trợ", "hỗ trợ trực tiếp",
                   "nhà văn hóa", "cầm tay chỉ việc", "đến nhà", "tận nhà", "người hướng dẫn", "ai hướng dẫn",
-                  "tổ hỗ trợ", "đoàn thanh niên"),
+                  "tổ hỗ trợ", "đoàn thanh niên", "nhờ người", "nhờ ai", "liên hệ ai"),
     # Papers carried in the app instead of on paper: the documents topic, not an account topic.
     "documents": ("tích hợp", "ví giấy tờ", "giấy tờ trên vneid", "đưa lên vneid", "đưa vào vneid",
-                  "thêm vào vneid", "xuất trình", "thay bản giấy", "không cần mang"),
+                  "thêm vào vneid", "xuất trình", "thay bản giấy", "không cần mang",
+                  "hiện lên vneid", "hiện trên vneid", "hiển thị trên vneid", "cập nhật lên vneid",
+                  "cập nhật vào vneid", "đồng bộ"),
     # Signing in to the national portal (with VNeID, a QR code on the computer): not the portal's FAQ.
     "portal_login": ("đăng nhập cổng", "đăng nhập dịch vụ công", "đăng nhập trang dịch vụ công",
                      "quét bằng vneid", "quét mã bằng vneid", "quét qr bằng vneid", "quét mã qr bằng vneid",
-                     "tài khoản dịch vụ công"),
+                     "tài khoản dịch vụ công", "vào dịch vụ công", "vào cổng dịch vụ công",
+                     "vào trang dịch vụ công", "mở trang dịch vụ công", "vào cổng"),
     # Residence, not birth: where one lives or stays.
     "residence": ("tạm trú", "thường trú", "lưu trú", "tạm vắng", "cư trú", "chuyển hộ khẩu", "nhập hộ khẩu",
                   "cho thuê", "người thuê", "ở trọ", "nhà trọ"),
