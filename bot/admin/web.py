@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Protocol, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -106,6 +107,13 @@ def url(request: Request, path: str, **params) -> str:
     return f"{base}{path}" + (f"?{query}" if query else "")
 
 
+class _InAVillage(Protocol):
+    village_id: int
+
+
+V = TypeVar("V", bound=_InAVillage)
+
+
 @dataclass
 class Ctx:
     """One request of a logged-in user, handed to every page function (run in a worker thread)."""
@@ -154,6 +162,15 @@ class Ctx:
 
     def redirect(self, path: str, **params) -> RedirectResponse:
         return RedirectResponse(self.url(path, **params), status_code=303)
+
+    def village_row(self, model: type[V], row_id: int, missing: str) -> V:
+        """The row of a table with a village_id (a household, a session), if it is in the user's villages;
+        NotFound saying `missing` (a message's text) when there is no such row, OutOfScope when not theirs."""
+        row = self.session.get(model, row_id)
+        if row is None:
+            raise NotFound(missing)
+        self.scope.check_village(row.village_id)
+        return row
 
 
 def error_page(admin: Admin, request: Request, error: AdminError, user: Staff | None = None,

@@ -15,16 +15,10 @@ from bot.storage.outcomes import Outcome
 from bot.storage.ratings import Rating
 from bot.web.app import create_app
 from devtools.fakes.telegram_api import FakeTelegramApi
-from tests.channels.test_telegram_e2e import TOKEN, body, button, buttons, join, new_household, press, running_bot
+from tests.channels.test_telegram_e2e import body, button, buttons, join, new_household, press, running_bot
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 PASSWORD = "mat-khau-du-dai-1"
-
-
-@pytest.fixture
-def telegram_api():
-    with FakeTelegramApi(TOKEN) as api:
-        yield api
 
 
 @pytest.fixture

@@ -11,31 +11,9 @@ from bot.people import team_members as team
 from bot.storage.outcomes import SOURCE_TEAM, Outcome
 from bot.storage.sessions import SessionAttendance, SupportSession
 from devtools.fakes.telegram_api import FakeTelegramApi
-from tests.channels.test_telegram_e2e import (
-    CITIZEN,
-    TOKEN,
-    body,
-    button,
-    buttons,
-    new_household,
-    press,
-    running_bot,
-    say,
-)
+from tests.channels.test_telegram_e2e import CITIZEN, body, button, buttons, new_household, press, say
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-
-@pytest.fixture
-def telegram_api():
-    with FakeTelegramApi(TOKEN) as api:
-        yield api
-
-
-@pytest.fixture
-async def polling_bot(settings, catalog, telegram_api):
-    async with running_bot(settings, catalog, telegram_api) as running:
-        yield running
 
 
 async def press_plain(api: FakeTelegramApi, message: dict, data: str) -> dict:

@@ -26,12 +26,6 @@ WEBHOOK_URL = "https://camtay.example/telegram/webhook"  # never contacted: the 
 SECRET = "s3cret-token"
 
 
-@pytest.fixture
-def telegram_api():
-    with FakeTelegramApi(TOKEN) as api:
-        yield api
-
-
 @asynccontextmanager
 async def running_bot(settings, catalog, api: FakeTelegramApi, **changes):
     """Services and a started TelegramChannel pointed at the fake; stopped afterwards."""
@@ -44,12 +38,6 @@ async def running_bot(settings, catalog, api: FakeTelegramApi, **changes):
     finally:
         await channel.stop()
         await services.aclose()
-
-
-@pytest.fixture
-async def polling_bot(settings, catalog, telegram_api):
-    async with running_bot(settings, catalog, telegram_api) as running:
-        yield running
 
 
 @pytest.fixture

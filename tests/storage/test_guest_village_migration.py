@@ -3,37 +3,21 @@
 from datetime import datetime, timezone
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, inspect
 
-from bot.storage.db import alembic_config, make_engine
+from bot.storage.db import make_engine
 from bot.storage.schema import metadata
+from tests.storage.migrating import move, revision_before
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
 NEW_COLUMNS = {("help_requests", "village_id"), ("outcomes", "recorded_by_id")}
 
 
-def _before() -> str:
-    down = ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision("0013").down_revision
-    assert isinstance(down, str)
-    return down
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'guest.sqlite3'}"
-    return request.getfixturevalue("postgres_url")
 
-
-def _move(engine, url: str, revision: str, down: bool = False) -> None:
-    config = alembic_config(url)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def _columns(engine) -> set[tuple[str, str]]:
@@ -44,7 +28,7 @@ def _columns(engine) -> set[tuple[str, str]]:
 @pytest.fixture
 def upgraded(database_url):
     engine = make_engine(database_url)
-    _move(engine, database_url, _before())
+    move(engine, database_url, revision_before("0013"))
     tables = MetaData()
     tables.reflect(engine)
     rows = [
@@ -92,7 +76,7 @@ def upgraded(database_url):
     with engine.begin() as connection:
         for name, value in rows:
             connection.execute(tables.tables[name].insert(), value)
-    _move(engine, database_url, "0013")
+    move(engine, database_url, "0013")
     yield engine
     engine.dispose()
 
@@ -110,7 +94,7 @@ def test_downgrade_removes_only_the_new_columns(upgraded, database_url):
     if database_url.startswith("sqlite"):  # SQLite copies help_requests: what points at it goes first
         with upgraded.begin() as connection:
             connection.exec_driver_sql("DELETE FROM help_request_events")
-    _move(upgraded, database_url, _before(), down=True)
+    move(upgraded, database_url, revision_before("0013"), down=True)
     assert not NEW_COLUMNS & _columns(upgraded)
     with upgraded.connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM outcomes").scalar() == 1

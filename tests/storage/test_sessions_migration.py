@@ -2,45 +2,27 @@
 from datetime import datetime, timezone
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, inspect
 
-from bot.storage.db import alembic_config, make_engine
+from bot.storage.db import make_engine
 from bot.storage.schema import metadata
+from tests.storage.migrating import move, revision_before
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
 NEW_TABLES = {"support_sessions", "support_session_attendance", "support_session_drafts"}
 
 
-def _before() -> str:
-    """The revision 0014 follows (0012, or 0013 when another change came in between)."""
-    from alembic.script import ScriptDirectory
-    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    down = script.get_revision("0014").down_revision
-    assert isinstance(down, str)
-    return down
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'sessions.sqlite3'}"
-    return request.getfixturevalue("postgres_url")
 
-
-def _move(engine, url: str, revision: str, down: bool = False) -> None:
-    config = alembic_config(url)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 @pytest.fixture
 def upgraded(database_url):
     engine = make_engine(database_url)
-    _move(engine, database_url, _before())
+    move(engine, database_url, revision_before("0014"))
     tables = MetaData()
     tables.reflect(engine)
     with engine.begin() as connection:
@@ -49,7 +31,7 @@ def upgraded(database_url):
         connection.execute(tables.tables["households"].insert(), {
             "id": 1, "village_id": 1, "code": "H1", "join_code": "ABCDEF", "head_name": "Lê Thị Hoa",
             "created_at": NOW})
-    _move(engine, database_url, "0014")
+    move(engine, database_url, "0014")
     yield engine
     engine.dispose()
 
@@ -80,6 +62,6 @@ def _later_change(diff) -> bool:
 
 
 def test_downgrade_removes_only_the_new_tables(upgraded, database_url):
-    _move(upgraded, database_url, _before(), down=True)
+    move(upgraded, database_url, revision_before("0014"), down=True)
     names = set(inspect(upgraded).get_table_names())
     assert not NEW_TABLES & names and "households" in names

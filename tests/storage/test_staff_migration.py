@@ -2,13 +2,13 @@
 from datetime import datetime, timezone
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, delete, inspect, select
 
-from bot.storage.db import alembic_config, make_engine, migrate, session_factory
+from bot.storage.db import make_engine, migrate, session_factory
 from bot.storage.schema import metadata
+from tests.storage.migrating import move
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
 OLD_TABLES = {"admin_users", "admin_user_villages", "team_members", "team_member_villages"}
@@ -19,18 +19,7 @@ POINTING = {("admin_sessions", "user_id", "CASCADE"), ("admin_recovery_codes", "
             ("staff_villages", "staff_id", "CASCADE")}
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'staff.sqlite3'}"
-    return request.getfixturevalue("postgres_url")
 
-
-def _upgrade(engine, url: str, revision: str) -> None:
-    config = alembic_config(url)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
 
 
 def _rows_at_0010(engine) -> None:
@@ -83,9 +72,9 @@ def _rows_at_0010(engine) -> None:
 @pytest.fixture
 def upgraded(database_url):
     engine = make_engine(database_url)
-    _upgrade(engine, database_url, "0010")
+    move(engine, database_url, "0010")
     _rows_at_0010(engine)
-    _upgrade(engine, database_url, "0011")
+    move(engine, database_url, "0011")
     yield engine
     engine.dispose()
 
@@ -147,12 +136,7 @@ def test_the_foreign_keys_point_at_staff_and_still_hold(upgraded, database_url):
 
 def test_there_is_no_way_back(upgraded, database_url):
     with pytest.raises(NotImplementedError, match="Restore a backup"):
-        _upgrade_down(upgraded, database_url)
+        move(upgraded, database_url, "0010", down=True)
     assert "staff" in inspect(upgraded).get_table_names()
 
 
-def _upgrade_down(engine, url: str) -> None:
-    config = alembic_config(url)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0010")

@@ -14,13 +14,6 @@ from bot.storage.schema import metadata
 from tests.helpers import payload_starting, templates, turn
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'storage.sqlite3'}"
-    return request.getfixturevalue("postgres_url")
-
-
 @pytest.fixture
 def engine(database_url):
     engine = make_engine(database_url)

@@ -38,11 +38,7 @@ def households_page(ctx: Ctx):
 
 
 def _household(ctx: Ctx, household_id: int) -> Household:
-    household = ctx.session.get(Household, household_id)
-    if household is None:
-        raise NotFound(message("households.not_found"))
-    ctx.scope.check_village(household.village_id)
-    return household
+    return ctx.village_row(Household, household_id, message("households.not_found"))
 
 
 @page()

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.admin import audit, filters
-from bot.admin.errors import BadRequest, NotFound
+from bot.admin.errors import BadRequest
 from bot.admin.messages import message
 from bot.admin.queries.places import villages_in_scope
 from bot.admin.web import Ctx, page
@@ -74,11 +74,7 @@ def _refusal(key: str) -> str:
 
 
 def _session(ctx: Ctx, session_id: int) -> SupportSession:
-    row = ctx.session.get(SupportSession, session_id)
-    if row is None:
-        raise NotFound(message("sessions.not_found"))
-    ctx.scope.check_village(row.village_id)
-    return row
+    return ctx.village_row(SupportSession, session_id, message("sessions.not_found"))
 
 
 @page()

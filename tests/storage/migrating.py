@@ -1,0 +1,20 @@
+"""What the migration upgrade tests share: moving a database to a revision, on the test's own connection."""
+from alembic import command
+from alembic.script import ScriptDirectory
+
+from bot.storage.db import alembic_config
+
+
+def move(engine, url: str, revision: str, down: bool = False) -> None:
+    """Upgrade (or downgrade) the database at url to revision."""
+    config = alembic_config(url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def revision_before(revision: str) -> str:
+    """The revision the given one follows in the chain (migrations may land out of number order)."""
+    down = ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(revision).down_revision
+    assert isinstance(down, str), f"migration {revision} follows one revision, not {down!r}"
+    return down
