@@ -1,4 +1,4 @@
-"""The `camtay` command: run, ask, train, content check, households add."""
+"""The `camtay` command: run, ask, train, content check, households add; the feature modules' commands."""
 from __future__ import annotations
 
 import argparse
@@ -11,6 +11,7 @@ from bot.admin import cli as admin_cli
 from bot.settings import Settings
 from bot.storage.db import SchemaMismatch
 from bot.team import cli as team_cli
+from bot.team import demo
 
 
 def _content_check(args, settings: Settings) -> int:
@@ -129,6 +130,7 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--code", help="household code (generated when empty)")
     admin_cli.register(commands)
     team_cli.register(commands, household_commands)
+    demo.register(commands)
     return top
 
 
