@@ -1,7 +1,25 @@
-# camtay: `make demo` runs the assistant locally, `make test` runs every test.
-.PHONY: demo test setup train check clean bench
+# camtay: `make demo` runs the assistant locally on a seeded demo database, `make run` on the real one
+# (DATABASE_URL, default data/), `make test` runs every test.
+.PHONY: demo run test setup train check clean bench
+
+# The demo database: a file of its own, never the real one; seeded once (`camtay demo seed` prints the admin
+# login then, and refuses a database holding rows); `make clean` or deleting the file starts a fresh demo.
+DEMO_DB := build/demo.sqlite3
+DEMO_URL := sqlite:///$(CURDIR)/$(DEMO_DB)
 
 demo: setup train
+	@mkdir -p build
+	@if [ -f $(DEMO_DB) ]; then \
+		echo "demo database $(DEMO_DB) kept: its admin login (demo-tinh) was printed when it was seeded;"; \
+		echo "a new password: DATABASE_URL=$(DEMO_URL) .venv/bin/camtay admin set-password demo-tinh"; \
+	else \
+		DATABASE_URL=$(DEMO_URL) .venv/bin/camtay demo seed || { rm -f $(DEMO_DB); exit 1; }; \
+	fi
+	@echo "admin web: http://127.0.0.1:8080/admin/ (web chat: http://127.0.0.1:8080/), on $(DEMO_DB):"
+	@echo "  DATABASE_URL=$(DEMO_URL) .venv/bin/camtay run"
+	DATABASE_URL=$(DEMO_URL) .venv/bin/camtay run
+
+run: setup train
 	.venv/bin/camtay run
 
 test: setup

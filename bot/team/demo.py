@@ -4,7 +4,7 @@ Everything it writes is clearly demo: the commune is "Xã Demo (dữ liệu mẫ
 "Hộ mẫu …", members "Người mẫu …", no phone number is stored, chat ids are "demo-…" (no real chat has them).
 It refuses a database that already holds households or staff, before writing anything. The admin login is a
 province account with a random password, printed once; its second factor is enrolled at the first login.
-Deterministic but for the password and the join codes (a seeded random choice of what happened).
+What happened is a seeded random choice (the same every time); the password and the join codes are not.
 """
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ def seed(session: Session, catalog: Catalog, now: datetime | None = None, seed: 
                                         head_name=f"Hộ mẫu {rng.choice(GIVEN)} {number:02d}",
                                         address=f"Số {number}, {village} (địa chỉ mẫu)"))
     counts["households"] = len(households)
-    villages = list(session.scalars(select(Village).where(Village.id.in_({h.village_id for h in households}))))
+    villages = list(session.scalars(select(Village).where(Village.id.in_({h.village_id for h in households})).order_by(Village.id)))
     password = secrets.token_urlsafe(12)
     admin = create_user(session, ADMIN_USERNAME, password, "province", display_name="Cán bộ tỉnh (mẫu)")
     # A tech team member of the first two villages, with no login and no chat linked: they took the help
