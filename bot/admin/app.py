@@ -7,6 +7,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.admin.views import (
+    adoption,
     audit_log,
     content,
     funnel,
@@ -78,6 +79,8 @@ def routes() -> list:
         Route("/unknown", unknown.unknown_page, name="unknown"),
         Route("/unknown/learn", unknown.learn, methods=["POST"], name="learn"),
         Route("/ratings", ratings.ratings_page, name="ratings"),
+        Route("/adoption", adoption.adoption_page, name="adoption"),
+        Route("/adoption.csv", adoption.adoption_csv, name="adoption_csv"),
         Route("/content", content.content_page, name="content"),
         Route("/report", report.report_page, name="report"),
         Route("/audit", audit_log.audit_page, name="audit"),

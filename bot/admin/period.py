@@ -51,6 +51,13 @@ def local_day(column, dialect: str) -> ColumnElement:
     return func.date(column, "+7 hours")
 
 
+def local_month(column, dialect: str) -> ColumnElement:
+    """The Vietnamese calendar month of a UTC timestamp column, as SQL text 'YYYY-MM' (as str(Month))."""
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("Asia/Ho_Chi_Minh", column), "YYYY-MM")
+    return func.strftime("%Y-%m", column, "+7 hours")
+
+
 def day_key(value) -> str:
     """SQLite gives 'YYYY-MM-DD' strings, PostgreSQL dates: one key for both."""
     return value.isoformat() if isinstance(value, date) else str(value)

@@ -16,7 +16,8 @@ PAGES = ["/admin/", "/admin/funnel?period=all", "/admin/households", "/admin/hou
          "/admin/households/{HA1}", "/admin/places", "/admin/places/{commune_a}", "/admin/log",
          "/admin/log?not_understood=1&page=2", "/admin/log.csv?channel=zalo", "/admin/unknown?period=all",
          "/admin/content", "/admin/report", "/admin/audit", "/admin/pushes?period=all",
-         "/admin/log?page=2&after=1764000000000000.100", "/admin/log?page=2&before=1760000000000000.100"]
+         "/admin/log?page=2&after=1764000000000000.100", "/admin/log?page=2&before=1760000000000000.100",
+         "/admin/adoption", "/admin/adoption.csv", "/admin/adoption?platform=vssid"]
 
 
 @pytest.fixture

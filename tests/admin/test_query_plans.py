@@ -16,7 +16,8 @@ PAGES = ["/admin/", "/admin/funnel", "/admin/funnel?period=all&topic=vneid-regis
          "/admin/log", "/admin/log?not_understood=1", "/admin/log?topic=vneid-register&page=3",
          "/admin/log?household=HH000005",
          "/admin/log?page=2&after=1764000000000000.100", "/admin/log?page=2&before=1760000000000000.100",
-         "/admin/log?page=59", "/admin/unknown", "/admin/report", "/admin/pushes?period=all"]
+         "/admin/log?page=59", "/admin/unknown", "/admin/report", "/admin/pushes?period=all",
+         "/admin/adoption", "/admin/adoption.csv", "/admin/report?month=2026-01"]
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The monthly report, per commune: reach, completions per topic, help requests."""
+"""The monthly report, per commune: reach, completions per topic, help requests, platforms of households."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.admin.period import Month
 from bot.admin.queries import help as help_requests
+from bot.admin.queries.adoption import adoption
 from bot.admin.queries.common import median_or_none
 from bot.admin.scope import Scope
 from bot.storage.conversations import ConversationLog
@@ -26,6 +27,18 @@ class TopicCompletions:
     households: int
 
 
+@dataclass(frozen=True)
+class PlatformAdoption:
+    """A row of the report's platforms table: households that had it by the month's end, their share of the
+    commune's households, and how many first had it in the month."""
+
+    platform: str
+    name: str
+    households: int
+    share: float | None
+    new: int
+
+
 @dataclass
 class CommuneReport:
     commune_id: int
@@ -41,6 +54,7 @@ class CommuneReport:
     help_answered: int = 0
     help_open: int = 0
     help_median_seconds: float | None = None
+    platforms: list[PlatformAdoption] = field(default_factory=list)
 
     @property
     def completions(self) -> int:
@@ -117,4 +131,10 @@ def monthly(session: Session, scope: Scope, catalog: Catalog, month: Month,
                                                     int(runs), int(households)))
     for report in reports.values():
         report.topics.sort(key=lambda t: (-t.completions, t.title))
+    had = adoption(session, scope, catalog, month, months=1, commune_id=commune_id)
+    for place in had.communes:
+        if place.id in reports:
+            reports[place.id].platforms = [
+                PlatformAdoption(p.id, p.name, place.count(p.id), place.share(p.id), place.new(p.id))
+                for p in had.platforms]
     return list(reports.values())
