@@ -1,4 +1,5 @@
-"""Generated data for the admin web: communes, villages, households, members, tutorials, help, logs, pushes.
+"""Generated data for the admin web: communes, villages, households, members, tutorials, help, logs, pushes,
+outcomes.
 
 Deterministic (seeded), written with bulk inserts; used by bench/admin.py and by tests that need volume.
 """
@@ -14,6 +15,7 @@ from bot.storage.conversations import ConversationLog
 from bot.storage.delivery import OutboxItem, Push
 from bot.storage.help import HelpRequest
 from bot.storage.households import Household, Member
+from bot.storage.outcomes import Outcome
 from bot.storage.places import Commune, Village
 from bot.storage.progress import StepEvent, TutorialRun
 from content.loader import Catalog
@@ -154,6 +156,8 @@ def generate(engine: Engine, catalog: Catalog, size: Size = Size(), seed: int = 
                    replies="clarify" if not row["understood"] else "tutorial_step", latency_ms=40 + rng.random() * 400)
         logs.append(row)
     pushes, outbox = _pushes(rng, catalog, tutorials, communes, villages, households, members, now, size.days)
+    # A generator of its own, so that adding outcomes left every row above as it was.
+    outcomes = _outcomes(random.Random(seed + 1), catalog, runs, now)
     _batched(engine, Commune.__table__, communes)
     _batched(engine, Village.__table__, villages)
     _batched(engine, Household.__table__, households)
@@ -164,11 +168,13 @@ def generate(engine: Engine, catalog: Catalog, size: Size = Size(), seed: int = 
     _batched(engine, ConversationLog.__table__, logs)
     _batched(engine, Push.__table__, pushes)
     _batched(engine, OutboxItem.__table__, outbox)
+    _batched(engine, Outcome.__table__, outcomes)
     if statistics:
         analyze(engine)
     return {"communes": len(communes), "villages": len(villages), "households": len(households),
             "members": len(members) + len(guests), "tutorial_runs": len(runs), "step_events": len(events),
-            "help_requests": len(helps), "conversation_log": len(logs), "pushes": len(pushes), "outbox": len(outbox)}
+            "help_requests": len(helps), "conversation_log": len(logs), "pushes": len(pushes), "outbox": len(outbox),
+            "outcomes": len(outcomes)}
 
 
 def _pushes(rng, catalog, tutorials, communes, villages, households, members, now, days):
@@ -202,6 +208,26 @@ def _pushes(rng, catalog, tutorials, communes, villages, households, members, no
                            "sent_ts": sent.timestamp() if sent else None,
                            "error": "blocked: bot blocked" if status == "failed" else None})
     return pushes, outbox
+
+
+def _outcomes(rng, catalog, runs, now) -> list[dict]:
+    """"Did it work?" after completed tutorials (mostly "done"), and some results recorded by the team."""
+    rows = []
+    for run in runs:
+        topic = catalog.get(run["topic_id"])
+        platform = topic.platform if topic else None
+        if run["status"] == "completed" and rng.random() < 0.8:
+            result = rng.choices(("done", "failed", "later"), (70, 15, 15))[0]
+            rows.append({"member_id": run["member_id"], "household_id": run["household_id"], "run_id": run["id"],
+                         "topic_id": run["topic_id"], "platform": platform, "result": result,
+                         "step_index": run["step_index"] if result == "failed" else None, "source": "citizen",
+                         "recorded_by_id": None, "at": min(now, run["completed_at"] + timedelta(minutes=1))})
+        elif platform and rng.random() < 0.05:  # helped in person afterwards
+            rows.append({"member_id": run["member_id"], "household_id": run["household_id"], "run_id": None,
+                         "topic_id": run["topic_id"], "platform": platform, "result": "done", "step_index": None,
+                         "source": "team", "recorded_by_id": None,
+                         "at": min(now, run["updated_at"] + timedelta(days=rng.random() * 10))})
+    return rows
 
 
 def analyze(engine: Engine) -> None:
