@@ -6,6 +6,7 @@
 # login then, and refuses a database holding rows); `make clean` or deleting the file starts a fresh demo.
 DEMO_DB := build/demo.sqlite3
 DEMO_URL := sqlite:///$(CURDIR)/$(DEMO_DB)
+DEMO_RUN := DATABASE_URL=$(DEMO_URL) TELEGRAM_BOT_TOKEN= ZALO_APP_ID= ZALO_APP_SECRET= ZALO_OA_SECRET_KEY= .venv/bin/camtay run
 
 demo: setup train
 	@mkdir -p build
@@ -15,9 +16,9 @@ demo: setup train
 	else \
 		DATABASE_URL=$(DEMO_URL) .venv/bin/camtay demo seed || { rm -f $(DEMO_DB); exit 1; }; \
 	fi
-	@echo "admin web: http://127.0.0.1:8080/admin/ (web chat: http://127.0.0.1:8080/), on $(DEMO_DB):"
-	@echo "  DATABASE_URL=$(DEMO_URL) .venv/bin/camtay run"
-	DATABASE_URL=$(DEMO_URL) .venv/bin/camtay run
+	@echo "admin web: http://127.0.0.1:8080/admin/ (web chat: http://127.0.0.1:8080/), on $(DEMO_DB),"
+	@echo "without Telegram or Zalo (the demo's chats are not real): $(DEMO_RUN)"
+	$(DEMO_RUN)
 
 run: setup train
 	.venv/bin/camtay run

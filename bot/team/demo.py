@@ -22,6 +22,7 @@ from bot.admin.auth import create_user
 from bot.people.households import add_household
 from bot.storage.conversations import ConversationLog
 from bot.storage.db import make_engine, migrate, session_factory
+from bot.storage.delivery import FAILED, SENT, OutboxItem, Push
 from bot.storage.help import HELP_CLOSED, HELP_OPEN, HELP_TAKEN, HelpEvent, HelpRequest
 from bot.storage.households import Household, Member
 from bot.storage.outcomes import OUTCOME_DONE, OUTCOME_FAILED, OUTCOME_LATER, SOURCE_CITIZEN, SOURCE_TEAM, Outcome
@@ -85,7 +86,7 @@ def seed(session: Session, catalog: Catalog, now: datetime | None = None, seed: 
     now = now or datetime.now(timezone.utc)
     tutorials = [t for t in catalog if t.is_tutorial and t.steps]
     counts = dict.fromkeys(("households", "members", "tutorial_runs", "outcomes", "ratings", "help_requests",
-                            "support_sessions", "conversation_log"), 0)
+                            "pushes", "support_sessions", "conversation_log"), 0)
 
     households = []
     for number in range(1, HOUSEHOLDS + 1):
@@ -152,6 +153,7 @@ def seed(session: Session, catalog: Catalog, now: datetime | None = None, seed: 
                 counts["help_requests"] += 1
             counts["conversation_log"] += _logs(session, rng, member, topic, started)
 
+    counts["pushes"] = _push(session, rng, tutorials[0], villages[0], households, members, team, now)
     counts["support_sessions"] = _sessions(session, rng, catalog, villages, households, members, team, now)
     session.flush()
     counts["outcomes"] = session.scalar(select(func.count()).select_from(Outcome)) or 0
@@ -191,6 +193,29 @@ def _logs(session: Session, rng: random.Random, member: Member, topic: Topic, at
                                     replies="clarify", latency_ms=70.0))
     session.add_all(rows)
     return len(rows)
+
+
+def _push(session: Session, rng: random.Random, topic: Topic, village: Village, households: list[Household],
+          members: list[Member], team: Staff, now: datetime) -> int:
+    """A tutorial the team pushed to the first village a week ago: sent or failed, never queued (nothing to send)."""
+    in_village = {h.id for h in households if h.village_id == village.id}
+    reached = {m.household_id: m for m in members if m.household_id in in_village and m.channel != "web"}
+    created = now - timedelta(days=7)
+    push = Push(topic_id=topic.id, audience="all", scope="village", scope_id=village.id, team_member_id=team.id,
+                created_by=team.name, created_at=created, households=len(in_village),
+                not_joined=len(in_village) - len(reached))
+    session.add(push)
+    session.flush()
+    for household_id, member in reached.items():
+        sent = rng.random() < 0.9
+        session.add(OutboxItem(kind="push", channel=member.channel, external_id=member.external_id,
+                               chat_key=f"{member.channel}:{member.external_id}", member_id=member.id,
+                               household_id=household_id, push_id=push.id, reply="{}",
+                               status=SENT if sent else FAILED, attempts=1,
+                               error=None if sent else "blocked: the user blocked the bot", created_at=created,
+                               sent_at=created + timedelta(minutes=2) if sent else None,
+                               dedupe_key=f"push:{push.id}:{household_id}"))
+    return 1
 
 
 def _sessions(session: Session, rng: random.Random, catalog: Catalog, villages: list[Village],

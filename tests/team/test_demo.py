@@ -77,7 +77,7 @@ async def test_seeded_database_gives_every_admin_page_numbers(settings, services
             f"/admin/households/{household_id}": "Hộ mẫu", "/admin/places": demo.COMMUNE,
             f"/admin/places/{commune_id}": "Thôn Đông", "/admin/sessions": "Nhà văn hóa",
             f"/admin/sessions/{session_id}": "DEMO-", "/admin/log": "DEMO-0", "/admin/unknown": "điện thoại bị đơ",
-            "/admin/ratings": "%", "/admin/report": "40",
+            "/admin/ratings": "%", "/admin/report": "40", "/admin/pushes": "Tổ công nghệ số (mẫu)",
         }
         for path, text in expected.items():
             response = await client.get(path)
