@@ -105,6 +105,7 @@ PAGES = [
     ("log", "/admin/log", "Nhật ký hội thoại"),
     ("unknown", "/admin/unknown", "Câu trợ lý chưa hiểu"),
     ("content", "/admin/content", "Nội dung bài hướng dẫn và hỏi đáp"),
+    ("adoption", "/admin/adoption", "Nền tảng số của hộ gia đình"),
     ("report", "/admin/report", None),
     ("audit", "/admin/audit", "Nhật ký quản trị"),
 ]

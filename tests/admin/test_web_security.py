@@ -90,7 +90,8 @@ async def test_a_commune_admin_gets_403_on_another_commune(client, users, seed, 
     assert (await client.get(f"/admin/places/{seed.commune_a}")).status_code == 200
     for path in (f"/admin/places/{seed.commune_b}", f"/admin/households/{seed.households['HB1']}",
                  f"/admin/households?commune={seed.commune_b}", f"/admin/report?commune={seed.commune_b}",
-                 f"/admin/households?village={seed.village_b1}", "/admin/audit"):
+                 f"/admin/households?village={seed.village_b1}", "/admin/audit",
+                 f"/admin/adoption?commune={seed.commune_b}", f"/admin/adoption.csv?commune={seed.commune_b}"):
         response = await client.get(path)
         assert response.status_code == 403, path
         assert "Không có quyền truy cập" in response.text
@@ -130,7 +131,10 @@ async def test_invalid_or_injected_filters_answer_400(client, users, query):
 
 @pytest.mark.parametrize("path", ["/admin/households?status=x%27", "/admin/households?commune=1%20OR%201",
                                   "/admin/funnel?period=1000", "/admin/report?month=2026-13",
-                                  "/admin/unknown?period=x", "/admin/households/1?x=1"])
+                                  "/admin/unknown?period=x", "/admin/households/1?x=1",
+                                  "/admin/adoption?month=2026-13", "/admin/adoption?platform=x%27%20OR%201",
+                                  "/admin/adoption?platform=no-such", "/admin/adoption.csv?platform=vssid",
+                                  "/admin/adoption?commune=1%20OR%201"])
 async def test_other_pages_validate_their_parameters(client, users, path):
     await login(client, "tinh")
     assert (await client.get(path)).status_code == 400
