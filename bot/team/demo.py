@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.admin.auth import create_user
 from bot.people.households import add_household
+from bot.storage.consent import Consent
 from bot.storage.conversations import ConversationLog
 from bot.storage.db import make_engine, migrate, session_factory
 from bot.storage.delivery import FAILED, SENT, OutboxItem, Push
@@ -32,6 +33,7 @@ from bot.storage.ratings import REASONS, Rating
 from bot.storage.sessions import SessionAttendance, SupportSession
 from bot.storage.staff import ROLE_TEAM, Staff
 from content.loader import Catalog, ContentInvalid, load_catalog
+from content.privacy import privacy
 from content.schema import Topic
 from nlu.intents import topic_intent
 
@@ -79,10 +81,10 @@ def refuse_unless_empty(session: Session) -> None:
         raise NotEmpty(held)
 
 
-def seed(session: Session, catalog: Catalog, now: datetime | None = None, seed: int = 14) -> Seeded:
+def seed(session: Session, catalog: Catalog, now: datetime | None = None, random_seed: int = 14) -> Seeded:
     """Fill an empty, migrated database with the demo commune; the caller commits. NotEmpty when not empty."""
     refuse_unless_empty(session)
-    rng = random.Random(seed)
+    rng = random.Random(random_seed)
     now = now or datetime.now(timezone.utc)
     tutorials = [t for t in catalog if t.is_tutorial and t.steps]
     counts = dict.fromkeys(("households", "members", "tutorial_runs", "outcomes", "ratings", "help_requests",
@@ -116,6 +118,10 @@ def seed(session: Session, catalog: Catalog, now: datetime | None = None, seed: 
             session.add(member)
             members.append(member)
     session.flush()
+    # They agreed to the privacy notice when they joined: what they typed is kept (redacted), as for a real chat.
+    version = privacy().version
+    session.add_all(Consent(member_id=m.id, notice_version=version, asked_at=m.created_at, given_at=m.created_at)
+                    for m in members)
     counts["members"] = len(members)
 
     for member in members:

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from bot.cli import main
 from bot.people.households import add_household
 from bot.storage.db import make_engine, migrate, session_factory
-from bot.storage.households import Household
+from bot.storage.consent import Consent
+from bot.storage.households import Household, Member
 from bot.storage.outcomes import Outcome
 from bot.storage.sessions import SupportSession
 from bot.storage.staff import Staff
@@ -52,6 +53,8 @@ async def test_seeded_database_gives_every_admin_page_numbers(settings, services
     assert len(password) >= 16 and "QR" in out and "admin set-password demo-tinh" in out
     with services.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Household)) == demo.HOUSEHOLDS
+        members = session.scalar(select(func.count()).select_from(Member))
+        assert members and session.scalar(select(func.count()).select_from(Consent)) == members
         sources = set(session.scalars(select(Outcome.source)))
         assert sources == {"citizen", "team"}
         admin = session.scalars(select(Staff).where(Staff.username == "demo-tinh")).one()
