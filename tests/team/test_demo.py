@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from bot.cli import main
 from bot.people.households import add_household
-from bot.storage.db import make_engine, migrate, session_factory
 from bot.storage.consent import Consent
+from bot.storage.db import make_engine, migrate, session_factory
 from bot.storage.households import Household, Member
 from bot.storage.outcomes import Outcome
 from bot.storage.sessions import SupportSession
