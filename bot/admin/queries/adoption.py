@@ -28,6 +28,8 @@ class PlaceAdoption:
     households: int = 0
     had: dict[str, list[int]] = field(default_factory=dict)
     villages: list["PlaceAdoption"] = field(default_factory=list)
+    # Per platform, the households that had it before the window's first month (what its first month adds to).
+    before: dict[str, int] = field(default_factory=dict)
 
     def count(self, platform: str, month: int = -1) -> int:
         return self.had[platform][month]
@@ -39,16 +41,14 @@ class PlaceAdoption:
         """Households that first had the platform in that month."""
         series = self.had[platform]
         index = month % len(series)
-        return series[index] - (series[index - 1] if index else self._before.get(platform, 0))
-
-    _before: dict[str, int] = field(default_factory=dict, repr=False)
+        return series[index] - (series[index - 1] if index else self.before.get(platform, 0))
 
     def add(self, other: "PlaceAdoption") -> None:
         self.households += other.households
         for platform, series in other.had.items():
             mine = self.had.setdefault(platform, [0] * len(series))
             self.had[platform] = [a + b for a, b in zip(mine, series)]
-            self._before[platform] = self._before.get(platform, 0) + other._before.get(platform, 0)
+            self.before[platform] = self.before.get(platform, 0) + other.before.get(platform, 0)
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def adoption(session: Session, scope: Scope, catalog: Catalog, last: Month, mont
                 running += added
                 series.append(running)
             row.had[p.id] = series
-            row._before[p.id] = base
+            row.before[p.id] = base
         commune = communes.setdefault(cid, PlaceAdoption(cid, commune_name,
                                                          had={p.id: [0] * len(span) for p in platforms}))
         commune.villages.append(row)
