@@ -1,5 +1,5 @@
 """The team's periodic work: escalate help requests nobody took, queue the reminders that are due (unfinished
-tutorials, and the day before an in-person session), blank texts past their retention (bot/storage/retention.py).
+tutorials, the day before an in-person session, and once after a "later" at a tutorial's end), blank texts past their retention (bot/storage/retention.py).
 
 Safe on every worker at once (compare-and-set, unique keys); `camtay run` does it every TEAM_TICK_SECONDS,
 `camtay team-tick` once."""
@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import sessionmaker
 
-from actions.team import helpdesk, reminders, session_reminders
+from actions.team import helpdesk, outcome_reminders, reminders, session_reminders
 from bot.shared.team_settings import TeamSettings
 from bot.storage.retention import blank_old_texts
 from content.loader import Catalog
@@ -30,7 +30,11 @@ def tick(sessions: sessionmaker, catalog: Catalog, settings: TeamSettings,
         sessions_reminded = session_reminders.send_due(session, catalog, settings, now)
         session.commit()
     with sessions() as session:
+        outcomes_reminded = outcome_reminders.send_due(session, catalog, settings, now)
+        session.commit()
+    with sessions() as session:
         blanked = blank_old_texts(session, now, settings.log_retention_days, settings.help_text_retention_days,
                                   settings.retention_batch)
         session.commit()
-    return {"escalated": escalated, "reminders": reminded, "session_reminders": sessions_reminded, **blanked}
+    return {"escalated": escalated, "reminders": reminded, "session_reminders": sessions_reminded,
+            "outcome_reminders": outcomes_reminded, **blanked}

@@ -59,6 +59,8 @@ class TeamSettings:
     # (a reminder due at night still goes out the next morning, inside the window).
     zalo_reminder_delay_hours: float = 24.0
     reminder_max: int = 2
+    # After a "later" at a tutorial's end, the member is asked once, this many days later, whether it worked.
+    outcome_reminder_days: float = 3.0
     quiet_hours: str = "21:00-07:00"
     tick_seconds: float = 60.0  # how often `camtay run` escalates untaken requests and queues due reminders
     link_code_days: int = 7  # how long a team member's one-time link code works
@@ -84,8 +86,8 @@ class TeamSettings:
 
     def __post_init__(self):
         if self.reminder_delay_hours <= 0 or self.zalo_reminder_delay_hours <= 0 or self.reminder_max < 0 \
-                or self.tick_seconds <= 0:
-            raise ValueError("REMINDER_DELAY_HOURS, ZALO_REMINDER_DELAY_HOURS and TEAM_TICK_SECONDS must be above 0, "
+                or self.tick_seconds <= 0 or self.outcome_reminder_days <= 0:
+            raise ValueError("REMINDER_DELAY_HOURS, ZALO_REMINDER_DELAY_HOURS and TEAM_TICK_SECONDS, OUTCOME_REMINDER_DAYS must be above 0, "
                              "REMINDER_MAX not below 0")
         if self.join_code_max_wrong_per_chat < 1 or self.join_code_max_wrong_per_address < 1 \
                 or not 0 < self.join_code_window_minutes <= 24 * 60:
@@ -111,6 +113,7 @@ class TeamSettings:
             "working_hours": ("WORKING_HOURS", str), "working_days": ("WORKING_DAYS", str),
             "reminder_delay_hours": ("REMINDER_DELAY_HOURS", float), "reminder_max": ("REMINDER_MAX", int),
             "zalo_reminder_delay_hours": ("ZALO_REMINDER_DELAY_HOURS", float),
+            "outcome_reminder_days": ("OUTCOME_REMINDER_DAYS", float),
             "quiet_hours": ("QUIET_HOURS", str), "timezone": ("TIMEZONE", str),
             "link_code_days": ("TEAM_LINK_CODE_DAYS", int), "tick_seconds": ("TEAM_TICK_SECONDS", float),
             "join_code_max_wrong_per_chat": ("JOIN_CODE_MAX_WRONG_PER_CHAT", int),

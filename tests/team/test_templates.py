@@ -57,6 +57,7 @@ CONTEXTS: dict[str, list[dict]] = {
     "push_tutorial": [{"topic_id": "vneid-register", "title": "Cài VNeID", "summary": "Cùng {{ you }} cài VNeID.",
                        "village": "Thôn Đông"},
                       {"topic_id": "vneid-register", "title": "Cài VNeID", "summary": "Cài VNeID.", "village": ""}],
+    "outcome_reminder": [{"title": "Cài VNeID"}],
     "reminder": [{"title": "Cài VNeID", "number": 3, "total": 10}],
     "reminders_off": [{}],
     "reminders_on": [{}],
