@@ -69,5 +69,7 @@ Index("ix_conversation_log_household_at_understood", ConversationLog.household_i
 Index("ix_conversation_log_understood_payload_at", ConversationLog.understood, ConversationLog.payload,
       ConversationLog.at)
 Index("ix_conversation_log_topic_id_at", ConversationLog.topic_id, ConversationLog.at)
+# Procedures answered "not covered yet", by intent and time: the admin's content gaps (migration 0016).
+Index("ix_conversation_log_intent_at", ConversationLog.intent, ConversationLog.at)
 # The log's order (newest first, id breaks ties): pages are sought from a cursor on it (migration 0005).
 Index("ix_conversation_log_at_id", ConversationLog.at, ConversationLog.id)

@@ -35,9 +35,11 @@ def _gap_rows(services, seed):
 def test_gaps_are_counted_by_procedure_most_asked_first(services, seed):
     now = _gap_rows(services, seed)
     with services.sessions() as session:
-        gaps = content_gaps(session, Scope.all(), now - timedelta(days=30))
-        every = content_gaps(session, Scope.all(), None)
-        commune_b = content_gaps(session, Scope(frozenset({seed.village_b1}), frozenset({seed.commune_b})), None)
+        asked = ("procedure_passport", "procedure_vehicle_registration")
+        gaps = content_gaps(session, Scope.all(), now - timedelta(days=30), asked)
+        every = content_gaps(session, Scope.all(), None, asked)
+        commune_b = content_gaps(session, Scope(frozenset({seed.village_b1}), frozenset({seed.commune_b})), None,
+                                 asked)
     assert [(g.intent, g.count) for g in gaps] == [("procedure_passport", 4), ("procedure_vehicle_registration", 1)]
     assert gaps[0].wordings[0] == "làm hộ chiếu ở đâu" and len(gaps[0].wordings) == 3
     assert dict((g.intent, g.count) for g in every)["procedure_vehicle_registration"] == 2

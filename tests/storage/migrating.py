@@ -18,3 +18,15 @@ def revision_before(revision: str) -> str:
     down = ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(revision).down_revision
     assert isinstance(down, str), f"migration {revision} follows one revision, not {down!r}"
     return down
+
+
+def differences_touching(connection, names) -> list:
+    """The differences between the database and the models that name one of `names` (tables or columns):
+    what a migration under test left unlike the models, whatever later migrations add elsewhere."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from bot.storage.schema import metadata
+
+    return [d for d in compare_metadata(MigrationContext.configure(connection), metadata)
+            if any(name in repr(d) for name in names)]

@@ -24,7 +24,7 @@ def unknown_page(ctx: Ctx):
     rows, read = groups(ctx.session, ctx.scope, since, learned)
     procedures = {procedure_intent(p.id): p for p in catalog.procedures.values()}
     return ctx.render("unknown.html", groups=rows, read=read, period=period, periods=filters.PERIODS,
-                      gaps=content_gaps(ctx.session, ctx.scope, since), procedures=procedures,
+                      gaps=content_gaps(ctx.session, ctx.scope, since, procedures), procedures=procedures,
                       choices=topic_choices(ctx.session, ctx.scope, since, learned),
                       catalog=catalog, by_intent=by_intent, threshold=ctx.services.settings.nlu_confidence,
                       can_teach=ctx.user.role in TEACHERS,
