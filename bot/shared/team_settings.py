@@ -87,7 +87,7 @@ class TeamSettings:
     def __post_init__(self):
         if self.reminder_delay_hours <= 0 or self.zalo_reminder_delay_hours <= 0 or self.reminder_max < 0 \
                 or self.tick_seconds <= 0 or self.outcome_reminder_days <= 0:
-            raise ValueError("REMINDER_DELAY_HOURS, ZALO_REMINDER_DELAY_HOURS and TEAM_TICK_SECONDS, OUTCOME_REMINDER_DAYS must be above 0, "
+            raise ValueError("REMINDER_DELAY_HOURS, ZALO_REMINDER_DELAY_HOURS, OUTCOME_REMINDER_DAYS and TEAM_TICK_SECONDS must be above 0, "
                              "REMINDER_MAX not below 0")
         if self.join_code_max_wrong_per_chat < 1 or self.join_code_max_wrong_per_address < 1 \
                 or not 0 < self.join_code_window_minutes <= 24 * 60:

@@ -42,7 +42,8 @@ def test_team_settings_from_the_environment():
     ({"TELEGRAM_RATE_LIMIT": "fast"}, "TELEGRAM_RATE_LIMIT: 'fast' is not a float"),
     ({"QUIET_HOURS": "9pm-7am"}, "QUIET_HOURS: '9pm-7am' is not a span"),
     ({"WORKING_DAYS": "monday"}, "WORKING_DAYS: 'monday' is not a day"),
-    ({"REMINDER_DELAY_HOURS": "0"}, "REMINDER_DELAY_HOURS and TEAM_TICK_SECONDS must be above 0"),
+    ({"REMINDER_DELAY_HOURS": "0"}, "OUTCOME_REMINDER_DAYS and TEAM_TICK_SECONDS must be above 0"),
+    ({"OUTCOME_REMINDER_DAYS": "0"}, "OUTCOME_REMINDER_DAYS and TEAM_TICK_SECONDS must be above 0"),
 ])
 def test_bad_team_settings_are_clear_errors(env, message):
     with pytest.raises(ValueError, match=message):
