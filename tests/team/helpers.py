@@ -54,3 +54,16 @@ def outbox_to(services, user: str, channel: str = "telegram") -> list[dict]:
 
 def payloads_of(reply: dict) -> list[str]:
     return [b["payload"] for row in reply["buttons"] for b in row]
+
+
+def queue_due(services, send_due, now: datetime, settings) -> int:
+    """Run one reminder kind's send_due(session, catalog, settings, now) in a transaction of its own."""
+    with services.sessions() as session:
+        count = send_due(session, services.catalog, settings, now)
+        session.commit()
+        return count
+
+
+def queued_reminders(services) -> list[dict]:
+    """The reminders in the outbox, as JSON (template, context, buttons)."""
+    return [json.loads(item.reply) for item in outbox(services, kind="reminder")]

@@ -3,7 +3,6 @@ outbox, never in quiet hours, never twice, not after a later answer, not for a c
 its buttons record the outcome as the end-of-tutorial buttons do."""
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select, update
@@ -13,7 +12,7 @@ from bot.shared.team_settings import TeamSettings
 from bot.storage.households import Member
 from bot.storage.outcomes import OUTCOME_DONE, OUTCOME_LATER, SOURCE_TEAM, Outcome
 from tests.helpers import payload_starting, templates, turn
-from tests.team.helpers import household, join_household, outbox, payloads_of
+from tests.team.helpers import household, join_household, payloads_of, queue_due, queued_reminders
 
 CITIZEN = "200"
 TOPIC = "vneid-level2"
@@ -41,28 +40,21 @@ async def said_later(services, when: datetime = MORNING, user: str = CITIZEN):
 
 
 def run(services, now: datetime, settings: TeamSettings = SETTINGS) -> int:
-    with services.sessions() as session:
-        count = outcome_reminders.send_due(session, services.catalog, settings, now)
-        session.commit()
-        return count
-
-
-def queued(services) -> list[dict]:
-    return [json.loads(item.reply) for item in outbox(services, kind="reminder")]
+    return queue_due(services, outcome_reminders.send_due, now, settings)
 
 
 async def test_once_after_the_delay_with_the_three_buttons(services):
     await said_later(services)
     assert run(services, MORNING + timedelta(days=2, hours=23)) == 0
     assert run(services, DUE) == 1
-    [reminder] = queued(services)
+    [reminder] = queued_reminders(services)
     assert reminder["template"] == "team/outcome_reminder"
     assert reminder["context"]["title"] == services.catalog[TOPIC].title
     kinds = [p.split(":")[1] for p in payloads_of(reminder)[:3]]
     assert kinds == ["done", "failed", "later"] and payloads_of(reminder)[3] == "reminders:off"
     assert run(services, DUE + timedelta(hours=1)) == 0  # never twice
     assert run(services, DUE + timedelta(days=5)) == 0
-    assert len(queued(services)) == 1
+    assert len(queued_reminders(services)) == 1
 
 
 async def test_two_ticks_queue_it_once(services):
@@ -70,7 +62,7 @@ async def test_two_ticks_queue_it_once(services):
     first = periodic.tick(services.sessions, services.catalog, SETTINGS, DUE)
     second = periodic.tick(services.sessions, services.catalog, SETTINGS, DUE + timedelta(minutes=1))
     assert first["outcome_reminders"] == 1 and second["outcome_reminders"] == 0
-    assert len(queued(services)) == 1
+    assert len(queued_reminders(services)) == 1
 
 
 async def test_never_in_quiet_hours(services):
@@ -87,20 +79,20 @@ async def test_not_after_a_later_answer(services):
                             at=MORNING + timedelta(days=1)))
         session.commit()
     assert run(services, DUE) == 0
-    assert queued(services) == []
+    assert queued_reminders(services) == []
 
 
 async def test_not_for_a_citizen_who_turned_reminders_off(services):
     await said_later(services)
     await turn(services, CITIZEN, payload="reminders:off", channel="telegram")
     assert run(services, DUE) == 0
-    assert queued(services) == []
+    assert queued_reminders(services) == []
 
 
 async def test_its_buttons_record_the_outcome_and_later_again_is_never_reminded(services):
     member_id = await said_later(services)
     assert run(services, DUE) == 1
-    [reminder] = queued(services)
+    [reminder] = queued_reminders(services)
     done = next(p for p in payloads_of(reminder) if p.startswith("outcome:done:"))
     later = next(p for p in payloads_of(reminder) if p.startswith("outcome:later:"))
     assert templates(await turn(services, CITIZEN, payload=later, channel="telegram")) == ["outcome_later"]

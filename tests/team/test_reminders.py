@@ -1,7 +1,6 @@
 """Gentle reminders: after the delay, never in quiet hours (Asia/Ho_Chi_Minh), at most two per run, off in one tap."""
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -14,7 +13,7 @@ from bot.storage.delivery import OutboxItem
 from bot.storage.households import Member
 from bot.storage.progress import TutorialRun
 from tests.helpers import payload_starting, templates, turn
-from tests.team.helpers import household, join_household, outbox, payloads_of
+from tests.team.helpers import household, join_household, outbox, payloads_of, queue_due, queued_reminders
 
 CITIZEN = "100"
 SETTINGS = TeamSettings()
@@ -36,21 +35,14 @@ async def stopped_midway(services, when: datetime, user: str = CITIZEN, channel:
 
 
 def run(services, now: datetime, settings: TeamSettings = SETTINGS) -> int:
-    with services.sessions() as session:
-        count = reminders.send_due(session, services.catalog, settings, now)
-        session.commit()
-        return count
-
-
-def queued(services) -> list[dict]:
-    return [json.loads(item.reply) for item in outbox(services, kind="reminder")]
+    return queue_due(services, reminders.send_due, now, settings)
 
 
 async def test_a_reminder_after_the_delay_with_resume_and_off_buttons(services):
     await stopped_midway(services, MORNING)
     assert run(services, MORNING + timedelta(hours=47)) == 0
     assert run(services, MORNING + timedelta(hours=48, minutes=1)) == 1
-    [reminder] = queued(services)
+    [reminder] = queued_reminders(services)
     assert reminder["template"] == "team/reminder" and reminder["context"]["number"] == 2
     payloads = payloads_of(reminder)
     assert payloads[0].startswith("tutorial:resume:") and payloads[1] == "reminders:off"

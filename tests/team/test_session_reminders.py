@@ -27,6 +27,7 @@ from bot.storage.sessions import SupportSession
 from content.loader import load_catalog
 from devtools.fakes.telegram_api import FakeTelegramApi
 from devtools.pushing import NEVER_QUIET, TOKEN, pending, per_chat, seed, sender_env, start_sender, statuses
+from tests.team.helpers import queue_due
 from tests.team.test_push_exactly_once import wait_exit, wait_held_steady
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -74,10 +75,7 @@ def session_at(sessions, catalog, starts_at: datetime, now: datetime) -> int:
 
 
 def tick(services, now: datetime, settings: TeamSettings = SETTINGS) -> int:
-    with services.sessions() as session:
-        count = session_reminders.send_due(session, services.catalog, settings, now)
-        session.commit()
-        return count
+    return queue_due(services, session_reminders.send_due, now, settings)
 
 
 def reminders(services) -> list[OutboxItem]:
