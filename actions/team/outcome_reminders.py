@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import String, cast, exists, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -28,9 +28,11 @@ from bot.storage.outcomes import OUTCOME_DONE, OUTCOME_FAILED, OUTCOME_LATER, SO
 from bot.storage.progress import RUN_COMPLETED, TutorialRun
 from content.loader import Catalog
 
+DEDUPE_PREFIX = "outcome:"
+
 
 def dedupe_key(run_id: int) -> str:
-    return f"outcome:{run_id}"
+    return f"{DEDUPE_PREFIX}{run_id}"
 
 
 def reminder_reply(catalog: Catalog, run: TutorialRun) -> Reply:
@@ -47,12 +49,14 @@ def send_due(session: Session, catalog: Catalog, settings: TeamSettings, now: da
     later = aliased(Outcome)
     answered_since = exists().where(later.member_id == Outcome.member_id, later.topic_id == Outcome.topic_id,
                                     later.result.in_((OUTCOME_DONE, OUTCOME_FAILED)), later.at >= Outcome.at)
+    # Asked once already: the run's reminder is in the outbox (queued or sent), so each tick reads only new ones.
+    asked = exists().where(OutboxItem.dedupe_key == literal(DEDUPE_PREFIX) + cast(TutorialRun.id, String))
     rows = session.execute(
         select(Outcome, TutorialRun, Member)
         .join(TutorialRun, TutorialRun.id == Outcome.run_id)
         .join(Member, Member.id == Outcome.member_id)
         .where(Outcome.result == OUTCOME_LATER, Outcome.source == SOURCE_CITIZEN, Outcome.at <= since,
-               TutorialRun.status == RUN_COMPLETED, ~answered_since,
+               TutorialRun.status == RUN_COMPLETED, ~answered_since, ~asked,
                Member.reminders_off.is_(False), Member.channel.in_(PUSHABLE_CHANNELS),
                ~Member.external_id.startswith(ERASED_CHANNEL_PREFIX))
         .order_by(Outcome.id)).all()
@@ -63,8 +67,6 @@ def send_due(session: Session, catalog: Catalog, settings: TeamSettings, now: da
         if member.channel == "zalo" and now - aware(member.last_seen_at) >= window:
             continue  # Zalo would refuse it
         key = dedupe_key(run.id)
-        if session.scalar(select(OutboxItem.id).where(OutboxItem.dedupe_key == key)) is not None:
-            continue  # asked once already
         try:
             with session.begin_nested():
                 enqueue(session, member, reminder_reply(catalog, run), KIND, priority=PRIORITY_REMINDER,
