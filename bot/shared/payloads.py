@@ -4,14 +4,15 @@ The wire formats are those of the buttons already in citizens' chats (`tutorial:
 `push:go:v:7:<topic>:n`, ...): a change here breaks buttons people still press. `parse` checks the shape
 (prefix, verb, digits where digits belong); whether a topic, a run or a request exists is the action's job.
 
-A kind says only its `PREFIX` and how each of its fields stands on the wire (`_wire(NUMBER)`, ...); packing,
-parsing and the 64-byte check live once, in `_Payload`.
+A kind says only its prefix (`class TopicButton(_Payload, prefix="topic")`) and its fields, each annotated with
+how it stands on the wire (`Number`, `Word`, `Annotated[str, one_of(...)]`, ...); making it a frozen dataclass,
+packing, parsing and the 64-byte check live once, in `_Payload`.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar, Self, Union
+from dataclasses import dataclass, fields
+from typing import Annotated, Any, ClassVar, Self, Union, dataclass_transform, get_type_hints
 
 MAX_BYTES = 64  # Telegram's limit for callback_data
 SEP = ":"
@@ -29,11 +30,6 @@ def _number(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
-TEXT = _Part(lambda text: text)  # any text without the separator, even none (the action checks it)
-WORD = _Part(lambda text: text or None)  # a topic id: any non-empty text without the separator
-NUMBER = _Part(_number)
-
-
 def one_of(*words: str) -> _Part:
     """One of a few words, as it is."""
     return _Part(lambda text: text if text in words else None)
@@ -45,20 +41,33 @@ def coded(codes: Mapping[str, str]) -> _Part:
     return _Part(values.get, codes.__getitem__)
 
 
-def _wire(part: _Part) -> Any:
-    """A payload's field, standing on the wire as `part` says."""
-    return field(metadata={"wire": part})
+Text = Annotated[str, _Part(lambda text: text)]  # any text without the separator, even none (the action checks it)
+Word = Annotated[str, _Part(lambda text: text or None)]  # a topic id: any non-empty text without the separator
+Number = Annotated[int, _Part(_number)]
 
 
-@dataclass(frozen=True)
+@dataclass_transform(frozen_default=True)
 class _Payload:
-    """`<PREFIX>:<field>:<field>...`, each field as its `_wire` part says, in the order they are declared."""
+    """`<PREFIX>:<field>:<field>...`, each field as its annotation's `_Part` says, in the order they are declared.
+
+    A subclass is made a frozen dataclass here, so that a kind is its prefix and its fields, nothing else.
+    """
 
     PREFIX: ClassVar[str]
+    _PARTS: ClassVar[tuple[tuple[str, _Part], ...]]
+
+    def __init_subclass__(cls, prefix: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if prefix is not None:
+            cls.PREFIX = prefix
+        dataclass(frozen=True)(cls)
+        hints = get_type_hints(cls, include_extras=True)
+        own = fields(cls)  # type: ignore[arg-type]  # a dataclass since the line above, which mypy cannot follow
+        cls._PARTS = tuple((f.name, hints[f.name].__metadata__[0]) for f in own)
 
     def pack(self) -> str:
         """The wire text; ValueError beyond Telegram's 64 bytes."""
-        text = SEP.join([self.PREFIX, *(f.metadata["wire"].write(getattr(self, f.name)) for f in fields(self))])
+        text = SEP.join([self.PREFIX, *(part.write(getattr(self, name)) for name, part in self._PARTS)])
         if len(text.encode("utf-8")) > MAX_BYTES:
             raise ValueError(f"payload {text!r} is longer than {MAX_BYTES} bytes")
         return text
@@ -66,307 +75,238 @@ class _Payload:
     @classmethod
     def parse(cls, text: str) -> Self | None:
         """The payload `text` carries when it is one of this kind, else None."""
-        head, own, got = cls.PREFIX.split(SEP), fields(cls), text.split(SEP)
+        head, own, got = cls.PREFIX.split(SEP), cls._PARTS, text.split(SEP)
         if got[:len(head)] != head or len(got) != len(head) + len(own):
             return None
-        values = [f.metadata["wire"].read(value) for f, value in zip(own, got[len(head):])]
+        values = [part.read(value) for (_, part), value in zip(own, got[len(head):])]
         return None if any(value is None for value in values) else cls(*values)
 
 
-class Menu(_Payload):
+class Menu(_Payload, prefix="menu"):
     """`menu`: the menu of topics."""
 
-    PREFIX = "menu"
 
-
-class Human(_Payload):
+class Human(_Payload, prefix="human"):
     """`human`: the citizen asks for a person."""
 
-    PREFIX = "human"
 
-
-@dataclass(frozen=True)
-class HouseholdChoice(_Payload):
+class HouseholdChoice(_Payload, prefix="household"):
     """`household:guest|code`: go on as a guest, or type a household's join code."""
 
-    PREFIX = "household"
-    choice: str = _wire(one_of("guest", "code"))
+    choice: Annotated[str, one_of("guest", "code")]
 
 
-@dataclass(frozen=True)
-class AddressForm(_Payload):
+class AddressForm(_Payload, prefix="address"):
     """`address:<form>`: how the citizen wants to be addressed (the action checks the form is one of ours)."""
 
-    PREFIX = "address"
-    form: str = _wire(TEXT)
+    form: Text
 
 
-@dataclass(frozen=True)
-class TopicButton(_Payload):
+class TopicButton(_Payload, prefix="topic"):
     """`topic:<id>`: start a topic (a tutorial or an answer)."""
 
-    PREFIX = "topic"
-    topic_id: str = _wire(WORD)
+    topic_id: Word
 
 
-@dataclass(frozen=True)
-class ChosenTopic(_Payload):
+class ChosenTopic(_Payload, prefix="choose"):
     """`choose:<id>`: the citizen's pick when asked which of two topics they meant."""
 
-    PREFIX = "choose"
-    topic_id: str = _wire(WORD)
+    topic_id: Word
 
 
-@dataclass(frozen=True)
-class RunButton(_Payload):
+class RunButton(_Payload, prefix="tutorial"):
     """`tutorial:<verb>:<run id>:<step index>`: a button under a tutorial's step, tied to the step it was shown on."""
 
-    PREFIX = "tutorial"
-    verb: str = _wire(one_of("next", "back", "repeat", "stop", "stuck", "resume", "restart"))
-    run_id: int = _wire(NUMBER)
-    step: int = _wire(NUMBER)
+    verb: Annotated[str, one_of("next", "back", "repeat", "stop", "stuck", "resume", "restart")]
+    run_id: Number
+    step: Number
 
 
-@dataclass(frozen=True)
-class HelpButton(_Payload):
+class HelpButton(_Payload, prefix="help"):
     """`help:take|pass|close:<request id>`: a team member's answer to a help request."""
 
-    PREFIX = "help"
-    verb: str = _wire(one_of("take", "pass", "close"))
-    request_id: int = _wire(NUMBER)
+    verb: Annotated[str, one_of("take", "pass", "close")]
+    request_id: Number
 
 
-@dataclass(frozen=True)
-class RemindersChoice(_Payload):
+class RemindersChoice(_Payload, prefix="reminders"):
     """`reminders:on|off`: the citizen turns reminders on or off."""
 
-    PREFIX = "reminders"
-    choice: str = _wire(one_of("on", "off"))
+    choice: Annotated[str, one_of("on", "off")]
 
 
-@dataclass(frozen=True)
-class PrivacyChoice(_Payload):
+class PrivacyChoice(_Payload, prefix="privacy"):
     """`privacy:agree|later|more|erase|keep`: the answer to the privacy notice, or to "delete my data?"."""
 
-    PREFIX = "privacy"
-    choice: str = _wire(one_of("agree", "later", "more", "erase", "keep"))
+    choice: Annotated[str, one_of("agree", "later", "more", "erase", "keep")]
 
 
-@dataclass(frozen=True)
-class OutcomeAnswer(_Payload):
+class OutcomeAnswer(_Payload, prefix="outcome"):
     """`outcome:done|failed|later:<run id>`: did the tutorial just finished work for the citizen."""
 
-    PREFIX = "outcome"
-    verb: str = _wire(one_of("done", "failed", "later"))
-    run_id: int = _wire(NUMBER)
+    verb: Annotated[str, one_of("done", "failed", "later")]
+    run_id: Number
 
 
-@dataclass(frozen=True)
 class _AtStep(_Payload):
     """`<prefix>:<run id>:<step index>`: a step of a finished tutorial."""
 
-    run_id: int = _wire(NUMBER)
-    step: int = _wire(NUMBER)
+    run_id: Number
+    step: Number
 
 
-@dataclass(frozen=True)
-class OutcomeStep(_AtStep):
+class OutcomeStep(_AtStep, prefix="outcome:step"):
     """`outcome:step:<run id>:<step index>`: the step at which it did not work."""
 
-    PREFIX = "outcome:step"
 
-
-@dataclass(frozen=True)
-class OutcomeHelp(_AtStep):
+class OutcomeHelp(_AtStep, prefix="outcome:help"):
     """`outcome:help:<run id>:<step index>`: ask a person, the request carrying the step where it did not work."""
 
-    PREFIX = "outcome:help"
 
-
-@dataclass(frozen=True)
-class RatingButton(_Payload):
+class RatingButton(_Payload, prefix="rate"):
     """`rate:up|down:<topic id>`: was this answer or tutorial helpful."""
 
-    PREFIX = "rate"
-    verb: str = _wire(one_of("up", "down"))
-    topic_id: str = _wire(WORD)
+    verb: Annotated[str, one_of("up", "down")]
+    topic_id: Word
 
 
-@dataclass(frozen=True)
-class RatingReason(_Payload):
+class RatingReason(_Payload, prefix="rate:why"):
     """`rate:why:<rating id>:<reason code>`: why it was not helpful (the action checks the code is one of ours)."""
 
-    PREFIX = "rate:why"
-    rating_id: int = _wire(NUMBER)
-    reason: str = _wire(WORD)
+    rating_id: Number
+    reason: Word
 
 
 # /push from chat. On the wire a scope and an audience are one letter each, to stay under 64 bytes.
 SCOPE_CODES = {"village": "v", "commune": "c", "province": "p"}
 AUDIENCE_CODES = {"all": "a", "not_started": "n", "unfinished": "u"}
-SCOPE = coded(SCOPE_CODES)
-AUDIENCE = coded(AUDIENCE_CODES)
+Scope = Annotated[str, coded(SCOPE_CODES)]
+Audience = Annotated[str, coded(AUDIENCE_CODES)]
 
 
-class PushCancel(_Payload):
+class PushCancel(_Payload, prefix="push:x"):
     """`push:x`: leave /push; nothing is sent."""
 
-    PREFIX = "push:x"
 
-
-@dataclass(frozen=True)
-class PushReport(_Payload):
+class PushReport(_Payload, prefix="push:r"):
     """`push:r:<push id>`: the report of a push."""
 
-    PREFIX = "push:r"
-    push_id: int = _wire(NUMBER)
+    push_id: Number
 
 
-@dataclass(frozen=True)
-class PushPlace(_Payload):
+class PushPlace(_Payload, prefix="push:s"):
     """`push:s:<scope>:<id>`: the place chosen (a province's id is 0)."""
 
-    PREFIX = "push:s"
-    scope: str = _wire(SCOPE)
-    place_id: int = _wire(NUMBER)
+    scope: Scope
+    place_id: Number
 
 
-@dataclass(frozen=True)
-class PushTopic(_Payload):
+class PushTopic(_Payload, prefix="push:t"):
     """`push:t:<scope>:<id>:<topic>`: the tutorial chosen for the place."""
 
-    PREFIX = "push:t"
-    scope: str = _wire(SCOPE)
-    place_id: int = _wire(NUMBER)
-    topic_id: str = _wire(WORD)
+    scope: Scope
+    place_id: Number
+    topic_id: Word
 
 
-@dataclass(frozen=True)
-class PushAudience(_Payload):
+class PushAudience(_Payload, prefix="push"):
     """`push:a|go:<scope>:<id>:<topic>:<audience>`: confirm the push (`a`), or queue it (`go`)."""
 
-    PREFIX = "push"
-    verb: str = _wire(one_of("a", "go"))
-    scope: str = _wire(SCOPE)
-    place_id: int = _wire(NUMBER)
-    topic_id: str = _wire(WORD)
-    audience: str = _wire(AUDIENCE)
+    verb: Annotated[str, one_of("a", "go")]
+    scope: Scope
+    place_id: Number
+    topic_id: Word
+    audience: Audience
 
 
 # /buoihotro and /diemdanh from chat (actions/team/sessions.py): schedule an in-person session, record who came.
-@dataclass(frozen=True)
-class SessionVillage(_Payload):
+class SessionVillage(_Payload, prefix="sess:v"):
     """`sess:v:<village id>`: the village a session is for."""
 
-    PREFIX = "sess:v"
-    village_id: int = _wire(NUMBER)
+    village_id: Number
 
 
-@dataclass(frozen=True)
-class SessionWhen(_Payload):
+class SessionWhen(_Payload, prefix="sess:w"):
     """`sess:w:<yyyymmddhhmm>`: a day and time offered as a button (the team's time zone)."""
 
-    PREFIX = "sess:w"
-    when: int = _wire(NUMBER)
+    when: Number
 
 
-@dataclass(frozen=True)
-class SessionTopic(_Payload):
+class SessionTopic(_Payload, prefix="sess:t"):
     """`sess:t:<topic id>`: a topic of the session, chosen or taken back."""
 
-    PREFIX = "sess:t"
-    topic_id: str = _wire(WORD)
+    topic_id: Word
 
 
-@dataclass(frozen=True)
-class SessionStep(_Payload):
+class SessionStep(_Payload, prefix="sess"):
     """`sess:ok|go|x`: the topics are chosen (to confirm), schedule it, or leave without scheduling."""
 
-    PREFIX = "sess"
-    verb: str = _wire(one_of("ok", "go", "x"))
+    verb: Annotated[str, one_of("ok", "go", "x")]
 
 
-@dataclass(frozen=True)
-class SessionAttend(_Payload):
+class SessionAttend(_Payload, prefix="sess:a"):
     """`sess:a:<session id>:<page>`: the village's households, to tap those who came."""
 
-    PREFIX = "sess:a"
-    session_id: int = _wire(NUMBER)
-    page: int = _wire(NUMBER)
+    session_id: Number
+    page: Number
 
 
-@dataclass(frozen=True)
-class SessionHousehold(_Payload):
+class SessionHousehold(_Payload, prefix="sess:h"):
     """`sess:h:<session id>:<household id>`: this household came."""
 
-    PREFIX = "sess:h"
-    session_id: int = _wire(NUMBER)
-    household_id: int = _wire(NUMBER)
+    session_id: Number
+    household_id: Number
 
 
-@dataclass(frozen=True)
-class SessionPlatform(_Payload):
+class SessionPlatform(_Payload, prefix="sess:p"):
     """`sess:p:<session id>:<household id>:<platform id>`: this worked for the household at the session."""
 
-    PREFIX = "sess:p"
-    session_id: int = _wire(NUMBER)
-    household_id: int = _wire(NUMBER)
-    platform: str = _wire(WORD)
+    session_id: Number
+    household_id: Number
+    platform: Word
 
 
 # A citizen of no household asks for a person (actions/team/guest_help.py): which commune, then which village.
 # The run and step the request is about ride along (run 0: none).
-@dataclass(frozen=True)
-class GuestCommune(_Payload):
+class GuestCommune(_Payload, prefix="guest:c"):
     """`guest:c:<commune id>:<run id>:<step index>`: the commune a guest asking for a person is in."""
 
-    PREFIX = "guest:c"
-    commune_id: int = _wire(NUMBER)
-    run_id: int = _wire(NUMBER)
-    step: int = _wire(NUMBER)
+    commune_id: Number
+    run_id: Number
+    step: Number
 
 
-@dataclass(frozen=True)
-class GuestVillage(_Payload):
+class GuestVillage(_Payload, prefix="guest:v"):
     """`guest:v:<village id>:<run id>:<step index>`: the village, so its team gets the request."""
 
-    PREFIX = "guest:v"
-    village_id: int = _wire(NUMBER)
-    run_id: int = _wire(NUMBER)
-    step: int = _wire(NUMBER)
+    village_id: Number
+    run_id: Number
+    step: Number
 
 
 # /ketqua from chat (actions/team/team_outcomes.py): a team member records what worked for a household in person.
-@dataclass(frozen=True)
-class ResultPage(_Payload):
+class ResultPage(_Payload, prefix="res:l"):
     """`res:l:<page>`: a page of the member's villages' households."""
 
-    PREFIX = "res:l"
-    page: int = _wire(NUMBER)
+    page: Number
 
 
-@dataclass(frozen=True)
-class ResultHousehold(_Payload):
+class ResultHousehold(_Payload, prefix="res:h"):
     """`res:h:<household id>`: the household helped; its platforms to choose from."""
 
-    PREFIX = "res:h"
-    household_id: int = _wire(NUMBER)
+    household_id: Number
 
 
-@dataclass(frozen=True)
-class ResultPlatform(_Payload):
+class ResultPlatform(_Payload, prefix="res"):
     """`res:p|ok:<household id>:<platform id>`: the platform chosen (to confirm), or "it works" (record it)."""
 
-    PREFIX = "res"
-    verb: str = _wire(one_of("p", "ok"))
-    household_id: int = _wire(NUMBER)
-    platform: str = _wire(WORD)
+    verb: Annotated[str, one_of("p", "ok")]
+    household_id: Number
+    platform: Word
 
 
-class ResultCancel(_Payload):
+class ResultCancel(_Payload, prefix="res:x"):
     """`res:x`: leave /ketqua; nothing is recorded."""
-
-    PREFIX = "res:x"
 
 
 Payload = Union[Menu, Human, HouseholdChoice, AddressForm, TopicButton, ChosenTopic, RunButton, HelpButton,
