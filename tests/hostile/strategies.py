@@ -1,8 +1,12 @@
-"""What the hostile tests draw from: JSON of any shape, and real bodies with a few values replaced or removed."""
+"""What the hostile tests draw from: JSON of any shape, and real bodies with a few values replaced or removed;
+the two fuzz tests every webhook parser gets."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from typing import Any
 
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 
@@ -45,3 +49,22 @@ def mutated(draw, samples: list, most: int):
         else:
             parent[where[-1]] = draw(JSON)
     return body
+
+
+def parser_fuzz_tests(samples: list, most: int, check: Callable[[Any], object], bodies: st.SearchStrategy = JSON,
+                      examples: int = 300) -> tuple[Callable[[], None], Callable[[], None]]:
+    """A parser's two fuzz tests, to bind to `test_*` names: `check` the real `samples` with 1 to `most` values
+    replaced or removed, and then any of `bodies`."""
+    fuzz = settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+    @fuzz
+    @given(mutated(samples, most=most))
+    def mutated_bodies(body) -> None:
+        check(body)
+
+    @fuzz
+    @given(bodies)
+    def arbitrary_bodies(body) -> None:
+        check(body)
+
+    return mutated_bodies, arbitrary_bodies

@@ -1,16 +1,14 @@
 """Hostile Telegram updates: any JSON shape is parsed into an Update and a defined Incoming, or refused."""
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from telegram import Update
 from telegram.ext import filters
 
 from bot.channels.telegram import incoming_from_callback, incoming_from_message, parse_update
 from bot.shared.types import Incoming
-from tests.hostile.strategies import JSON, mutated
+from tests.hostile.strategies import JSON, parser_fuzz_tests
 
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 USER = {"id": 42, "is_bot": False, "first_name": "Lan", "language_code": "vi"}
 CHAT = {"id": 42, "type": "private", "first_name": "Lan"}
 BOT = {"id": 123, "is_bot": True, "first_name": "Cầm tay", "username": "camtay_bot"}
@@ -55,14 +53,7 @@ def test_the_valid_updates_parse():
     assert handle(STICKER).media == "sticker"
 
 
-@FUZZ
-@given(mutated([MESSAGE, CALLBACK, STICKER], most=4))
-def test_mutated_updates_give_an_incoming_or_are_refused(update):
-    handle(update)
-
-
-@FUZZ
-@given(JSON | st.dictionaries(st.sampled_from(["update_id", "message", "callback_query", "edited_message",
-                                               "channel_post"]), JSON))
-def test_arbitrary_json_gives_an_incoming_or_is_refused(body):
-    handle(body)
+test_mutated_updates_give_an_incoming_or_are_refused, test_arbitrary_json_gives_an_incoming_or_is_refused = \
+    parser_fuzz_tests([MESSAGE, CALLBACK, STICKER], 4, handle,
+                      JSON | st.dictionaries(st.sampled_from(["update_id", "message", "callback_query",
+                                                              "edited_message", "channel_post"]), JSON))

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 import copy
 
-from hypothesis import HealthCheck, given, settings
-
 from bot.channels.zalo.wire import Event, WireError, parse_event
-from tests.hostile.strategies import JSON, mutated
+from tests.hostile.strategies import parser_fuzz_tests
 
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TEXT = {"app_id": "1", "event_name": "user_send_text", "timestamp": "1700000000000",
         "sender": {"id": "8234"}, "recipient": {"id": "99"}, "message": {"msg_id": "m1", "text": "xin chào"}}
 FOLLOW = {"app_id": "1", "event_name": "follow", "timestamp": 1700000000000, "follower": {"id": "8234"}}
@@ -35,16 +32,7 @@ def test_the_valid_events_parse():
     assert parse_event(IMAGE).kind == "media"
 
 
-@FUZZ
-@given(mutated([TEXT, FOLLOW, IMAGE], most=3))
-def test_mutated_events(event):
-    check(event)
-
-
-@FUZZ
-@given(JSON)
-def test_arbitrary_json(event):
-    check(event)
+test_mutated_events, test_arbitrary_json = parser_fuzz_tests([TEXT, FOLLOW, IMAGE], 3, check)
 
 
 def test_long_delivery_ids_are_hashed_not_cut():
