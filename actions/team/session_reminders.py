@@ -1,7 +1,8 @@
 """The day before an in-person session: one reminder to each household of its village that is stuck midway in
 a tutorial or asked for help, through the outbox, never in quiet hours (QUIET_HOURS): a day-before moment
 that falls in them moves to the first allowed time before the session. Exactly once: a session is claimed by
-one compare-and-set, and every message has a dedupe key (`session:<id>:<household>`).
+one compare-and-set, and every message has a dedupe key (`session:<id>:<household>`). A cancelled session
+gets none; cancelling drops those still waiting in the outbox (bot/people/support_sessions.py: cancel).
 `camtay run` calls `send_due` every TEAM_TICK_SECONDS (actions/team/periodic.py)."""
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from actions.team.replies import team_reply
 from bot.delivery.clock import LocalTime, aware
 from bot.delivery.outbox import PRIORITY_REMINDER, PUSHABLE_CHANNELS, enqueue
 from bot.people.erasure import ERASED_CHANNEL_PREFIX
-from bot.people.support_sessions import shown
+from bot.people.support_sessions import reminder_key, shown
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import Button, Reply
 from bot.storage.base import changed_rows
@@ -40,7 +41,8 @@ def remind_at(local: LocalTime, starts_at: datetime) -> datetime:
 
 
 def dedupe_key(session_id: int, household_id: int) -> str:
-    return f"session:{session_id}:{household_id}"
+    # Made in bot/people/support_sessions.py, whose cancel drops a session's waiting reminders by it.
+    return reminder_key(session_id, household_id)
 
 
 def _stuck_or_asked(session: Session, village_id: int, now: datetime) -> list[tuple[Member, TutorialRun | None]]:
@@ -87,16 +89,18 @@ def send_due(session: Session, catalog: Catalog, settings: TeamSettings, now: da
         return 0
     window = timedelta(hours=settings.zalo_window_hours)
     soon = session.scalars(select(SupportSession).where(
-        SupportSession.reminded_at.is_(None), SupportSession.starts_at > now,
+        SupportSession.reminded_at.is_(None), SupportSession.cancelled_at.is_(None), SupportSession.starts_at > now,
         SupportSession.starts_at <= now + BEFORE + timedelta(days=1))
         .order_by(SupportSession.starts_at, SupportSession.id)).all()
     queued = 0
     for row in soon:
         if now < remind_at(local, row.starts_at):
             continue
-        # One worker claims the session; the others find it taken.
+        # One worker claims the session; the others find it taken, or cancelled meanwhile (bot/people/
+        # support_sessions.py: cancel, which then drops what this queued).
         if not changed_rows(session, update(SupportSession).where(
-                SupportSession.id == row.id, SupportSession.reminded_at.is_(None)).values(reminded_at=now)
+                SupportSession.id == row.id, SupportSession.reminded_at.is_(None),
+                SupportSession.cancelled_at.is_(None)).values(reminded_at=now)
                 .execution_options(synchronize_session=False)):
             continue
         # Sent before the session, and before quiet hours begin (an empty span like 00:00-00:00 is none).

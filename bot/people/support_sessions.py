@@ -1,21 +1,26 @@
-"""In-person sessions: schedule one for a village, a village's next ones, who came and what worked.
+"""In-person sessions: schedule one for a village, cancel one not yet begun, a village's next ones, who came and
+what worked.
 
 Used by the team's chat (actions/team/sessions.py), the admin web (bot/admin/views/sessions.py) and the
 citizen's FAQ answer (actions/answers.py); the day-before reminders are in actions/team/session_reminders.py.
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.delivery.clock import aware
 from bot.people.erasure import ERASED_CHANNEL_PREFIX
+from bot.storage.admin_access import AdminAuditLog
+from bot.storage.base import changed_rows
+from bot.storage.delivery import CLAIMED, QUEUED, SKIPPED, OutboxItem
 from bot.storage.households import Household, Member
 from bot.storage.outcomes import OUTCOME_DONE, SOURCE_TEAM, Outcome
 from bot.storage.places import Village
@@ -26,6 +31,10 @@ from content.loader import Catalog
 MAX_PLACE = 200
 MAX_TOPICS = 5
 NEXT_SESSIONS = 3  # how many of a village's next sessions a citizen is told
+# The audit log's action (bot/admin/audit.py may name it too); the target is `session:<id>`.
+CANCEL_SESSION = "cancel_session"
+CHAT = "(chat)"  # the audit's username for a team member without an admin login
+CANCELLED = "cancelled: the session was cancelled"
 # "15/12 8:00", "15/12/2026 8h30", "8:00 15/12": a day, a month, maybe a year, and a time.
 _DAY = r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})(?:[/.-](?P<year>\d{2}|\d{4}))?"
 _TIME = r"(?P<hour>\d{1,2})(?:[:h](?P<minute>\d{2})?)?"
@@ -92,10 +101,59 @@ def schedule(session: Session, catalog: Catalog, village_id: int, starts_at: dat
     return row
 
 
+def _reminders_of(session_id: int) -> str:
+    """What the outbox's dedupe keys of a session's reminders begin with."""
+    return f"session:{session_id}:"
+
+
+def reminder_key(session_id: int, household_id: int) -> str:
+    """The outbox's dedupe key of a session's reminder to a household (actions/team/session_reminders.py)."""
+    return f"{_reminders_of(session_id)}{household_id}"
+
+
+def cancel(session: Session, row: SupportSession, staff: Staff | None, now: datetime,
+           ip: str | None = None) -> bool:
+    """Cancel a session not yet begun, in the caller's transaction: no longer told, never reminded (its reminders
+    still waiting in the outbox are dropped), one audit row. False when it had begun or was cancelled already."""
+    # The session's row first: a reminders' tick claiming it (its reminded_at) finishes before this goes on,
+    # so the reminders it queued are there to drop; one after this finds the session cancelled.
+    if not changed_rows(session, update(SupportSession).where(
+            SupportSession.id == row.id, SupportSession.cancelled_at.is_(None), SupportSession.starts_at > now)
+            .values(cancelled_at=now).execution_options(synchronize_session=False)):
+        return False
+    session.refresh(row)
+    # A claimed row's sender cannot start sending it any more (its compare-and-set wants `claimed`); one
+    # already `sending` is in flight and goes.
+    session.execute(update(OutboxItem).where(
+        OutboxItem.dedupe_key.startswith(_reminders_of(row.id), autoescape=True),
+        OutboxItem.status.in_((QUEUED, CLAIMED)))
+        .values(status=SKIPPED, error=CANCELLED).execution_options(synchronize_session=False))
+    # Never a citizen in the audit: the session, its village and time.
+    session.add(AdminAuditLog(
+        at=now, user_id=staff.id if staff else None,
+        username=((staff.username if staff else None) or CHAT)[:64], action=CANCEL_SESSION,
+        target=f"session:{row.id}",
+        detail=json.dumps({"village": row.village_id, "starts_at": aware(row.starts_at).isoformat()},
+                          sort_keys=True),
+        ip=ip[:64] if ip else None))
+    session.flush()
+    return True
+
+
 def upcoming(session: Session, village_id: int, now: datetime, limit: int = NEXT_SESSIONS) -> list[SupportSession]:
-    """The village's sessions not yet begun, soonest first."""
+    """The village's sessions not yet begun and not cancelled, soonest first."""
     return list(session.scalars(select(SupportSession).where(
-        SupportSession.village_id == village_id, SupportSession.starts_at > now)
+        SupportSession.village_id == village_id, SupportSession.starts_at > now,
+        SupportSession.cancelled_at.is_(None))
+        .order_by(SupportSession.starts_at, SupportSession.id).limit(limit)))
+
+
+def cancellable(session: Session, village_ids: list[int], now: datetime,
+                limit: int = 10) -> list[SupportSession]:
+    """The sessions of these villages a team member may still cancel (not begun, not cancelled), soonest first."""
+    return list(session.scalars(select(SupportSession).where(
+        SupportSession.village_id.in_(village_ids), SupportSession.starts_at > now,
+        SupportSession.cancelled_at.is_(None))
         .order_by(SupportSession.starts_at, SupportSession.id).limit(limit)))
 
 
@@ -110,9 +168,10 @@ def of_villages(session: Session, village_ids: list[int] | None, since: datetime
 
 def recent(session: Session, village_ids: list[int], now: datetime, days: int = 14,
            limit: int = 10) -> list[SupportSession]:
-    """Sessions that began in the last `days` days (attendance to record), latest first."""
+    """Sessions held in the last `days` days (attendance to record; not a cancelled one), latest first."""
     return list(session.scalars(select(SupportSession).where(
         SupportSession.village_id.in_(village_ids), SupportSession.starts_at <= now,
+        SupportSession.cancelled_at.is_(None),
         SupportSession.starts_at > now - timedelta(days=days))
         .order_by(SupportSession.starts_at.desc(), SupportSession.id.desc()).limit(limit)))
 

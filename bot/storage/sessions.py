@@ -30,6 +30,9 @@ class SupportSession(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # When the day-before reminders were queued (actions/team/session_reminders.py): once per session.
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Cancelled before it began (bot/people/support_sessions.py: cancel): no longer told to citizens nor
+    # reminded; kept, so the admin page shows it was called off. Who cancelled it is in the audit log.
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def __repr__(self) -> str:
         return f"SupportSession(id={self.id!r}, village_id={self.village_id!r}, starts_at={self.starts_at!r})"

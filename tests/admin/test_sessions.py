@@ -123,6 +123,69 @@ async def test_attendance_waits_for_the_session(client, users, services, seed):
     assert response.status_code == 400
 
 
+async def _cancel(client, session_id, **fields):
+    page = await client.get("/admin/sessions")
+    return await client.post("/admin/sessions", data={"csrf": csrf_of(page.text), "cancel": str(session_id),
+                                                      **fields})
+
+
+async def test_an_official_cancels_a_session_not_yet_begun_and_the_page_shows_it(client, users, services, seed):
+    await login(client, "xa")
+    await _schedule(client, seed.village_a1)
+    with services.sessions() as session:
+        session_id = session.scalar(select(SupportSession.id))
+    listing = (await client.get("/admin/sessions")).text
+    upcoming = listing.split('id="upcoming"')[1].split("</table>")[0]
+    assert f'name="cancel" value="{session_id}"' in upcoming and "data-confirm=" in upcoming
+    assert (await _cancel(client, session_id, csrf="wrong")).status_code == 403
+    response = await _cancel(client, session_id)
+    assert response.status_code == 303 and f"cancelled={session_id}" in response.headers["location"]
+    with services.sessions() as session:
+        row = session.get(SupportSession, session_id)
+        assert row.cancelled_at is not None
+        assert support_sessions.upcoming(session, seed.village_a1, datetime.now(timezone.utc)) == []
+        [audit] = session.scalars(select(AdminAuditLog).where(AdminAuditLog.action == "cancel_session")).all()
+        assert (audit.target, audit.username) == (f"session:{session_id}", "xa") and audit.ip
+    page = (await client.get(f"/admin/sessions?cancelled={session_id}")).text
+    assert 'id="cancelled"' in page
+    upcoming = page.split('id="upcoming"')[1].split("</table>")[0]
+    assert "Đã huỷ" in upcoming and 'name="cancel"' not in upcoming
+    assert 'id="cancelled"' in (await client.get(f"/admin/sessions/{session_id}")).text
+    # Twice (a second tab): nothing more is written.
+    assert (await _cancel(client, session_id)).status_code == 303
+    with services.sessions() as session:
+        assert len(session.scalars(select(AdminAuditLog).where(AdminAuditLog.action == "cancel_session")).all()) == 1
+
+
+async def test_a_begun_or_out_of_scope_session_is_not_cancelled(client, users, services, seed):
+    begun = _past(services, seed.village_a1)
+    await login(client, "to")  # Thôn 2 only
+    assert (await _cancel(client, begun)).status_code == 403
+    await login(client, "xa")
+    assert (await _cancel(client, begun)).status_code == 400
+    assert (await _cancel(client, "x1")).status_code == 400
+    assert (await _cancel(client, 999999)).status_code == 404
+    with services.sessions() as session:
+        assert session.get(SupportSession, begun).cancelled_at is None
+    past = (await client.get("/admin/sessions")).text.split('id="past"')[1].split("</table>")[0]
+    assert "Ghi người đến dự" in past and 'name="cancel"' not in past
+
+
+async def test_a_cancelled_session_takes_no_attendance(client, users, services, seed):
+    session_id = _past(services, seed.village_a1)
+    with services.sessions() as session:
+        session.get(SupportSession, session_id).cancelled_at = datetime.now(timezone.utc) - timedelta(hours=5)
+        session.commit()
+    await login(client, "xa")
+    page = await client.get(f"/admin/sessions/{session_id}")
+    assert 'id="attendance"' not in page.text and 'id="cancelled"' in page.text
+    response = await client.post(f"/admin/sessions/{session_id}/attendance", data={
+        "csrf": csrf_of(page.text), "household": str(seed.households["HA1"])})
+    assert response.status_code == 400
+    past = (await client.get("/admin/sessions")).text.split('id="past"')[1].split("</table>")[0]
+    assert "Đã huỷ" in past and "Ghi người đến dự" not in past
+
+
 @pytest.fixture
 async def pg_services(settings, catalog, postgres_url):
     built = build_services(settings.with_(database_url=postgres_url), catalog)

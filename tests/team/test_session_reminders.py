@@ -18,6 +18,7 @@ from bot.delivery.outbox import OutboxStore
 from bot.people import support_sessions
 from bot.people.households import village_of
 from bot.shared.team_settings import TeamSettings
+from bot.storage.admin_access import AdminAuditLog
 from bot.storage.db import make_engine, migrate, session_factory
 from bot.storage.delivery import OutboxItem
 from bot.storage.help import HelpRequest
@@ -169,6 +170,53 @@ def test_nobody_on_the_web_chat_or_in_another_village(services):
                                   ["vneid-level2"], None, local(2027, 3, 1, 9, 0))
         session.commit()
     assert tick(services, local(2027, 3, 11, 9, 0)) == 0
+
+
+def cancel(services, session_id: int, now: datetime) -> bool:
+    with services.sessions() as session:
+        done = support_sessions.cancel(session, session.get(SupportSession, session_id), None, now)
+        session.commit()
+        return done
+
+
+def test_a_session_cancelled_before_its_day_reminds_nobody(services):
+    households(services.sessions)
+    session_id = session_at(services.sessions, services.catalog, local(2027, 3, 11, 8, 0), local(2027, 3, 1, 9, 0))
+    assert cancel(services, session_id, local(2027, 3, 5, 9, 0))
+    assert tick(services, local(2027, 3, 10, 9, 0)) == 0 and reminders(services) == []
+
+
+def test_cancelling_drops_the_reminders_still_waiting_and_a_claimed_one_is_not_sent(services):
+    households(services.sessions)
+    now = datetime.now(timezone.utc)
+    session_id = session_at(services.sessions, services.catalog, now + timedelta(hours=20), now)
+    other_id = session_at(services.sessions, services.catalog, now + timedelta(hours=21), now)
+    assert tick(services, now, SETTINGS.with_(quiet_hours=NEVER_QUIET)) == 4
+    store = OutboxStore(services.sessions, "test", lease=60, chat_interval=0.0)
+    [claimed] = store.claim("telegram", 1, time.time())
+    with services.sessions() as session:
+        claimed_key = session.get(OutboxItem, claimed.id).dedupe_key
+        mine = session_id if (claimed_key or "").startswith(f"session:{session_id}:") else other_id
+    assert cancel(services, mine, now)
+    by_session = {key: [i for i in reminders(services) if i.dedupe_key.startswith(f"session:{key}:")]
+                  for key in (session_id, other_id)}
+    assert {(i.status, i.error) for i in by_session[mine]} == {("skipped", support_sessions.CANCELLED)}
+    assert {i.status for i in by_session[other_id if mine == session_id else session_id]} <= {"queued", "claimed"}
+    # The sender that claimed one before the cancel cannot start sending it.
+    assert not store.start_sending(claimed.id, "telegram", time.time())
+    assert {c.id for c in store.claim("telegram", 10, time.time())}.isdisjoint({i.id for i in by_session[mine]})
+
+
+def test_a_session_begun_or_cancelled_already_is_not_cancelled(services):
+    session_id = session_at(services.sessions, services.catalog, local(2027, 3, 11, 8, 0), local(2027, 3, 1, 9, 0))
+    assert not cancel(services, session_id, local(2027, 3, 11, 8, 0))  # it has begun
+    assert cancel(services, session_id, local(2027, 3, 11, 7, 59))
+    assert not cancel(services, session_id, local(2027, 3, 11, 7, 59, 30))
+    with services.sessions() as session:
+        row = session.get(SupportSession, session_id)
+        assert row.cancelled_at is not None
+        [audit] = session.scalars(select(AdminAuditLog).where(AdminAuditLog.action == "cancel_session")).all()
+        assert (audit.target, audit.username) == (f"session:{session_id}", "(chat)")
 
 
 HOUSEHOLDS = 300

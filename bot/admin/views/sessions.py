@@ -1,7 +1,8 @@
-"""In-person sessions: a village's next and recent sessions, scheduling one, recording who came and what worked.
+"""In-person sessions: a village's next and recent sessions, scheduling one, cancelling one not yet begun,
+recording who came and what worked.
 
-Every user sees and schedules only for the villages of their scope (a team member: their own villages);
-scheduling and each household recorded are audit rows naming the session, never a person."""
+Every user sees, schedules and cancels only for the villages of their scope (a team member: their own
+villages); scheduling, cancelling and each household recorded are audit rows naming the session, never a person."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -26,7 +27,7 @@ def _zone(ctx: Ctx) -> ZoneInfo:
 
 @page()
 def sessions_page(ctx: Ctx):
-    filters.only(ctx.params, {"added"})
+    filters.only(ctx.params, {"added", "cancelled"})
     villages = villages_in_scope(ctx.session, ctx.scope)
     names = {v.id: v.name for v in villages}
     rows = sessions.of_villages(ctx.session, None if ctx.scope.everything else sorted(names),
@@ -37,7 +38,8 @@ def sessions_page(ctx: Ctx):
     return ctx.render("sessions.html", upcoming=[s for s in shown if aware(s[0].starts_at) > ctx.now],
                       past=[s for s in shown if aware(s[0].starts_at) <= ctx.now],
                       villages=villages, tutorials=[t for t in catalog if t.is_tutorial],
-                      added=filters.integer(ctx.params, "added"), today=ctx.now.astimezone(zone).date())
+                      added=filters.integer(ctx.params, "added"), cancelled=filters.integer(ctx.params, "cancelled"),
+                      today=ctx.now.astimezone(zone).date())
 
 
 def _when(ctx: Ctx, day: str, at: str) -> datetime | None:
@@ -49,7 +51,11 @@ def _when(ctx: Ctx, day: str, at: str) -> datetime | None:
 
 @page()
 def schedule(ctx: Ctx):
+    """POST /sessions: schedule a session; or, the form naming one in `cancel`, cancel it."""
     form = ctx.posted
+    # The page's two forms post to one address (bot/admin/app.py routes POST /sessions here).
+    if "cancel" in form:
+        return _cancel(ctx, str(form.get("cancel") or ""))
     village = str(form.get("village") or "")
     if not village.isdigit():
         raise BadRequest(message("sessions.village_required"))
@@ -63,6 +69,17 @@ def schedule(ctx: Ctx):
         raise BadRequest(_refusal(str(error))) from None
     ctx.audit(audit.SCHEDULE_SESSION, f"session:{row.id}", village=row.village_id, topics=row.topic_ids)
     return ctx.redirect("/sessions", added=row.id)
+
+
+def _cancel(ctx: Ctx, raw: str):
+    """Cancel a session not yet begun: no longer told to citizens, its reminders dropped; audited by
+    bot/people/support_sessions.py (cancel_session, naming the session). Cancelled already: nothing more."""
+    if not raw.isdigit() or len(raw) > 10:
+        raise BadRequest(message("sessions.not_found"))
+    row = _session(ctx, int(raw))
+    if row.cancelled_at is None and not sessions.cancel(ctx.session, row, ctx.user, ctx.now, ip=ctx.ip):
+        raise BadRequest(message("sessions.when_past"))  # it began meanwhile: too late to call it off
+    return ctx.redirect("/sessions", cancelled=row.id)
 
 
 def _refusal(key: str) -> str:
@@ -94,6 +111,8 @@ def record_attendance(ctx: Ctx, session_id: int):
     row = _session(ctx, session_id)
     if aware(row.starts_at) > ctx.now:
         raise BadRequest(message("sessions.not_begun"))
+    if row.cancelled_at is not None:  # it did not take place
+        raise BadRequest(message("sessions.not_found"))
     form = ctx.posted
     raw = str(form.get("household") or "")
     household = ctx.session.get(Household, int(raw)) if raw.isdigit() else None
