@@ -1,9 +1,12 @@
 """`/buoihotro` from chat: schedule an in-person session (village, day and time, place, topics, confirm);
+`/huybuoi`: cancel one of the next sessions (pick it, "Huỷ buổi này", confirm); changing its day, time or place
+is cancelling it and scheduling a new one, as the replies say;
 `/diemdanh`: after a session, tap the households that came and what worked for each.
 
 Buttons (bot/shared/payloads.py): sess:v:<village>, sess:w:<yyyymmddhhmm>, sess:t:<topic>, sess:ok|go|x,
-sess:a:<session>:<page>, sess:h:<session>:<household>, sess:p:<session>:<household>:<platform>. The day and
-time, and the place, may be typed: `typed` reads them while a draft waits for them.
+sess:a:<session>:<page>, sess:h:<session>:<household>, sess:p:<session>:<household>:<platform>,
+sess:u:<session>, sess:c:ask|go|keep:<session>. The day and time, and the place, may be typed: `typed` reads
+them while a draft waits for them.
 """
 from __future__ import annotations
 
@@ -19,10 +22,12 @@ from bot.people import support_sessions as sessions
 from bot.people import team_members as team
 from bot.shared.payloads import (
     SessionAttend,
+    SessionCancel,
     SessionHousehold,
     SessionPlatform,
     SessionStep,
     SessionTopic,
+    SessionUpcoming,
     SessionVillage,
     SessionWhen,
 )
@@ -39,7 +44,7 @@ OFFERED_DAYS, OFFERED_HOURS = 3, (8, 14)
 DRAFT_MINUTES = 30  # typed text counts as the draft's day or place only this soon after its last step
 CANCEL = Button("session_cancel", SessionStep("x").pack())
 SessionButton = (SessionVillage | SessionWhen | SessionTopic | SessionStep | SessionAttend | SessionHousehold
-                 | SessionPlatform)
+                 | SessionPlatform | SessionUpcoming | SessionCancel)
 
 
 def _staff(ctx: ActionContext) -> Staff | None:
@@ -168,6 +173,8 @@ def on_button(ctx: ActionContext, payload: SessionButton) -> list[Reply]:
         return _begin(ctx, staff, payload.village_id)
     if isinstance(payload, (SessionAttend, SessionHousehold, SessionPlatform)):
         return _attendance_button(ctx, staff, payload)
+    if isinstance(payload, (SessionUpcoming, SessionCancel)):
+        return _cancel_button(ctx, staff, payload)
     draft = _draft(ctx, staff)
     if isinstance(payload, SessionStep) and payload.verb == "x":
         if draft is not None:
@@ -276,3 +283,47 @@ def _households(ctx: ActionContext, row: SupportSession, page: int) -> list[Repl
     return [team_reply("session_attendance", {
         **_summary(ctx, row.village_id, row.starts_at, row.place, list(row.topic_ids)),
         "came": len(came), "households": len(households), "page": page}, buttons=tuple(rows))]
+
+
+def cancel_start(ctx: ActionContext) -> list[Reply]:
+    """`/huybuoi`: the next sessions of the member's villages, to cancel one (straight to it if alone)."""
+    staff = _staff(ctx)
+    if staff is None:
+        return [team_reply("not_team_member")]
+    upcoming = sessions.cancellable(ctx.session, team.village_ids(ctx.session, staff), ctx.now)
+    if not upcoming:
+        return [team_reply("session_none_upcoming")]
+    if len(upcoming) == 1:
+        return _upcoming(ctx, upcoming[0])
+    rows = tuple((Button("session_pick", SessionUpcoming(row.id).pack(),
+                         {**_when(ctx, row.starts_at), "village": _village_name(ctx, row.village_id)}),)
+                 for row in upcoming)
+    return [team_reply("session_choose_upcoming", buttons=rows)]
+
+
+def _upcoming(ctx: ActionContext, row: SupportSession) -> list[Reply]:
+    summary = _summary(ctx, row.village_id, row.starts_at, row.place, list(row.topic_ids))
+    return [team_reply("session_upcoming", summary, buttons=(
+        (Button("session_cancel_ask", SessionCancel("ask", row.id).pack()),),
+        (Button("session_keep", SessionCancel("keep", row.id).pack()),)))]
+
+
+def _cancel_button(ctx: ActionContext, staff: Staff, payload: SessionUpcoming | SessionCancel) -> list[Reply]:
+    row = ctx.session.get(SupportSession, payload.session_id)
+    if row is None or not _may(ctx, staff, row.village_id):
+        return button_unknown(ctx)
+    if isinstance(payload, SessionCancel) and payload.verb == "keep":
+        return [team_reply("session_kept")]
+    # An old button: the session began, or someone (here or on the admin web) cancelled it already.
+    if row.cancelled_at is not None or aware(row.starts_at) <= ctx.now:
+        return [team_reply("session_cancel_late", {"cancelled": row.cancelled_at is not None})]
+    if isinstance(payload, SessionUpcoming):
+        return _upcoming(ctx, row)
+    summary = _summary(ctx, row.village_id, row.starts_at, row.place, list(row.topic_ids))
+    if payload.verb == "ask":
+        return [team_reply("session_cancel_confirm", summary, buttons=(
+            (Button("session_cancel_go", SessionCancel("go", row.id).pack()),),
+            (Button("session_keep", SessionCancel("keep", row.id).pack()),)))]
+    if not sessions.cancel(ctx.session, row, staff, ctx.now):
+        return [team_reply("session_cancel_late", {"cancelled": row.cancelled_at is not None})]
+    return [team_reply("session_called_off", {**summary, "reminded": sessions.reminded(ctx.session, row.id)})]

@@ -108,6 +108,8 @@ PAYLOADS: dict[type, PayloadAction] = {
     payloads.SessionAttend: sessions.on_button,
     payloads.SessionHousehold: sessions.on_button,
     payloads.SessionPlatform: sessions.on_button,
+    payloads.SessionUpcoming: sessions.on_button,
+    payloads.SessionCancel: sessions.on_button,
     payloads.GuestCommune: guest_help.on_commune,
     payloads.GuestVillage: handoff.at_village,
     payloads.ResultPage: team_outcomes.on_button,
@@ -158,8 +160,9 @@ COMMANDS: dict[str, Command] = {
     "/ketthuc": Command(_CLOSE_HELP, "team_ketthuc"),
     "/push": Command(_PUSH, "team_push"),
     "/guibai": Command(_PUSH, "team_guibai"),
-    # In-person sessions: schedule one, then record who came and what worked.
+    # In-person sessions: schedule one, cancel one not yet begun, then record who came and what worked.
     "/buoihotro": Command(_ignoring_argument(sessions.start), "team_buoihotro"),
+    "/huybuoi": Command(_ignoring_argument(sessions.cancel_start), "team_huybuoi"),
     "/diemdanh": Command(_ignoring_argument(sessions.attendance), "team_diemdanh"),
     # What worked for a household helped in person (household, platform, "Đã làm được").
     "/ketqua": Command(team_outcomes.start, "team_ketqua"),

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.delivery.clock import aware
 from bot.people.erasure import ERASED_CHANNEL_PREFIX
 from bot.storage.admin_access import AdminAuditLog
 from bot.storage.base import changed_rows
-from bot.storage.delivery import CLAIMED, QUEUED, SKIPPED, OutboxItem
+from bot.storage.delivery import CLAIMED, QUEUED, SENDING, SENT, SKIPPED, UNKNOWN, OutboxItem
 from bot.storage.households import Household, Member
 from bot.storage.outcomes import OUTCOME_DONE, SOURCE_TEAM, Outcome
 from bot.storage.places import Village
@@ -138,6 +138,13 @@ def cancel(session: Session, row: SupportSession, staff: Staff | None, now: date
         ip=ip[:64] if ip else None))
     session.flush()
     return True
+
+
+def reminded(session: Session, session_id: int) -> int:
+    """How many households a session's reminder reached, or may have (sent, in flight, unknown)."""
+    return session.scalar(select(func.count()).select_from(OutboxItem).where(
+        OutboxItem.dedupe_key.startswith(_reminders_of(session_id), autoescape=True),
+        OutboxItem.status.in_((SENDING, SENT, UNKNOWN)))) or 0
 
 
 def upcoming(session: Session, village_id: int, now: datetime, limit: int = NEXT_SESSIONS) -> list[SupportSession]:

@@ -309,17 +309,32 @@ class ResultCancel(_Payload, prefix="res:x"):
     """`res:x`: leave /ketqua; nothing is recorded."""
 
 
+# /huybuoi from chat (actions/team/sessions.py): a team member cancels one of their villages' next sessions.
+class SessionUpcoming(_Payload, prefix="sess:u"):
+    """`sess:u:<session id>`: one of the member's next sessions, with "Huỷ buổi này"."""
+
+    session_id: Number
+
+
+class SessionCancel(_Payload, prefix="sess:c"):
+    """`sess:c:ask|go|keep:<session id>`: "cancel it?" (to confirm), cancel it, or keep it."""
+
+    verb: Annotated[str, one_of("ask", "go", "keep")]
+    session_id: Number
+
+
 Payload = Union[Menu, Human, HouseholdChoice, AddressForm, TopicButton, ChosenTopic, RunButton, HelpButton,
                 RemindersChoice, PrivacyChoice, OutcomeAnswer, OutcomeStep, OutcomeHelp, RatingButton, RatingReason,
                 PushCancel, PushReport, PushPlace, PushTopic, PushAudience, SessionVillage, SessionWhen, SessionTopic,
                 SessionStep, SessionAttend, SessionHousehold, SessionPlatform, GuestCommune, GuestVillage, ResultPage,
-                ResultHousehold, ResultPlatform, ResultCancel]
+                ResultHousehold, ResultPlatform, ResultCancel, SessionUpcoming, SessionCancel]
 KINDS: tuple[type[Payload], ...] = (Menu, Human, HouseholdChoice, AddressForm, TopicButton, ChosenTopic, RunButton,
                                     HelpButton, RemindersChoice, PrivacyChoice, OutcomeAnswer, OutcomeStep,
                                     OutcomeHelp, RatingButton, RatingReason, PushCancel, PushReport, PushPlace,
                                     PushTopic, PushAudience, SessionVillage, SessionWhen, SessionTopic, SessionStep,
                                     SessionAttend, SessionHousehold, SessionPlatform, GuestCommune, GuestVillage,
-                                    ResultPage, ResultHousehold, ResultPlatform, ResultCancel)
+                                    ResultPage, ResultHousehold, ResultPlatform, ResultCancel, SessionUpcoming,
+                                    SessionCancel)
 
 
 def parse(text: str) -> Payload | None:

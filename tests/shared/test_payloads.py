@@ -59,6 +59,10 @@ ROUND_TRIPS = [
     (p.ResultPlatform("p", 340, "vneid-level2"), "res:p:340:vneid-level2"),
     (p.ResultPlatform("ok", 999999, "online-electricity-payment"), "res:ok:999999:online-electricity-payment"),
     (p.ResultCancel(), "res:x"),
+    (p.SessionUpcoming(12), "sess:u:12"),
+    (p.SessionCancel("ask", 12), "sess:c:ask:12"),
+    (p.SessionCancel("go", 12), "sess:c:go:12"),
+    (p.SessionCancel("keep", 999999), "sess:c:keep:999999"),
 ]
 
 

@@ -195,6 +195,67 @@ async def test_a_session_of_another_village_is_not_told(services):
     assert told.replies[1].context["sessions"] == []
 
 
+def future_session(services, village: str = VILLAGE, days: float = 2, place: str = "Nhà văn hóa thôn Đông") -> int:
+    with services.sessions() as session:
+        village_id = session.scalar(select(Village.id).where(Village.name == village))
+        now = datetime.now(timezone.utc)
+        row = support_sessions.schedule(session, services.catalog, village_id, now + timedelta(days=days), place,
+                                        ["vneid-level2"], None, now)
+        session.commit()
+        return row.id
+
+
+async def test_a_member_cancels_an_upcoming_session_and_citizens_no_longer_hear_of_it(services):
+    _, code = household(services, "Lê Thị Hoa")
+    await join_household(services, CITIZEN, code)
+    await join_helper(services)
+    kept, gone = future_session(services, days=5, place="Sân thôn"), future_session(services, days=2)
+    before = await tg(services, CITIZEN, payload="topic:faq-community-tech-team")
+    assert [s["place"] for s in before.replies[1].context["sessions"]] == ["Nhà văn hóa thôn Đông", "Sân thôn"]
+    listed = await tg(services, HELPER, text="/huybuoi")
+    assert templates(listed) == ["team/session_choose_upcoming"]
+    assert payloads(listed) == [f"sess:u:{gone}", f"sess:u:{kept}"]  # soonest first
+    shown = await tg(services, HELPER, payload=f"sess:u:{gone}")
+    assert templates(shown) == ["team/session_upcoming"]
+    assert shown.replies[0].context["place"] == "Nhà văn hóa thôn Đông"
+    assert payloads(shown) == [f"sess:c:ask:{gone}", f"sess:c:keep:{gone}"]
+    asked = await tg(services, HELPER, payload=f"sess:c:ask:{gone}")
+    assert templates(asked) == ["team/session_cancel_confirm"]
+    assert payloads(asked) == [f"sess:c:go:{gone}", f"sess:c:keep:{gone}"]
+    assert rows(services)[1].cancelled_at is None  # asking is not cancelling
+    done = await tg(services, HELPER, payload=f"sess:c:go:{gone}")
+    assert templates(done) == ["team/session_called_off"] and done.replies[0].context["reminded"] == 0
+    by_id = {row.id: row for row in rows(services)}
+    assert by_id[gone].cancelled_at is not None and by_id[kept].cancelled_at is None
+    after = await tg(services, CITIZEN, payload="topic:faq-community-tech-team")
+    assert [s["place"] for s in after.replies[1].context["sessions"]] == ["Sân thôn"]
+    # The old buttons: cancelled already; the list holds only the one left, straight to it.
+    again = await tg(services, HELPER, payload=f"sess:c:go:{gone}")
+    assert templates(again) == ["team/session_cancel_late"] and again.replies[0].context["cancelled"] is True
+    assert templates(await tg(services, HELPER, text="/huybuoi")) == ["team/session_upcoming"]
+    assert templates(await tg(services, HELPER, payload=f"sess:c:keep:{kept}")) == ["team/session_kept"]
+    assert rows(services)[0].cancelled_at is None
+
+
+async def test_cancelling_is_for_the_members_villages_sessions_not_yet_begun(services):
+    household(services, "Hộ Xa", village="Thôn Xa")
+    await join_helper(services)
+    assert templates(await tg(services, HELPER, text="/huybuoi")) == ["team/session_none_upcoming"]
+    assert templates(await tg(services, CITIZEN, text="/huybuoi")) == ["team/not_team_member"]
+    far = future_session(services, village="Thôn Xa")
+    assert templates(await tg(services, HELPER, payload=f"sess:c:go:{far}")) == ["button_unknown"]
+    assert templates(await tg(services, HELPER, text="/huybuoi")) == ["team/session_none_upcoming"]
+    begun = past_session(services)
+    late = await tg(services, HELPER, payload=f"sess:c:go:{begun}")
+    assert templates(late) == ["team/session_cancel_late"] and late.replies[0].context["cancelled"] is False
+    assert all(row.cancelled_at is None for row in rows(services))
+    # A cancelled session is no longer one to record who came to.
+    with services.sessions() as session:
+        session.get(SupportSession, begun).cancelled_at = datetime.now(timezone.utc) - timedelta(hours=3)
+        session.commit()
+    assert templates(await tg(services, HELPER, text="/diemdanh")) == ["team/session_none_recent"]
+
+
 @pytest.mark.parametrize("typed, expected", [
     ("15/12 8:00", datetime(2026, 12, 15, 8, 0, tzinfo=ZONE)),
     ("15/12 8h", datetime(2026, 12, 15, 8, 0, tzinfo=ZONE)),
