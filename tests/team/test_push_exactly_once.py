@@ -4,15 +4,12 @@ limits hold as measured from the fake's own timestamps."""
 from __future__ import annotations
 
 import signal
-import subprocess
-import time
 from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import select
 
 from actions.team import push
-from bot.storage.db import make_engine, migrate, session_factory
 from bot.storage.places import Village
 from content.loader import load_catalog
 from devtools.fakes.telegram_api import FakeTelegramApi
@@ -23,12 +20,12 @@ from devtools.pushing import (
     measuring_priority,
     pending,
     per_chat,
-    seed,
     sender_env,
     sends,
     start_sender,
     statuses,
 )
+from tests.team.senders import chats_database, killed_halfway_and_restarted, wait_exit, wait_until
 
 pytestmark = pytest.mark.slow
 HOUSEHOLDS = 2000
@@ -43,47 +40,13 @@ def database_url(request, tmp_path):
 
 
 def prepared(url: str, households: int, api: FakeTelegramApi):
-    engine = make_engine(url)
-    migrate(engine)
-    sessions = session_factory(engine)
-    chats = seed(sessions, households)
-    for chat in chats:
-        api.user(chat)
+    engine, sessions, chats = chats_database(url, households, api)
     with sessions() as session:
         village_id = session.scalar(select(Village.id))
         created, _ = push.create_push(session, load_catalog(), "vneid-register", "all", "village", village_id,
                                       "test", None, datetime.now(timezone.utc))
         session.commit()
     return engine, sessions, chats, created.id
-
-
-def wait_exit(process: subprocess.Popen, timeout: float, log_path) -> None:
-    try:
-        assert process.wait(timeout=timeout) == 0, log_path.read_text()[-3000:]
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise AssertionError(f"the sender did not finish in {timeout} s: {log_path.read_text()[-3000:]}")
-
-
-def wait_until(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not (value := predicate()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-    return value
-
-
-def wait_held_steady(api: FakeTelegramApi, timeout: float = 120) -> int:
-    """The sender is stuck on answers the fake keeps: every request it started has arrived."""
-    wait_until(lambda: api.held("sendMessage"), timeout, "held calls")
-    count, since = -1, time.monotonic()
-    while time.monotonic() - since < 0.6:
-        now = len(api.held("sendMessage"))
-        if now != count:
-            count, since = now, time.monotonic()
-        time.sleep(0.05)
-    return count
 
 
 def measured_sends(tmp_path, households: int, url: str | None = None, senders: int = 1, **team) -> list[float]:
@@ -130,26 +93,8 @@ def test_killed_sender_restarts_and_every_household_gets_the_push_exactly_once(d
         engine, sessions, chats, push_id = prepared(database_url, HOUSEHOLDS, api)
         env = sender_env(database_url, api.url, telegram_rate_limit=FAST, outbox_lease_seconds=4,
                          outbox_poll_seconds=0.05)
-        logs = [tmp_path / f"sender-{n}.log" for n in range(3)]
-        outs = [log.open("w") for log in logs]
-        try:
-            # Halfway, Telegram takes the messages but its answers stop coming; then a sender is killed.
-            api.hold("sendMessage", after=HOUSEHOLDS // 2)
-            first = start_sender(env, "first", outs[0])
-            second = start_sender(env, "second", outs[1]) if two else None
-            in_flight = wait_held_steady(api)
-            assert 0 < in_flight <= 16 * (2 if two else 1)
-            first.send_signal(signal.SIGKILL)
-            first.wait(timeout=10)
-            held_by_killed = in_flight if not two else None
-            api.release()
-            restarted = start_sender(env, "restarted", outs[2])
-            wait_exit(restarted, 120, logs[2])
-            if second is not None:
-                wait_exit(second, 60, logs[1])
-        finally:
-            for out in outs:
-                out.close()
+        in_flight = killed_halfway_and_restarted(api, env, tmp_path, HOUSEHOLDS, senders=2 if two else 1)
+        held_by_killed = in_flight if not two else None
         counts = per_chat(api)
         assert len(counts) == HOUSEHOLDS and set(counts.values()) == {1}, "a household got the push twice or never"
         assert set(counts) == set(chats)

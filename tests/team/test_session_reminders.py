@@ -4,7 +4,6 @@ that lost the session's mark, and across a sender killed mid-send (as tests/team
 from __future__ import annotations
 
 import json
-import signal
 import time
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -19,7 +18,6 @@ from bot.people import support_sessions
 from bot.people.households import village_of
 from bot.shared.team_settings import TeamSettings
 from bot.storage.admin_access import AdminAuditLog
-from bot.storage.db import make_engine, migrate, session_factory
 from bot.storage.delivery import OutboxItem
 from bot.storage.help import HelpRequest
 from bot.storage.households import Household, Member
@@ -27,9 +25,9 @@ from bot.storage.progress import RUN_COMPLETED, RUN_PAUSED, TutorialRun
 from bot.storage.sessions import SupportSession
 from content.loader import load_catalog
 from devtools.fakes.telegram_api import FakeTelegramApi
-from devtools.pushing import NEVER_QUIET, TOKEN, pending, per_chat, seed, sender_env, start_sender, statuses
+from devtools.pushing import NEVER_QUIET, TOKEN, pending, per_chat, sender_env, statuses
 from tests.team.helpers import queue_due
-from tests.team.test_push_exactly_once import wait_exit, wait_held_steady
+from tests.team.senders import chats_database, killed_halfway_and_restarted
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 SETTINGS = TeamSettings()
@@ -243,12 +241,7 @@ def test_killed_sender_restarts_and_every_household_is_reminded_exactly_once(dat
     catalog = load_catalog()
     settings = SETTINGS.with_(quiet_hours=NEVER_QUIET)  # the sender's quiet hours are the test above
     with FakeTelegramApi(TOKEN) as api:
-        engine = make_engine(database_url)
-        migrate(engine)
-        sessions = session_factory(engine)
-        chats = seed(sessions, HOUSEHOLDS)
-        for chat in chats:
-            api.user(chat)
+        engine, sessions, chats = chats_database(database_url, HOUSEHOLDS, api)
         now = datetime.now(timezone.utc)
         with sessions() as session:
             for member in session.scalars(select(Member)):
@@ -262,21 +255,7 @@ def test_killed_sender_restarts_and_every_household_is_reminded_exactly_once(dat
             session.commit()
         env = sender_env(database_url, api.url, telegram_rate_limit=FAST, outbox_lease_seconds=4,
                          outbox_poll_seconds=0.05)
-        logs = [tmp_path / f"sender-{n}.log" for n in range(2)]
-        outs = [log.open("w") for log in logs]
-        try:
-            # Halfway, Telegram takes the messages but its answers stop coming; then the sender is killed.
-            api.hold("sendMessage", after=HOUSEHOLDS // 2)
-            first = start_sender(env, "first", outs[0])
-            in_flight = wait_held_steady(api)
-            assert 0 < in_flight <= 16
-            first.send_signal(signal.SIGKILL)
-            first.wait(timeout=10)
-            api.release()
-            wait_exit(start_sender(env, "restarted", outs[1]), 120, logs[1])
-        finally:
-            for out in outs:
-                out.close()
+        in_flight = killed_halfway_and_restarted(api, env, tmp_path, HOUSEHOLDS)
         counts = per_chat(api)
         assert set(counts) == set(chats) and set(counts.values()) == {1}, "a household reminded twice or never"
         assert pending(sessions) == 0
