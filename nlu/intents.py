@@ -13,6 +13,10 @@ ASK_HUMAN = "ask_human"
 AFFIRM = "affirm"
 DENY = "deny"
 MENU = "menu"
+# A citizen says in their own words whether a finished tutorial worked ("kích hoạt được rồi", "vẫn chưa được");
+# inside a tutorial in progress they mean the step is done, or that they are stuck at it.
+TELL_DONE = "tell_done"
+TELL_NOT_DONE = "tell_not_done"
 OUT_OF_SCOPE = "out_of_scope"
 NLU_FALLBACK = "nlu_fallback"
 REJECTING = (OUT_OF_SCOPE, NLU_FALLBACK)

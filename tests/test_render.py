@@ -128,6 +128,14 @@ CONTEXTS: dict[str, list[dict]] = {
     "outcome_which_step": [{"title": "Cài VNeID", "steps": [STEP["text"], "Bấm “Đăng ký” rồi nhập số định danh cá "
                                                             "nhân gồm 12 chữ số in trên thẻ căn cước của mình."]}],
     "outcome_failed_step": [{"title": "Cài VNeID", "number": 2, "step": STEP["text"]}],
+    "outcome_said_done": [
+        {"title": "Cài VNeID", "platform": "Tài khoản định danh điện tử mức 1 (VNeID)",
+         "next_title": "Làm và kích hoạt tài khoản định danh mức 2"},
+        {"title": "Nhận biết lừa đảo", "platform": None, "next_title": None},
+    ],
+    "outcome_said_already": [{"title": "Cài VNeID", "platform": "Tài khoản định danh điện tử mức 1 (VNeID)"},
+                             {"title": "Nhận biết lừa đảo", "platform": None}],
+    "outcome_said_unknown": [{}],
     "rating_ask_reason": [{"title": "VNeID là gì?"}],
     "rating_thanks": [{"helpful": True}, {"helpful": False}],
     "privacy_erase_confirm": [{}],

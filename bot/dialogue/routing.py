@@ -200,6 +200,22 @@ def _with_run(ctx: ActionContext, action) -> list[Reply]:
     return action(ctx, run)
 
 
+def _said_done(ctx: ActionContext) -> list[Reply]:
+    """"Được rồi": inside a tutorial the step is done; after one, it worked (recorded for that tutorial)."""
+    run = ctx.active_run()
+    return tutorial.next_step(ctx, run) if run is not None else outcomes.said_done(ctx)
+
+
+def _said_not_done(ctx: ActionContext) -> list[Reply]:
+    """"Vẫn chưa được": stuck at the step in progress, or the tutorial last asked about did not work; else a
+    person, as "không làm được" gets."""
+    run = ctx.active_run()
+    if run is not None:
+        return handoff.ask_human(ctx, run)
+    finished = outcomes.not_done_run(ctx)
+    return outcomes.said_not_done(ctx, finished) if finished is not None else handoff.ask_human(ctx)
+
+
 _INTENT_ACTIONS = {
     intents.GREET: answers.greet,
     intents.THANKS: answers.thanks,
@@ -215,6 +231,8 @@ _INTENT_ACTIONS = {
     intents.PREVIOUS_STEP: lambda ctx: _with_run(ctx, tutorial.previous_step),
     intents.STOP_TUTORIAL: lambda ctx: _with_run(ctx, tutorial.pause),
     intents.RESUME_TUTORIAL: tutorial.no_active_tutorial,
+    intents.TELL_DONE: _said_done,
+    intents.TELL_NOT_DONE: _said_not_done,
 }
 
 
