@@ -1,8 +1,14 @@
-"""What the migration upgrade tests share: moving a database to a revision, on the test's own connection."""
+"""What the migration upgrade tests share: moving a database to a revision, on the test's own connection, and
+a database upgraded over rows that were there before."""
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from alembic import command
 from alembic.script import ScriptDirectory
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Engine
 
-from bot.storage.db import alembic_config
+from bot.storage.db import alembic_config, make_engine
 
 
 def move(engine, url: str, revision: str, down: bool = False) -> None:
@@ -18,6 +24,24 @@ def revision_before(revision: str) -> str:
     down = ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(revision).down_revision
     assert isinstance(down, str), f"migration {revision} follows one revision, not {down!r}"
     return down
+
+
+@contextmanager
+def upgraded_over(url: str, revision: str, rows: list[tuple[str, dict]]) -> Iterator[Engine]:
+    """The database at `url` at the revision before `revision`, holding `rows` (table, values; inserted in
+    order), then upgraded to `revision`; disposed afterwards."""
+    engine = make_engine(url)
+    move(engine, url, revision_before(revision))
+    tables = MetaData()
+    tables.reflect(engine)
+    with engine.begin() as connection:
+        for name, values in rows:
+            connection.execute(tables.tables[name].insert(), values)
+    move(engine, url, revision)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def differences_touching(connection, names, later: tuple[str, ...] = ()) -> list:

@@ -3,18 +3,12 @@
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import MetaData, inspect
+from sqlalchemy import inspect
 
-from bot.storage.db import make_engine
-from tests.storage.migrating import differences_touching, move, revision_before
+from tests.storage.migrating import differences_touching, move, revision_before, upgraded_over
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
 NEW_COLUMNS = {("help_requests", "village_id"), ("outcomes", "recorded_by_id")}
-
-
-
-
-
 
 
 def _columns(engine) -> set[tuple[str, str]]:
@@ -22,60 +16,25 @@ def _columns(engine) -> set[tuple[str, str]]:
     return {(table, c["name"]) for table in ("help_requests", "outcomes") for c in found.get_columns(table)}
 
 
+ROWS = [
+    ("communes", {"id": 1, "name": "Xã A"}),
+    ("villages", {"id": 1, "commune_id": 1, "name": "Thôn 1"}),
+    ("households", {"id": 1, "village_id": 1, "code": "H1", "join_code": "ABCDEF", "head_name": "Lê Thị Hoa",
+                    "created_at": NOW}),
+    ("members", {"id": 1, "channel": "telegram", "external_id": "1", "is_guest": False, "created_at": NOW,
+                 "last_seen_at": NOW}),
+    ("help_requests", {"id": 1, "member_id": 1, "household_id": 1, "status": "open", "created_at": NOW}),
+    # A row pointing at help_requests: SQLite must not have to copy that table (foreign keys are on).
+    ("help_request_events", {"id": 1, "help_request_id": 1, "at": NOW, "kind": "opened"}),
+    ("outcomes", {"id": 1, "member_id": 1, "household_id": 1, "topic_id": "vneid-level2", "platform": "vneid-level2",
+                  "result": "done", "source": "citizen", "at": NOW}),
+]
+
+
 @pytest.fixture
 def upgraded(database_url):
-    engine = make_engine(database_url)
-    move(engine, database_url, revision_before("0013"))
-    tables = MetaData()
-    tables.reflect(engine)
-    rows = [
-        ("communes", {"id": 1, "name": "Xã A"}),
-        ("villages", {"id": 1, "commune_id": 1, "name": "Thôn 1"}),
-        (
-            "households",
-            {
-                "id": 1,
-                "village_id": 1,
-                "code": "H1",
-                "join_code": "ABCDEF",
-                "head_name": "Lê Thị Hoa",
-                "created_at": NOW,
-            },
-        ),
-        (
-            "members",
-            {
-                "id": 1,
-                "channel": "telegram",
-                "external_id": "1",
-                "is_guest": False,
-                "created_at": NOW,
-                "last_seen_at": NOW,
-            },
-        ),
-        ("help_requests", {"id": 1, "member_id": 1, "household_id": 1, "status": "open", "created_at": NOW}),
-        # A row pointing at help_requests: SQLite must not have to copy that table (foreign keys are on).
-        ("help_request_events", {"id": 1, "help_request_id": 1, "at": NOW, "kind": "opened"}),
-        (
-            "outcomes",
-            {
-                "id": 1,
-                "member_id": 1,
-                "household_id": 1,
-                "topic_id": "vneid-level2",
-                "platform": "vneid-level2",
-                "result": "done",
-                "source": "citizen",
-                "at": NOW,
-            },
-        ),
-    ]
-    with engine.begin() as connection:
-        for name, value in rows:
-            connection.execute(tables.tables[name].insert(), value)
-    move(engine, database_url, "0013")
-    yield engine
-    engine.dispose()
+    with upgraded_over(database_url, "0013", ROWS) as engine:
+        yield engine
 
 
 def test_the_columns_match_the_models_and_keep_the_rows(upgraded):

@@ -2,10 +2,9 @@
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import MetaData, inspect
+from sqlalchemy import inspect
 
-from bot.storage.db import make_engine
-from tests.storage.migrating import differences_touching, move, revision_before
+from tests.storage.migrating import differences_touching, move, revision_before, upgraded_over
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
 
@@ -14,29 +13,23 @@ def _columns(engine) -> set[str]:
     return {c["name"] for c in inspect(engine).get_columns("support_sessions")}
 
 
+ROWS = [
+    ("communes", {"id": 1, "name": "Xã A"}),
+    ("villages", {"id": 1, "commune_id": 1, "name": "Thôn 1"}),
+    ("households", {"id": 1, "village_id": 1, "code": "H1", "join_code": "ABCDEF", "head_name": "Lê Thị Hoa",
+                    "created_at": NOW}),
+    ("support_sessions", {"id": 1, "village_id": 1, "starts_at": NOW, "place": "Nhà văn hóa thôn Đông",
+                          "topic_ids": ["vneid-level2"], "created_at": NOW}),
+    # Rows pointing at support_sessions (ON DELETE CASCADE): a copy of that table would take them along.
+    ("support_session_attendance", {"id": 1, "session_id": 1, "household_id": 1, "platforms": ["vneid-level2"],
+                                    "recorded_at": NOW}),
+]
+
+
 @pytest.fixture
 def upgraded(database_url):
-    engine = make_engine(database_url)
-    move(engine, database_url, revision_before("0017"))
-    tables = MetaData()
-    tables.reflect(engine)
-    rows = [
-        ("communes", {"id": 1, "name": "Xã A"}),
-        ("villages", {"id": 1, "commune_id": 1, "name": "Thôn 1"}),
-        ("households", {"id": 1, "village_id": 1, "code": "H1", "join_code": "ABCDEF", "head_name": "Lê Thị Hoa",
-                        "created_at": NOW}),
-        ("support_sessions", {"id": 1, "village_id": 1, "starts_at": NOW, "place": "Nhà văn hóa thôn Đông",
-                              "topic_ids": ["vneid-level2"], "created_at": NOW}),
-        # Rows pointing at support_sessions (ON DELETE CASCADE): a copy of that table would take them along.
-        ("support_session_attendance", {"id": 1, "session_id": 1, "household_id": 1, "platforms": ["vneid-level2"],
-                                        "recorded_at": NOW}),
-    ]
-    with engine.begin() as connection:
-        for name, value in rows:
-            connection.execute(tables.tables[name].insert(), value)
-    move(engine, database_url, "0017")
-    yield engine
-    engine.dispose()
+    with upgraded_over(database_url, "0017", ROWS) as engine:
+        yield engine
 
 
 def test_the_column_matches_the_model_and_the_rows_stay(upgraded):

@@ -4,34 +4,25 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import MetaData, inspect
 
-from bot.storage.db import make_engine
-from tests.storage.migrating import differences_touching, move, revision_before
+from tests.storage.migrating import differences_touching, move, revision_before, upgraded_over
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
 NEW_TABLES = {"support_sessions", "support_session_attendance", "support_session_drafts"}
 LATER_COLUMNS = ("cancelled_at",)  # migration 0017
 
 
-
-
-
+ROWS = [
+    ("communes", {"id": 1, "name": "Xã A"}),
+    ("villages", {"id": 1, "commune_id": 1, "name": "Thôn 1"}),
+    ("households", {"id": 1, "village_id": 1, "code": "H1", "join_code": "ABCDEF", "head_name": "Lê Thị Hoa",
+                    "created_at": NOW}),
+]
 
 
 @pytest.fixture
 def upgraded(database_url):
-    engine = make_engine(database_url)
-    move(engine, database_url, revision_before("0014"))
-    tables = MetaData()
-    tables.reflect(engine)
-    with engine.begin() as connection:
-        connection.execute(tables.tables["communes"].insert(), {"id": 1, "name": "Xã A"})
-        connection.execute(tables.tables["villages"].insert(), {"id": 1, "commune_id": 1, "name": "Thôn 1"})
-        connection.execute(tables.tables["households"].insert(), {
-            "id": 1, "village_id": 1, "code": "H1", "join_code": "ABCDEF", "head_name": "Lê Thị Hoa",
-            "created_at": NOW})
-    move(engine, database_url, "0014")
-    yield engine
-    engine.dispose()
+    with upgraded_over(database_url, "0014", ROWS) as engine:
+        yield engine
 
 
 def test_the_tables_match_the_models_and_take_rows(upgraded, database_url):
