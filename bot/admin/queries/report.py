@@ -103,18 +103,23 @@ def monthly(session: Session, scope: Scope, catalog: Catalog, month: Month,
     per_topic = session.execute(
         grouped(TutorialRun.topic_id, func.count(), func.count(distinct(TutorialRun.household_id)),
                 source=TutorialRun, where=done).group_by(TutorialRun.topic_id)).all()
+    def help_query(*columns, where=()):
+        """Help requests by their village: a household's, or the one a guest chose (bot/admin/queries/help.py)."""
+        return (select(Village.commune_id, *columns).select_from(HelpRequest)
+                .outerjoin(Household, Household.id == HelpRequest.household_id)
+                .join(Village, Village.id == help_requests.village_of())
+                .where(scope.village_filter(Village.id), Village.commune_id.in_(ids), *where))
+
     answered = help_requests.answered_condition()
     created = (HelpRequest.created_at >= start, HelpRequest.created_at < end)
-    helped = _by_commune(session, grouped(func.count(), func.sum(case((answered, 1), else_=0)),
-                                          source=HelpRequest, where=created))
-    still_open = _by_commune(session, grouped(func.count(), source=HelpRequest,
-                                              where=(HelpRequest.status == HELP_OPEN,)))
+    helped = _by_commune(session, help_query(func.count(), func.sum(case((answered, 1), else_=0)),
+                                             where=created).group_by(Village.commune_id))
+    still_open = _by_commune(session, help_query(func.count(), where=(HelpRequest.status == HELP_OPEN,))
+                             .group_by(Village.commune_id))
     answer_seconds: dict[int, list[float]] = {}
     for cid, created_at, taken_at in session.execute(
-            select(Village.commune_id, HelpRequest.created_at, HelpRequest.taken_at)
-            .join(Household, Household.id == HelpRequest.household_id)
-            .join(Village, Village.id == Household.village_id)
-            .where(in_scope, Village.commune_id.in_(ids), HelpRequest.taken_at >= start, HelpRequest.taken_at < end)):
+            help_query(HelpRequest.created_at, HelpRequest.taken_at,
+                       where=(HelpRequest.taken_at >= start, HelpRequest.taken_at < end))):
         if taken_at is None:  # the query asks for taken_at in the period
             raise ValueError("a help request counted as answered has no taken_at")
         answer_seconds.setdefault(cid, []).append(help_requests.answer_seconds(created_at, taken_at))
