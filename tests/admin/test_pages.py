@@ -56,3 +56,9 @@ async def test_pushes_page_counts_in_the_role_scope(client, users, seed):
     page = (await client.get("/admin/pushes")).text
     cells = re.findall(r'<td class="num[^"]*">(\d+)', page.split("<tbody>")[1].split("</tbody>")[0])
     assert cells[:7] == ["2", "0", "1", "1", "0", "1", "1"]
+
+
+async def test_the_header_names_the_user_by_their_staff_name(client, users):
+    await login(client, "xa")
+    page = (await client.get("/admin/")).text
+    assert re.search(r'<div class="who">\s*<span>Cán bộ xã Tân Lập · ', page)
