@@ -5,7 +5,7 @@ is cancelling it and scheduling a new one, as the replies say;
 
 Buttons (bot/shared/payloads.py): sess:v:<village>, sess:w:<yyyymmddhhmm>, sess:t:<topic>, sess:ok|go|x,
 sess:a:<session>:<page>, sess:h:<session>:<household>, sess:p:<session>:<household>:<platform>,
-sess:u:<session>, sess:c:ask|go|keep:<session>. The day and time, and the place, may be typed: `typed` reads
+sess:u:<session>, sess:c:ask|go|keep:<session>, sess:vp:<page> (a page of the member's villages). The day and time, and the place, may be typed: `typed` reads
 them while a draft waits for them.
 """
 from __future__ import annotations
@@ -29,6 +29,7 @@ from bot.shared.payloads import (
     SessionTopic,
     SessionUpcoming,
     SessionVillage,
+    SessionVillagePage,
     SessionWhen,
 )
 from bot.shared.types import Button, Reply
@@ -37,14 +38,14 @@ from bot.storage.places import Village
 from bot.storage.sessions import SessionDraft, SupportSession
 from bot.storage.staff import Staff
 
-MAX_VILLAGE_BUTTONS = 12
+VILLAGES_PER_PAGE = 8  # place buttons in one message, besides "Xem thêm" and "Quay lại"
 HOUSEHOLDS_PER_PAGE = 10
 # Offered days and times: the next three days, morning and afternoon.
 OFFERED_DAYS, OFFERED_HOURS = 3, (8, 14)
 DRAFT_MINUTES = 30  # typed text counts as the draft's day or place only this soon after its last step
 CANCEL = Button("session_cancel", SessionStep("x").pack())
 SessionButton = (SessionVillage | SessionWhen | SessionTopic | SessionStep | SessionAttend | SessionHousehold
-                 | SessionPlatform | SessionUpcoming | SessionCancel)
+                 | SessionPlatform | SessionUpcoming | SessionCancel | SessionVillagePage)
 
 
 def _staff(ctx: ActionContext) -> Staff | None:
@@ -67,11 +68,24 @@ def start(ctx: ActionContext) -> list[Reply]:
     village_ids = team.village_ids(ctx.session, staff)
     if len(village_ids) == 1:
         return _begin(ctx, staff, village_ids[0])
-    villages = ctx.session.scalars(select(Village).where(Village.id.in_(village_ids))
-                                   .order_by(Village.name).limit(MAX_VILLAGE_BUTTONS)).all()
-    if not villages:
+    return _villages(ctx, village_ids, 0)
+
+
+def _villages(ctx: ActionContext, village_ids: list[int], page: int) -> list[Reply]:
+    """A page of the member's villages (a commune official's may be many), "Quay lại" and "Xem thêm" beside."""
+    total = len(village_ids)
+    if not total:
         return [team_reply("not_team_member")]
-    rows = tuple((Button("topic", SessionVillage(v.id).pack(), {"title": v.name}),) for v in villages)
+    page = min(page, (total - 1) // VILLAGES_PER_PAGE)  # villages removed since the button was sent
+    villages = ctx.session.scalars(select(Village).where(Village.id.in_(village_ids)).order_by(Village.name, Village.id)
+                                   .offset(page * VILLAGES_PER_PAGE).limit(VILLAGES_PER_PAGE)).all()
+    rows: list[tuple[Button, ...]] = [(Button("topic", SessionVillage(v.id).pack(), {"title": v.name}),)
+                                      for v in villages]
+    turns = [Button("places_back", SessionVillagePage(page - 1).pack())] if page > 0 else []
+    if (page + 1) * VILLAGES_PER_PAGE < total:
+        turns.append(Button("places_more", SessionVillagePage(page + 1).pack()))
+    if turns:
+        rows.append(tuple(turns))
     return [team_reply("session_choose_village", buttons=(*rows, (CANCEL,)))]
 
 
@@ -167,6 +181,8 @@ def on_button(ctx: ActionContext, payload: SessionButton) -> list[Reply]:
     staff = _staff(ctx)
     if staff is None:
         return [team_reply("not_team_member")]
+    if isinstance(payload, SessionVillagePage):
+        return _villages(ctx, team.village_ids(ctx.session, staff), payload.page)
     if isinstance(payload, SessionVillage):
         if not _may(ctx, staff, payload.village_id):
             return [team_reply("not_team_member")]

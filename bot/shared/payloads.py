@@ -323,18 +323,44 @@ class SessionCancel(_Payload, prefix="sess:c"):
     session_id: Number
 
 
+# Long lists of places as pages of buttons ("Xem thêm", "Quay lại"): a guest's communes and villages
+# (actions/team/guest_help.py), a team member's villages for /buoihotro (actions/team/sessions.py).
+class GuestCommunePage(_Payload, prefix="guest:cp"):
+    """`guest:cp:<page>:<run id>:<step index>`: a page of the communes a guest asking for a person picks from."""
+
+    page: Number
+    run_id: Number
+    step: Number
+
+
+class GuestVillagePage(_Payload, prefix="guest:vp"):
+    """`guest:vp:<commune id>:<page>:<run id>:<step index>`: a page of the commune's villages."""
+
+    commune_id: Number
+    page: Number
+    run_id: Number
+    step: Number
+
+
+class SessionVillagePage(_Payload, prefix="sess:vp"):
+    """`sess:vp:<page>`: a page of the member's villages to schedule a session for."""
+
+    page: Number
+
+
 Payload = Union[Menu, Human, HouseholdChoice, AddressForm, TopicButton, ChosenTopic, RunButton, HelpButton,
                 RemindersChoice, PrivacyChoice, OutcomeAnswer, OutcomeStep, OutcomeHelp, RatingButton, RatingReason,
                 PushCancel, PushReport, PushPlace, PushTopic, PushAudience, SessionVillage, SessionWhen, SessionTopic,
                 SessionStep, SessionAttend, SessionHousehold, SessionPlatform, GuestCommune, GuestVillage, ResultPage,
-                ResultHousehold, ResultPlatform, ResultCancel, SessionUpcoming, SessionCancel]
+                ResultHousehold, ResultPlatform, ResultCancel, SessionUpcoming, SessionCancel, GuestCommunePage,
+                GuestVillagePage, SessionVillagePage]
 KINDS: tuple[type[Payload], ...] = (Menu, Human, HouseholdChoice, AddressForm, TopicButton, ChosenTopic, RunButton,
                                     HelpButton, RemindersChoice, PrivacyChoice, OutcomeAnswer, OutcomeStep,
                                     OutcomeHelp, RatingButton, RatingReason, PushCancel, PushReport, PushPlace,
                                     PushTopic, PushAudience, SessionVillage, SessionWhen, SessionTopic, SessionStep,
                                     SessionAttend, SessionHousehold, SessionPlatform, GuestCommune, GuestVillage,
                                     ResultPage, ResultHousehold, ResultPlatform, ResultCancel, SessionUpcoming,
-                                    SessionCancel)
+                                    SessionCancel, GuestCommunePage, GuestVillagePage, SessionVillagePage)
 
 
 def parse(text: str) -> Payload | None:

@@ -63,6 +63,9 @@ ROUND_TRIPS = [
     (p.SessionCancel("ask", 12), "sess:c:ask:12"),
     (p.SessionCancel("go", 12), "sess:c:go:12"),
     (p.SessionCancel("keep", 999999), "sess:c:keep:999999"),
+    (p.GuestCommunePage(1, 0, 0), "guest:cp:1:0:0"),
+    (p.GuestVillagePage(12, 2, 4501, 3), "guest:vp:12:2:4501:3"),
+    (p.SessionVillagePage(3), "sess:vp:3"),
 ]
 
 

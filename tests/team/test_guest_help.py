@@ -157,3 +157,58 @@ async def test_the_chosen_village_goes_with_erasure_and_retention(services):
         blank_old_texts(session, now, log_days=90, help_days=30, batch=100)
         session.commit()
         assert session.scalars(select(HelpRequest.village_id)).all() == [None, None]
+
+
+def _names(result) -> list[str]:
+    return [b.context["name"] for r in result.replies for row in r.buttons for b in row if b.label == "place"]
+
+
+def _turns(result) -> dict[str, str]:
+    """The page buttons under a list of places, by label."""
+    return {b.label: b.payload for r in result.replies for row in r.buttons for b in row if b.label != "place"}
+
+
+async def test_long_lists_of_places_come_eight_at_a_time_with_more_and_back(services):
+    communes = [f"Xã Số {n:02d}" for n in range(1, 11)]  # with Tân Lập: 11 communes
+    for name in communes:
+        household(services, "Hộ Xã Khác", village="Thôn Một", commune=name)
+    villages = [f"Thôn {n:02d}" for n in range(1, 20)]  # 19 villages of Tân Lập
+    for name in villages:
+        household(services, "Hộ Trong Xã", village=name)
+    asked = await _guest_stuck(services)
+    first = _names(asked)
+    assert len(first) == 8 and set(_turns(asked)) == {"places_more"}
+    assert max(len(row) for r in asked.replies for row in r.buttons) <= 2  # two places a row, as before
+    second = await turn(services, GUEST, payload=_turns(asked)["places_more"], channel="telegram")
+    assert templates(second) == ["guest_help_commune"] and set(_turns(second)) == {"places_back"}
+    assert sorted(first + _names(second)) == sorted([*communes, COMMUNE]) and len(_names(second)) == 3
+    back = await turn(services, GUEST, payload=_turns(second)["places_back"], channel="telegram")
+    assert _names(back) == first
+    tan_lap = next(b.payload for r in second.replies + asked.replies for row in r.buttons for b in row
+                   if b.context.get("name") == COMMUNE)
+    pages = [await turn(services, GUEST, payload=tan_lap, channel="telegram")]
+    while "places_more" in _turns(pages[-1]):
+        pages.append(await turn(services, GUEST, payload=_turns(pages[-1])["places_more"], channel="telegram"))
+    assert [len(_names(p)) for p in pages] == [8, 8, 3]
+    assert [set(_turns(p)) for p in pages] == [{"places_more"}, {"places_back", "places_more"}, {"places_back"}]
+    assert [name for p in pages for name in _names(p)] == villages  # in order, each once
+    assert all(templates(p) == ["guest_help_village"] and p.replies[0].context["commune"] == COMMUNE for p in pages)
+    # The last page's village: its team gets the request, the run's step riding along through the pages.
+    last = payload_starting(pages[-1], "guest:v:")
+    assert last.endswith(":0")
+    handed = await turn(services, GUEST, payload=last, channel="telegram")
+    assert templates(handed) == ["human_handoff"]
+    request = _request(services)
+    assert (request.village_id, request.topic_id, request.step_index) == (
+        _village_id(services, villages[-1]), "vneid-register", 0)
+
+
+async def test_a_page_past_the_end_shows_the_last_one_and_a_forged_commune_is_refused(services):
+    _places(services)
+    asked = await _guest_stuck(services)
+    assert _turns(asked) == {}  # two communes: one page, no page buttons
+    late = await turn(services, GUEST, payload="guest:cp:5:0:0", channel="telegram")
+    assert templates(late) == ["guest_help_commune"] and _names(late) == _names(asked)
+    assert templates(await turn(services, GUEST, payload="guest:vp:999:1:0:0", channel="telegram")) == [
+        "button_unknown"
+    ]

@@ -256,6 +256,32 @@ async def test_cancelling_is_for_the_members_villages_sessions_not_yet_begun(ser
     assert templates(await tg(services, HELPER, text="/diemdanh")) == ["team/session_none_recent"]
 
 
+async def test_a_member_of_many_villages_picks_one_from_pages_of_eight(services):
+    names = [f"Thôn {n:02d}" for n in range(1, 11)]
+    for name in names:
+        household(services, "Hộ Trong Thôn", village=name)
+    await join_team(services, HELPER, "Cán bộ xã", villages=tuple(names))
+
+    def shown(result):
+        return [b.context["title"] for r in result.replies for row in r.buttons for b in row if b.label == "topic"]
+
+    def turns(result):
+        return {b.label: b.payload for r in result.replies for row in r.buttons for b in row
+                if b.label in ("places_more", "places_back")}
+
+    first = await tg(services, HELPER, text="/buoihotro")
+    assert templates(first) == ["team/session_choose_village"]
+    assert shown(first) == names[:8] and set(turns(first)) == {"places_more"}
+    assert payloads(first)[-1] == "sess:x"  # leaving stays the last button
+    second = await tg(services, HELPER, payload=turns(first)["places_more"])
+    assert shown(second) == names[8:] and set(turns(second)) == {"places_back"}
+    assert shown(await tg(services, HELPER, payload=turns(second)["places_back"])) == names[:8]
+    assert shown(await tg(services, HELPER, payload="sess:vp:9")) == names[8:]  # past the end: the last page
+    picked = next(p for p in payloads(second) if p.startswith("sess:v:"))
+    assert templates(await tg(services, HELPER, payload=picked)) == ["team/session_choose_when"]
+    assert templates(await tg(services, CITIZEN, payload="sess:vp:1")) == ["team/not_team_member"]
+
+
 @pytest.mark.parametrize("typed, expected", [
     ("15/12 8:00", datetime(2026, 12, 15, 8, 0, tzinfo=ZONE)),
     ("15/12 8h", datetime(2026, 12, 15, 8, 0, tzinfo=ZONE)),
