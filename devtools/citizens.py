@@ -18,6 +18,9 @@ from devtools.http import HttpClient
 
 WEBHOOK_PATH = "/telegram/webhook"
 REPLY_TIMEOUT = 15.0
+# A worker refuses an update it has no room for with 503; Telegram then delivers the same update again
+# later. Telegram's own interval is its own; here, the Retry-After the worker gave, plus up to a second.
+REDELIVER_FOR = 120.0  # seconds after which a refused update is given up (counted as never accepted)
 _UPDATE_IDS, _MESSAGE_IDS, _QUERY_IDS = itertools.count(1), itertools.count(1_000_000_000), itertools.count(1)
 
 
@@ -35,6 +38,9 @@ class Tally:
     samples: list[Sample] = field(default_factory=list)
     posted: int = 0  # updates sent to a webhook (answered or not)
     accepted: int = 0  # updates the webhook answered with 200
+    refusals: int = 0  # 503 answers (worker full); each one is delivered again
+    refused_updates: int = 0  # updates refused at least once ...
+    refused_then_accepted: int = 0  # ... and of them, those a redelivery got accepted
     next_presses: collections.Counter = field(default_factory=collections.Counter)  # run id -> presses
     errors: collections.Counter = field(default_factory=collections.Counter)
 
@@ -79,6 +85,7 @@ class Driver:
         self._next_client = itertools.cycle(self.clients)
         self.stream = stream
         self.tally = Tally()
+        self.rng = random.Random(5)
         # Shared by every Driver of the process: a later one (after a restart) must not repeat ids.
         self._update_ids, self._message_ids, self._query_ids = _UPDATE_IDS, _MESSAGE_IDS, _QUERY_IDS
 
@@ -110,7 +117,15 @@ class Driver:
         started = time.monotonic()
         self.tally.posted += 1
         try:
-            status, _ = await next(self._next_client).post_json(WEBHOOK_PATH, update)
+            status, body = await next(self._next_client).post_json(WEBHOOK_PATH, update)
+            if status == 503:
+                self.tally.refused_updates += 1
+            while status == 503 and time.monotonic() - started < REDELIVER_FOR:
+                self.tally.refusals += 1
+                await asyncio.sleep(_retry_after(body) + self.rng.random())
+                status, body = await next(self._next_client).post_json(WEBHOOK_PATH, update)
+                if status == 200:
+                    self.tally.refused_then_accepted += 1
         except (OSError, asyncio.TimeoutError, ValueError) as exc:
             self.tally.errors[f"post: {type(exc).__name__}"] += 1
             sample = Sample(kind, None, 0, started)
@@ -133,6 +148,13 @@ class Driver:
         sample = Sample(kind, (last["at"] - started) if last else None, status, started)
         self.tally.samples.append(sample)
         return sample, (last["message"] if last else None)
+
+
+def _retry_after(body: bytes) -> float:
+    try:
+        return float(json.loads(body).get("retry_after", 1))
+    except (ValueError, AttributeError, TypeError):
+        return 1.0
 
 
 def _buttons(message: dict) -> list[str]:

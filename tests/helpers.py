@@ -46,3 +46,21 @@ async def serving(app, port: int | None = None):
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, timeout=10)
+
+
+@contextlib.contextmanager
+def worker_full(services):
+    """Every admission ticket of the worker held, as by a crowd's updates still being handled."""
+    admission = services.dialogue.admission
+    with contextlib.ExitStack() as held:
+        for _ in range(admission.limit):
+            held.enter_context(admission.ticket())
+        yield
+
+
+def turns_logged(services) -> int:
+    from sqlalchemy import func, select
+
+    from bot.storage.conversations import ConversationLog
+    with services.sessions() as session:
+        return session.scalar(select(func.count()).select_from(ConversationLog))

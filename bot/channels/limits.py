@@ -1,8 +1,11 @@
-"""Request bodies read with a ceiling: refused by Content-Length before reading, and cut off while reading."""
+"""Limits at a channel's door: bodies read with a ceiling (refused by Content-Length before reading, cut off
+while reading), and the answer to an update refused because the worker is full."""
 from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+
+from bot.dialogue.admission import Busy
 
 
 class BodyTooLarge(Exception):
@@ -24,3 +27,9 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 def too_large() -> JSONResponse:
     return JSONResponse({"error": "body too large"}, status_code=413)
+
+
+def busy(refused: Busy, status: int) -> JSONResponse:
+    """The worker is full: `status` with Retry-After (Telegram redelivers on 503; the web chat page on 429)."""
+    return JSONResponse({"error": "busy, try again later", "retry_after": refused.retry_after}, status_code=status,
+                        headers={"Retry-After": str(refused.retry_after)})

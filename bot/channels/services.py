@@ -28,4 +28,5 @@ class Services:
     async def aclose(self) -> None:
         if self.nlu is not None:
             await self.nlu.aclose()
+        self.dialogue.admission.close()
         self.engine.dispose()

@@ -12,8 +12,9 @@ from limits.strategies import MovingWindowRateLimiter
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from bot.channels.limits import BodyTooLarge, read_body, too_large
+from bot.channels.limits import BodyTooLarge, busy, read_body, too_large
 from bot.channels.services import Services
+from bot.dialogue.admission import Busy
 from bot.render import RenderedMessage
 from bot.shared.types import MAX_TEXT_LENGTH, Incoming
 
@@ -91,6 +92,11 @@ async def chat_endpoint(request: Request) -> JSONResponse:
     incoming = parse_incoming(body, address)
     if isinstance(incoming, str):
         return JSONResponse({"error": incoming}, status_code=400)
-    result = await services.dialogue.handle(incoming)
+    try:
+        with services.dialogue.admission.ticket():
+            result = await services.dialogue.handle(incoming)
+    except Busy as refused:
+        # The page waits Retry-After and sends the same message again (same message_id: never twice).
+        return busy(refused, 429)
     messages = [message_json(services.renderer.render(r, result.address_form)) for r in result.replies]
     return JSONResponse({"messages": messages, "duplicate": result.duplicate})

@@ -16,6 +16,7 @@ from actions import answers, onboarding, privacy
 from actions.context import ActionContext
 from actions.team import relay, sessions
 from bot.dialogue import routing
+from bot.dialogue.admission import Admission, running_for
 from bot.redact import redact
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import MAX_TEXT_LENGTH, Incoming, Reply, TurnResult
@@ -59,6 +60,8 @@ class Dialogue:
         # which sleeps in steps of up to 100 ms: turns queue on a lock instead, in arrival order.
         bind = sessions.kw.get("bind")
         self._one_writer = threading.Lock() if bind is not None and bind.dialect.name == "sqlite" else None
+        # Channels take a ticket per update (refusing a crowd past the queue); turns run in its slots.
+        self.admission = Admission(running_for(bind))
         self.catalog = catalog
         self.settings = settings
         self.nlu = nlu
@@ -69,14 +72,14 @@ class Dialogue:
         understanding: Understanding | None = None
         # Text relayed to a person in a help conversation is never sent to the NLU.
         text = _free_text(incoming)
-        if text is not None and self.nlu is not None and not await asyncio.to_thread(self._relaying, incoming):
+        if text is not None and self.nlu is not None and not await self.admission.run(self._relaying, incoming):
             try:
                 understanding = await self.nlu.parse(text)
             except NluUnavailable as exc:
                 log.warning("NLU unavailable: %s", exc)
         for attempt, delay in enumerate((*RETRY_DELAYS, None)):
             try:
-                result = await asyncio.to_thread(self._turn, incoming, understanding, started)
+                result = await self.admission.run(self._turn, incoming, understanding, started)
             except (DBAPIError, PoolTimeout) as exc:
                 if not unreachable(exc):
                     raise

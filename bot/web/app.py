@@ -14,8 +14,9 @@ from starlette.staticfiles import StaticFiles
 
 from bot.admin.app import create_admin_app
 from bot.channels import webchat, zalo
-from bot.channels.limits import BodyTooLarge, read_body, too_large
+from bot.channels.limits import BodyTooLarge, busy, read_body, too_large
 from bot.channels.services import Services
+from bot.dialogue.admission import Busy
 from bot.web import privacy, widget
 
 log = logging.getLogger(__name__)
@@ -44,15 +45,21 @@ async def telegram_webhook(request: Request) -> Response:
         log.warning("telegram webhook with a wrong secret token from %s", request.client)
         return JSONResponse({"error": "unauthorized"}, status_code=401)
     try:
-        raw = await read_body(request, MAX_WEBHOOK_BYTES)
-    except BodyTooLarge:
-        return too_large()
-    try:
-        update = channel.parse_update(json.loads(raw))
-    except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested thousands deep
-        log.info("telegram webhook body refused: %s", str(exc)[:200])
-        return JSONResponse({"error": "body must be a Telegram update"}, status_code=400)
-    answer = await channel.process_webhook(update)
+        # Taken before the body is read: a refused update costs next to nothing.
+        with request.app.state.services.dialogue.admission.ticket():
+            try:
+                raw = await read_body(request, MAX_WEBHOOK_BYTES)
+            except BodyTooLarge:
+                return too_large()
+            try:
+                update = channel.parse_update(json.loads(raw))
+            except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested thousands deep
+                log.info("telegram webhook body refused: %s", str(exc)[:200])
+                return JSONResponse({"error": "body must be a Telegram update"}, status_code=400)
+            answer = await channel.process_webhook(update)
+    except Busy as refused:
+        # Telegram delivers an update again, later, when its webhook did not answer 2xx.
+        return busy(refused, 503)
     return JSONResponse(answer) if answer is not None else Response(status_code=200)
 
 

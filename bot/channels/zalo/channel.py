@@ -26,6 +26,7 @@ from bot.channels.zalo.inbox import ZaloInbox
 from bot.channels.zalo.send import SEND_ERRORS, ZaloSender
 from bot.channels.zalo.tokens import TokenError, TokenStore
 from bot.delivery.senders import Outcome
+from bot.dialogue.admission import Busy
 from bot.shared.types import Incoming, Reply
 from bot.storage.db import unreachable
 
@@ -35,6 +36,7 @@ WEBHOOK_PATH = "/zalo/webhook"
 MAX_WEBHOOK_BYTES = 1024 * 1024
 KEEPALIVE_SECONDS = 600  # checks the access token this often, so the refresh chain never lapses
 RECOVER_SECONDS = 30     # looks this often for inbox events whose worker died (after the lease ran out)
+BUSY_RECOVER_SECONDS = 1  # ... and this often while events wait in it because the worker was full
 
 
 def incoming_from_event(event: wire.Event) -> Incoming | None:
@@ -101,6 +103,7 @@ class ZaloChannel:
         self._tasks: set[asyncio.Task] = set()
         self._in_flight: set[int] = set()  # inbox ids this worker is handling
         self._locks = _KeyedLocks()
+        self._left_waiting = False  # events wait in the inbox because the worker was full: look again soon
         self._background: list[asyncio.Task] = []
         services.senders[CHANNEL] = self
 
@@ -144,7 +147,7 @@ class ZaloChannel:
 
     async def _keep_recovering(self) -> None:
         while True:
-            await asyncio.sleep(RECOVER_SECONDS)
+            await asyncio.sleep(BUSY_RECOVER_SECONDS if self._left_waiting else RECOVER_SECONDS)
             try:
                 await self.recover()
                 await asyncio.to_thread(self.inbox.prune)
@@ -154,6 +157,7 @@ class ZaloChannel:
     async def recover(self) -> int:
         """Hand the inbox events nobody is handling to turns, one user's in order; returns how many."""
         by_user: dict[str, list[int]] = {}
+        self._left_waiting = False
         for event_id, user_id in await asyncio.to_thread(self.inbox.due):
             if event_id not in self._in_flight:
                 by_user.setdefault(user_id, []).append(event_id)
@@ -206,8 +210,10 @@ class ZaloChannel:
                 return Response(status_code=200)
             if event_id is None:
                 log.info("Zalo webhook: %r event %s delivered again, ignored", event.name, event.delivery_id)
-            else:
+            elif self.services.dialogue.admission.accepting():
                 self._spawn(self._process(event_id, incoming.user_id))
+            else:  # the worker is full: the event waits in the inbox, handled in order when there is room
+                self._left_waiting = True
         elif event.kind == "unknown":
             log.warning("Zalo webhook: unknown event %r ignored", event.name)
         elif event.kind == "unfollow":
@@ -223,13 +229,17 @@ class ZaloChannel:
         """One inbox event: claim it, run the turn, send the replies, mark it handled; False if not claimed."""
         self._in_flight.add(event_id)
         try:
-            async with self._locks.hold(user_id):
-                incoming = await asyncio.to_thread(self.inbox.claim, event_id)
-                if incoming is None:
-                    return False  # handled already, or another worker has it
-                await self._handle(incoming)
-                await asyncio.to_thread(self.inbox.done, event_id)
-                return True
+            with self.services.dialogue.admission.ticket():
+                async with self._locks.hold(user_id):
+                    incoming = await asyncio.to_thread(self.inbox.claim, event_id)
+                    if incoming is None:
+                        return False  # handled already, or another worker has it
+                    await self._handle(incoming)
+                    await asyncio.to_thread(self.inbox.done, event_id)
+                    return True
+        except Busy:
+            self._left_waiting = True  # unclaimed, so the inbox hands it out again: in order, soon
+            return False
         except SQLAlchemyError as exc:
             log.error("Zalo event %s stays in the inbox for another try: %s", event_id, exc)
             return False

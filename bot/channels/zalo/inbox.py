@@ -90,13 +90,15 @@ class ZaloInbox:
                 session.commit()
 
     def due(self, now: datetime | None = None, limit: int = DUE_BATCH) -> list[tuple[int, str]]:
-        """(id, user id) of the events nobody is handling: left by a crash, a restart, or a lapsed lease."""
+        """(id, user id) of the events nobody is handling: left by a crash, a restart, or a lapsed lease; and this
+        worker's own, which the caller skips while it handles them (the rest waited for room, or failed)."""
         now = now or utcnow()
         row = ZaloInboxEvent
         with self.sessions() as session:
             return [(id_, user) for id_, user in session.execute(
                 select(row.id, row.user_id)
-                .where(row.processed_at.is_(None), or_(row.lease_until.is_(None), row.lease_until < now))
+                .where(row.processed_at.is_(None), or_(row.claimed_by == self.worker_id, row.lease_until.is_(None),
+                                                       row.lease_until < now))
                 .order_by(row.id).limit(limit))]
 
     def prune(self, now: datetime | None = None) -> int:

@@ -74,10 +74,12 @@
       body: JSON.stringify(body)
     }).then(function (r) {
       if (r.status === 429) {
-        // Too many messages from this address: wait as told, then send the same message once more.
+        // Too many messages from this address, or the assistant is busy: wait as told, then send the same
+        // message again (its message_id is kept, so it is never answered twice). A random part of a second
+        // is added so that pages refused together do not all come back at the same instant.
         var seconds = Math.min(parseInt(r.headers.get("Retry-After"), 10) || 5, 120);
         if (!waited) { show("Xin chờ một chút, tin của bạn sẽ được gửi sau " + seconds + " giây.", "bot"); }
-        return new Promise(function (resolve) { setTimeout(resolve, seconds * 1000); })
+        return new Promise(function (resolve) { setTimeout(resolve, seconds * 1000 + Math.random() * 1000); })
           .then(function () { return send(body, true); });
       }
       return r.json().then(function (data) { (data.messages || []).forEach(showReply); });
