@@ -101,14 +101,14 @@ def schedule(session: Session, catalog: Catalog, village_id: int, starts_at: dat
     return row
 
 
-def _reminders_of(session_id: int) -> str:
+def reminders_prefix(session_id: int) -> str:
     """What the outbox's dedupe keys of a session's reminders begin with."""
     return f"session:{session_id}:"
 
 
 def reminder_key(session_id: int, household_id: int) -> str:
     """The outbox's dedupe key of a session's reminder to a household (actions/team/session_reminders.py)."""
-    return f"{_reminders_of(session_id)}{household_id}"
+    return f"{reminders_prefix(session_id)}{household_id}"
 
 
 def cancel(session: Session, row: SupportSession, staff: Staff | None, now: datetime,
@@ -125,7 +125,7 @@ def cancel(session: Session, row: SupportSession, staff: Staff | None, now: date
     # A claimed row's sender cannot start sending it any more (its compare-and-set wants `claimed`); one
     # already `sending` is in flight and goes.
     session.execute(update(OutboxItem).where(
-        OutboxItem.dedupe_key.startswith(_reminders_of(row.id), autoescape=True),
+        OutboxItem.dedupe_key.startswith(reminders_prefix(row.id), autoescape=True),
         OutboxItem.status.in_((QUEUED, CLAIMED)))
         .values(status=SKIPPED, error=CANCELLED).execution_options(synchronize_session=False))
     # Never a citizen in the audit: the session, its village and time.
@@ -143,7 +143,7 @@ def cancel(session: Session, row: SupportSession, staff: Staff | None, now: date
 def reminded(session: Session, session_id: int) -> int:
     """How many households a session's reminder reached, or may have (sent, in flight, unknown)."""
     return session.scalar(select(func.count()).select_from(OutboxItem).where(
-        OutboxItem.dedupe_key.startswith(_reminders_of(session_id), autoescape=True),
+        OutboxItem.dedupe_key.startswith(reminders_prefix(session_id), autoescape=True),
         OutboxItem.status.in_((SENDING, SENT, UNKNOWN)))) or 0
 
 

@@ -16,6 +16,7 @@ from bot.delivery.clock import LocalTime
 from bot.delivery.outbox import OutboxStore
 from bot.people import support_sessions
 from bot.people.households import village_of
+from bot.services import build_services
 from bot.shared.team_settings import TeamSettings
 from bot.storage.admin_access import AdminAuditLog
 from bot.storage.delivery import OutboxItem
@@ -170,6 +171,17 @@ def test_nobody_on_the_web_chat_or_in_another_village(services):
     assert tick(services, local(2027, 3, 11, 9, 0)) == 0
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def both(request, services, settings, catalog):
+    """The suite's services on SQLite, then services on PostgreSQL: cancelling takes rows back by their keys."""
+    if request.param == "sqlite":
+        yield services
+        return
+    built = build_services(settings.with_(database_url=request.getfixturevalue("postgres_url")), catalog)
+    yield built
+    await built.aclose()
+
+
 def cancel(services, session_id: int, now: datetime) -> bool:
     with services.sessions() as session:
         done = support_sessions.cancel(session, session.get(SupportSession, session_id), None, now)
@@ -177,26 +189,26 @@ def cancel(services, session_id: int, now: datetime) -> bool:
         return done
 
 
-def test_a_session_cancelled_before_its_day_reminds_nobody(services):
-    households(services.sessions)
-    session_id = session_at(services.sessions, services.catalog, local(2027, 3, 11, 8, 0), local(2027, 3, 1, 9, 0))
-    assert cancel(services, session_id, local(2027, 3, 5, 9, 0))
-    assert tick(services, local(2027, 3, 10, 9, 0)) == 0 and reminders(services) == []
+def test_a_session_cancelled_before_its_day_reminds_nobody(both):
+    households(both.sessions)
+    session_id = session_at(both.sessions, both.catalog, local(2027, 3, 11, 8, 0), local(2027, 3, 1, 9, 0))
+    assert cancel(both, session_id, local(2027, 3, 5, 9, 0))
+    assert tick(both, local(2027, 3, 10, 9, 0)) == 0 and reminders(both) == []
 
 
-def test_cancelling_drops_the_reminders_still_waiting_and_a_claimed_one_is_not_sent(services):
-    households(services.sessions)
+def test_cancelling_drops_the_reminders_still_waiting_and_a_claimed_one_is_not_sent(both):
+    households(both.sessions)
     now = datetime.now(timezone.utc)
-    session_id = session_at(services.sessions, services.catalog, now + timedelta(hours=20), now)
-    other_id = session_at(services.sessions, services.catalog, now + timedelta(hours=21), now)
-    assert tick(services, now, SETTINGS.with_(quiet_hours=NEVER_QUIET)) == 4
-    store = OutboxStore(services.sessions, "test", lease=60, chat_interval=0.0)
-    [claimed] = store.claim("telegram", 1, time.time())
-    with services.sessions() as session:
+    session_id = session_at(both.sessions, both.catalog, now + timedelta(hours=20), now)
+    other_id = session_at(both.sessions, both.catalog, now + timedelta(hours=21), now)
+    assert tick(both, now, SETTINGS.with_(quiet_hours=NEVER_QUIET)) == 4
+    store = OutboxStore(both.sessions, "test", lease=60, chat_interval=0.0)
+    claimed = store.claim("telegram", 10, time.time())[0]  # one per chat: the first chat's first row
+    with both.sessions() as session:
         claimed_key = session.get(OutboxItem, claimed.id).dedupe_key
         mine = session_id if (claimed_key or "").startswith(f"session:{session_id}:") else other_id
-    assert cancel(services, mine, now)
-    by_session = {key: [i for i in reminders(services) if i.dedupe_key.startswith(f"session:{key}:")]
+    assert cancel(both, mine, now)
+    by_session = {key: [i for i in reminders(both) if i.dedupe_key.startswith(f"session:{key}:")]
                   for key in (session_id, other_id)}
     assert {(i.status, i.error) for i in by_session[mine]} == {("skipped", support_sessions.CANCELLED)}
     assert {i.status for i in by_session[other_id if mine == session_id else session_id]} <= {"queued", "claimed"}
@@ -204,13 +216,49 @@ def test_cancelling_drops_the_reminders_still_waiting_and_a_claimed_one_is_not_s
     assert not store.start_sending(claimed.id, "telegram", time.time())
     assert {c.id for c in store.claim("telegram", 10, time.time())}.isdisjoint({i.id for i in by_session[mine]})
     # What the member is told: how many households the reminder reached (sent, in flight or unknown).
-    with services.sessions() as session:
+    with both.sessions() as session:
         assert support_sessions.reminded(session, mine) == 0
         kept = other_id if mine == session_id else session_id
         session.execute(update(OutboxItem).where(OutboxItem.dedupe_key.startswith(f"session:{kept}:"))
                         .values(status="sent"))
         session.commit()
         assert support_sessions.reminded(session, kept) == 2
+
+
+def test_households_reminded_of_a_cancelled_session_are_told_once_that_it_is_off(both):
+    made = households(both.sessions)
+    session_id = session_at(both.sessions, both.catalog, local(2027, 3, 11, 8, 0), local(2027, 3, 1, 9, 0))
+    assert tick(both, local(2027, 3, 10, 8, 0)) == 2
+    with both.sessions() as session:  # the stuck household's went; the other's still waits
+        session.execute(update(OutboxItem).where(OutboxItem.household_id == made["stuck"]).values(status="sent"))
+        session.commit()
+    assert cancel(both, session_id, local(2027, 3, 10, 20, 0))
+    assert tick(both, local(2027, 3, 10, 22, 0)) == 0  # quiet hours: nothing queued
+    assert tick(both, local(2027, 3, 11, 7, 0)) == 1
+    assert tick(both, local(2027, 3, 11, 7, 1)) == 0  # once
+    by_key = {i.dedupe_key: i for i in reminders(both)}
+    notice = by_key[f"session-off:{session_id}:{made['stuck']}"]
+    assert by_key[f"session:{session_id}:{made['asked']}"].status == "skipped"
+    assert f"session-off:{session_id}:{made['asked']}" not in by_key  # never reminded, nothing to take back
+    assert notice.not_after == local(2027, 3, 11, 8, 0).timestamp()  # pointless once the session's time came
+    reply = json.loads(notice.reply)
+    assert reply["template"] == "team/session_called_off_notice"
+    assert (reply["context"]["time"], reply["context"]["place"]) == ("08:00", "Nhà văn hóa thôn Đông")
+    assert [b["payload"] for row in reply["buttons"] for b in row] == ["topic:faq-community-tech-team"]
+    with both.sessions() as session:
+        assert support_sessions.reminded(session, session_id) == 1
+
+
+def test_no_word_of_a_cancelled_session_once_its_time_has_come(both):
+    households(both.sessions)
+    session_id = session_at(both.sessions, both.catalog, local(2027, 3, 11, 8, 0), local(2027, 3, 1, 9, 0))
+    assert tick(both, local(2027, 3, 10, 8, 0)) == 2
+    with both.sessions() as session:
+        session.execute(update(OutboxItem).values(status="sent"))
+        session.commit()
+    assert cancel(both, session_id, local(2027, 3, 10, 20, 0))
+    assert tick(both, local(2027, 3, 11, 8, 0)) == 0
+    assert not [i for i in reminders(both) if (i.dedupe_key or "").startswith("session-off:")]
 
 
 def test_a_session_begun_or_cancelled_already_is_not_cancelled(services):

@@ -83,6 +83,7 @@ CONTEXTS: dict[str, list[dict]] = {
     "session_called_off": [{**SESSION, "reminded": 0}, {**SESSION, "reminded": 3}],
     "session_cancel_late": [{"cancelled": True}, {"cancelled": False}],
     "session_kept": [{}],
+    "session_called_off_notice": [{**SESSION, "ask": True}, {**SESSION, "ask": False}],
     "session_reminder": [{**SESSION, "tomorrow": True, "tutorial": "Cài VNeID"},
                          {**SESSION, "tomorrow": False, "tutorial": None}],
     "result_choose_household": [{"households": 40, "page": 1}, {"households": 3, "page": 0}],
