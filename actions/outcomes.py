@@ -141,7 +141,8 @@ def said_done(ctx: ActionContext) -> list[Reply]:
         return [Reply("outcome_said_already", context, buttons=((MENU,),))]
     record(ctx, run, OUTCOME_DONE)
     following = ctx.catalog.get(topic.next_topic)
-    buttons = rate_rows(topic.id)
+    # "Được rồi" is also a plain "OK": the question's other answers stay one tap away, should it be misread.
+    buttons = ask_rows(run)[1:]
     if following is not None:
         buttons += ((topic_button(ctx.catalog, following.id),),)
     return [Reply("outcome_said_done", {**context, "next_title": following.title if following else None},

@@ -71,11 +71,18 @@ def test_said_done_after_a_tutorial_is_kept_as_the_button_keeps_it(ctx):
     context = replies[0].context
     assert context["title"] == ctx.catalog[TOPIC].title
     assert context["platform"] == ctx.catalog.platforms["vneid-level2"].name
-    assert {f"rate:up:{TOPIC}", "menu"} <= set(buttons(replies))
+    # A plain "OK" misread as "it worked" is put right in one tap: the question's other answers stay.
+    assert {payloads.OutcomeAnswer("failed", run.id).pack(), payloads.OutcomeAnswer("later", run.id).pack(),
+            f"topic:{ctx.catalog[TOPIC].next_topic}", "menu"} <= set(buttons(replies))
+    assert payloads.OutcomeAnswer("done", run.id).pack() not in buttons(replies)
     assert kept(ctx) == [(run.id, "done", "vneid-level2", ctx.member.household_id, None)]
     # Counted for the household as a button's "Đã làm được" is.
     [platform] = household_platforms(ctx.session, ctx.member.household_id)
     assert (platform.platform, platform.members) == ("vneid-level2", 1)
+    later = routing.route_payload(ctx, payloads.OutcomeAnswer("later", run.id).pack())
+    assert later[0].template == "outcome_later"
+    assert kept(ctx) == [(run.id, "later", "vneid-level2", ctx.member.household_id, None)]
+    assert household_platforms(ctx.session, ctx.member.household_id) == []
 
 
 @pytest.mark.parametrize("verb", ["later", "failed"])

@@ -40,6 +40,32 @@ async def test_questions_are_understood(client, text, intent):
     assert understanding.confidence > 0.5
 
 
+@pytest.mark.parametrize("text, intent", [
+    # Said after a tutorial: it worked, or not yet (none of these is a training example as written).
+    ("kích hoạt được rồi cháu ạ", intents.TELL_DONE),
+    ("kich hoat dc roi nha", intents.TELL_DONE),
+    ("vào được app rồi nhé", intents.TELL_DONE),
+    ("đăng nhập vneid được rồi", intents.TELL_DONE),
+    ("bác làm được rồi nhé", intents.TELL_DONE),
+    ("vẫn chưa được cháu ơi", intents.TELL_NOT_DONE),
+    # The short words of a step stay next_step (inside a tutorial both lead to the next step).
+    ("xong rồi", intents.NEXT_STEP),
+    ("xong", intents.NEXT_STEP),
+    ("rồi", intents.NEXT_STEP),
+    ("tiếp đi", intents.NEXT_STEP),
+])
+async def test_it_worked_is_told_apart_from_a_step_done(client, text, intent):
+    understanding = await client.parse(text)
+    assert understanding.intent == intent, understanding
+
+
+@pytest.mark.parametrize("text", ["kích hoạt mức 2 thế nào", "tài khoản mức 2 của tôi được duyệt chưa",
+                                  "duyet roi kich hoat vneid o dau"])
+async def test_asking_how_is_not_saying_it_worked(client, text):
+    understanding = await client.parse(text)
+    assert understanding.intent != intents.TELL_DONE, understanding
+
+
 async def test_out_of_catalog_question_does_not_start_a_tutorial(client):
     understanding = await client.parse("thời tiết ngày mai thế nào")
     assert understanding.intent in (intents.OUT_OF_SCOPE, intents.NLU_FALLBACK)
