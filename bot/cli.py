@@ -90,9 +90,9 @@ def _ask(args, settings: Settings) -> int:
 
 
 def _run(args, settings: Settings) -> int:
-    from bot.runner import serve
+    from bot.runner import run_loop, serve
     catalog = _load_catalog_or_exit(settings)
-    asyncio.run(serve(settings, catalog))
+    run_loop(serve(settings, catalog))
     return 0
 
 

@@ -5,6 +5,8 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Coroutine
+from typing import Any
 
 import uvicorn
 
@@ -18,6 +20,17 @@ from nlu.client import NluClient
 from nlu.local import local_server, reachable
 
 log = logging.getLogger(__name__)
+
+
+def run_loop(main: Coroutine[Any, Any, None]) -> None:
+    """Runs `camtay run` on uvloop's event loop where it is installed (a dependency but on Windows):
+    its loop, written over libuv, costs less CPU per update than asyncio's own (docs/BENCHMARKS.md)."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+        return
+    uvloop.run(main)
 
 
 def web_server_config(app, settings: Settings) -> uvicorn.Config:
