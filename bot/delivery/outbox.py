@@ -147,8 +147,12 @@ class OutboxStore:
         )
         if self.postgres:
             candidates = candidates.with_for_update(skip_locked=True)
+        # A CTE, materialized: PostgreSQL runs it once. As a plain IN (subquery) its planner may rescan the
+        # subquery for every row it updates, and each rescan skips the rows already claimed and locks the
+        # next chat's, so `limit` was not kept (three chats, limit 1: three rows claimed).
+        chosen = candidates.cte("candidates").prefix_with("MATERIALIZED", dialect="postgresql")
         statement = (
-            update(_table).where(_table.c.id.in_(candidates.scalar_subquery()), _table.c.status == QUEUED)
+            update(_table).where(_table.c.id.in_(select(chosen.c.id)), _table.c.status == QUEUED)
             .values(status=CLAIMED, claimed_by=self.sender_id, lease_until=now + self.lease)
             .returning(_table.c.id, _table.c.channel, _table.c.external_id, _table.c.member_id,
                        _table.c.reply, _table.c.address_form, _table.c.attempts)
