@@ -1,6 +1,6 @@
 """A guest's help request (a citizen of no household who chose their commune and village, help_requests.village_id)
 counts in that village as a household's request does: the overview's help figures for a commune or a team's
-villages, and the monthly report per commune."""
+villages, the villages page (per village and commune), and the monthly report per commune."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.admin.period import Month
 from bot.admin.queries.help import median_answer_seconds, open_count, taken_count
 from bot.admin.queries.overview import overview
+from bot.admin.queries.places import places
 from bot.admin.queries.report import monthly
 from bot.admin.scope import Scope
 from bot.services import build_services
@@ -93,3 +94,18 @@ def test_the_monthly_report_counts_a_guests_request_in_its_villages_commune(serv
     assert (scoped["Xã Tân Lập"].help_created, scoped["Xã Tân Lập"].help_open) == (
         tan_lap.help_created, tan_lap.help_open)  # every request of the commune here is of Thôn 1
     assert (elsewhere["Xã Tân Lập"].help_created, elsewhere["Xã Tân Lập"].help_open) == (0, 0)
+
+
+def test_the_villages_page_counts_a_guests_request_in_its_village_and_commune(services, seed, requests):
+    # Thôn 1: HA2's (open, seeded), HA1's (taken), a guest's taken and a guest's open; the one of no village
+    # is no village's. Thôn Đông: HB1's (closed).
+    with services.sessions() as session:
+        pages = {name: {c.name: c for c in places(session, scope, seed.now)} for name, scope in _scopes(seed).items()}
+    tan_lap = pages["province"]["Xã Tân Lập"]
+    assert {v.name: (v.help_open, v.help_total) for v in tan_lap.villages} == {"Thôn 1": (2, 4), "Thôn 2": (0, 0)}
+    assert (tan_lap.help_open, tan_lap.help_total) == (2, 4)
+    assert (pages["province"]["Xã Hòa Bình"].help_open, pages["province"]["Xã Hòa Bình"].help_total) == (0, 1)
+    assert (pages["village 1"]["Xã Tân Lập"].help_open, pages["village 1"]["Xã Tân Lập"].help_total) == (2, 4)
+    assert (pages["village 2"]["Xã Tân Lập"].help_open, pages["village 2"]["Xã Tân Lập"].help_total) == (0, 0)
+    assert (pages["other commune"]["Xã Hòa Bình"].help_open, pages["other commune"]["Xã Hòa Bình"].help_total) == (
+        0, 1)

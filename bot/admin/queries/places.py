@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session
 
+from bot.admin.queries import help as help_requests
 from bot.admin.queries.common import completed_condition, stuck_condition
 from bot.admin.scope import Scope
 from bot.storage.help import HELP_OPEN, HelpRequest
@@ -50,12 +51,13 @@ def places(session: Session, scope: Scope, now: datetime, commune_id: int | None
         .order_by(Commune.name, Village.name))
     if commune_id is not None:
         query = query.where(Commune.id == commune_id)
+    # By the request's village: its household's, or the one a guest chose (bot/admin/queries/help.py).
+    village = help_requests.village_of()
     help_query = (
-        select(Household.village_id, func.count(),
-               func.sum(case((HelpRequest.status == HELP_OPEN, 1), else_=0)))
-        .join(Household, Household.id == HelpRequest.household_id)
-        .where(scope.village_filter(Household.village_id))
-        .group_by(Household.village_id))
+        select(village, func.count(), func.sum(case((HelpRequest.status == HELP_OPEN, 1), else_=0)))
+        .select_from(HelpRequest).outerjoin(Household, Household.id == HelpRequest.household_id)
+        .where(help_requests.in_scope(scope), village.is_not(None))
+        .group_by(village))
     help_by_village = {v: (int(total), int(open_ or 0)) for v, total, open_ in session.execute(help_query)}
     communes: dict[int, PlaceRow] = {}
     for village_id, village, cid, commune, households, linked_n, completed, stuck in session.execute(query):
