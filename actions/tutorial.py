@@ -1,6 +1,8 @@
 """Walking a tutorial: start, next, back, repeat, pause, resume, restart; progress per household."""
 from __future__ import annotations
 
+from sqlalchemy import insert
+
 from actions import outcomes
 from actions.buttons import MENU, menu_rows, resume_rows, run_button, step_rows, topic_button
 from actions.context import ActionContext
@@ -15,9 +17,13 @@ from bot.storage.progress import (
     TutorialRun,
 )
 
+_ADD_EVENT = insert(StepEvent.__table__)
+
 
 def _event(ctx: ActionContext, run: TutorialRun, kind: str) -> None:
-    ctx.session.add(StepEvent(run_id=run.id, kind=kind, step_index=run.step_index, at=ctx.now))
+    # A Core insert on the table, on the path of every press: no ORM object, no id read back, one compiled
+    # statement reused (the ORM's unit of work was the largest part of a turn's CPU).
+    ctx.session.execute(_ADD_EVENT, {"run_id": run.id, "kind": kind, "step_index": run.step_index, "at": ctx.now})
     run.updated_at = ctx.now
 
 

@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -15,12 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions import answers, onboarding, privacy
 from actions.context import ActionContext
 from actions.team import relay, sessions
+from bot.delivery.clock import aware
 from bot.dialogue import routing
 from bot.dialogue.admission import Admission, running_for
 from bot.redact import redact
 from bot.shared.team_settings import TeamSettings
 from bot.shared.types import MAX_TEXT_LENGTH, Incoming, Reply, TurnResult
-from bot.storage.conversations import ConversationLog, ProcessedUpdate
+from bot.storage.base import utcnow
+from bot.storage.conversations import log_turn, record_delivery
 from bot.storage.db import unreachable
 from bot.storage.households import Member
 from content.loader import Catalog
@@ -31,6 +34,7 @@ from nlu.meaning import catalog_reader
 log = logging.getLogger(__name__)
 # Waits before trying a turn again when the database could not be reached (a restart, a failover).
 RETRY_DELAYS = (0.25, 1.0)
+LAST_SEEN_STEP = timedelta(minutes=1)
 
 
 @dataclass
@@ -108,7 +112,8 @@ class Dialogue:
                          started: float) -> TurnResult:
         with self.sessions() as session:
             try:
-                if incoming.update_key and self._seen(session, incoming.channel, incoming.update_key):
+                if incoming.update_key and not record_delivery(session, incoming.channel, incoming.update_key,
+                                                               utcnow()):
                     return TurnResult([], duplicate=True)
                 member = self._member(session, incoming)
                 ctx = ActionContext.open(session, member, self.catalog, self.settings, incoming.client_address)
@@ -118,8 +123,8 @@ class Dialogue:
                 outcome.replies = outcome.replies + notice
                 # Without consent only what the turn was about is kept (intent, topic): never the words.
                 said = redact(incoming.text[:MAX_TEXT_LENGTH]) if incoming.text else None
-                session.add(ConversationLog(
-                    at=ctx.now, channel=incoming.channel, member_id=member.id,
+                log_turn(
+                    session, at=ctx.now, channel=incoming.channel, member_id=member.id,
                     household_id=member.household_id,
                     text=(said if consented else None) or incoming.media,
                     payload=(incoming.payload or "")[:64] or None,
@@ -127,7 +132,7 @@ class Dialogue:
                     understood=outcome.understood,
                     replies=",".join(r.template for r in outcome.replies)[:300],
                     latency_ms=(time.perf_counter() - started) * 1000,
-                ))
+                )
                 session.commit()
             except IntegrityError:
                 # Two deliveries of one update raced; the other one has handled it.
@@ -147,13 +152,6 @@ class Dialogue:
             # The turn itself retries or answers with an error; the text is understood meanwhile.
             return False
 
-    def _seen(self, session: Session, channel: str, update_key: str) -> bool:
-        key = update_key[:64]
-        if session.get(ProcessedUpdate, (channel, key)) is not None:
-            return True
-        session.add(ProcessedUpdate(channel=channel, key=key))
-        session.flush()
-        return False
 
     def _member(self, session: Session, incoming: Incoming) -> Member:
         member = session.scalars(select(Member).where(
@@ -166,7 +164,9 @@ class Dialogue:
         return member
 
     def _act(self, ctx: ActionContext, incoming: Incoming, understanding: Understanding | None) -> _Outcome:
-        ctx.member.last_seen_at = ctx.now
+        # To the minute: the Zalo window and the reminders count in hours, and a press saves an UPDATE.
+        if ctx.member.last_seen_at is None or ctx.now - aware(ctx.member.last_seen_at) >= LAST_SEEN_STEP:
+            ctx.member.last_seen_at = ctx.now
         if incoming.payload is not None:
             replies = routing.route_payload(ctx, incoming.payload)
             return _Outcome(replies, understood=replies[0].template != "button_unknown")

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Insert, String, Text, UniqueConstraint
+from sqlalchemy import insert as sql_insert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.storage.base import Base, utcnow
 
@@ -73,3 +76,30 @@ Index("ix_conversation_log_topic_id_at", ConversationLog.topic_id, ConversationL
 Index("ix_conversation_log_intent_at", ConversationLog.intent, ConversationLog.at)
 # The log's order (newest first, id breaks ties): pages are sought from a cursor on it (migration 0005).
 Index("ix_conversation_log_at_id", ConversationLog.at, ConversationLog.id)
+
+
+def record_delivery(session: Session, channel: str, key: str, at: datetime) -> bool:
+    """Marks one delivery handled (in the session's transaction); False when it was marked before.
+
+    One INSERT … ON CONFLICT DO NOTHING: no read first and no ORM flush, on the path of every update.
+    A racing delivery of the same update waits for the first one's transaction and then inserts nothing."""
+    dialect = session.get_bind().dialect.name
+    statement = _RECORD_DELIVERY.get(dialect)
+    if statement is None:
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        # RETURNING, not rowcount: through SQLAlchemy, psycopg reports a rowcount of -1 for this statement.
+        statement = _RECORD_DELIVERY[dialect] = insert(ProcessedUpdate.__table__).on_conflict_do_nothing() \
+            .returning(ProcessedUpdate.__table__.c.key)
+    inserted = session.execute(statement, {"channel": channel, "key": key[:64], "at": at}).first()
+    return inserted is not None
+
+
+_RECORD_DELIVERY: dict[str, Insert] = {}  # by dialect: built once, compiled once
+
+
+def log_turn(session: Session, **row) -> None:
+    """One turn into the log: a Core insert of a statement compiled once, no ORM object (on every update)."""
+    session.execute(_LOG_TURN, row)
+
+
+_LOG_TURN = sql_insert(ConversationLog.__table__)
