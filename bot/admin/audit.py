@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.people import team_outcomes
+from bot.people import support_sessions, team_outcomes
 from bot.storage.admin_access import AdminAuditLog
 from bot.storage.base import utcnow
 from bot.storage.staff import Staff
@@ -26,6 +26,7 @@ ERASE_MEMBER = "erase_member"
 LEARN_EXAMPLE = "learn_example"
 SCHEDULE_SESSION = "schedule_session"
 RECORD_ATTENDANCE = "record_attendance"
+CANCEL_SESSION = support_sessions.CANCEL_SESSION  # written where it is done, also from chat (/huybuoi)
 RECORD_OUTCOME = team_outcomes.RECORD_OUTCOME  # also written from chat (/ketqua)
 CREATE_USER = "create_user"
 SET_PASSWORD = "set_password"

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.admin.auth import create_user
+from bot.admin.messages import message
 from bot.people import support_sessions
 from bot.services import build_services
 from bot.storage.admin_access import AdminAuditLog
@@ -157,12 +158,25 @@ async def test_an_official_cancels_a_session_not_yet_begun_and_the_page_shows_it
         assert len(session.scalars(select(AdminAuditLog).where(AdminAuditLog.action == "cancel_session")).all()) == 1
 
 
+async def test_the_audit_page_names_a_cancelled_session(client, users, services, seed):
+    await login(client, "xa")
+    await _schedule(client, seed.village_a1)
+    with services.sessions() as session:
+        session_id = session.scalar(select(SupportSession.id))
+    assert (await _cancel(client, session_id)).status_code == 303
+    await login(client, "tinh")
+    rows = (await client.get("/admin/audit")).text.split("<tbody>")[1]
+    assert f"<td>Huỷ buổi hỗ trợ</td><td>session:{session_id}</td>" in rows
+
+
 async def test_a_begun_or_out_of_scope_session_is_not_cancelled(client, users, services, seed):
     begun = _past(services, seed.village_a1)
     await login(client, "to")  # Thôn 2 only
     assert (await _cancel(client, begun)).status_code == 403
     await login(client, "xa")
-    assert (await _cancel(client, begun)).status_code == 400
+    refused = await _cancel(client, begun)
+    assert refused.status_code == 400
+    assert message("sessions.cancel_begun") in refused.text  # not the scheduling form's "pick a day ahead"
     assert (await _cancel(client, "x1")).status_code == 400
     assert (await _cancel(client, 999999)).status_code == 404
     with services.sessions() as session:

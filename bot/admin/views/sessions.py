@@ -78,7 +78,7 @@ def _cancel(ctx: Ctx, raw: str):
         raise BadRequest(message("sessions.not_found"))
     row = _session(ctx, int(raw))
     if row.cancelled_at is None and not sessions.cancel(ctx.session, row, ctx.user, ctx.now, ip=ctx.ip):
-        raise BadRequest(message("sessions.when_past"))  # it began meanwhile: too late to call it off
+        raise BadRequest(message("sessions.cancel_begun"))  # it began meanwhile: too late to call it off
     return ctx.redirect("/sessions", cancelled=row.id)
 
 
