@@ -117,8 +117,11 @@ class Worker:
     """One `camtay run` process."""
 
     def __init__(self, database_url: str, telegram_api_url: str | None = None, nlu_url: str | None = None,
-                 nlu_token: str | None = None, name: str = "worker", port: int | None = None):
+                 nlu_token: str | None = None, name: str = "worker", port: int | None = None,
+                 command: list[str] | None = None):
+        """`command`: another program to run in its place with the same environment (devtools/floor_bot.py)."""
         LOG_DIR.mkdir(parents=True, exist_ok=True)
+        self.command = command or [str(Path(sys.executable).parent / "camtay"), "run"]
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = LOG_DIR / f"{name}.log"
@@ -126,16 +129,15 @@ class Worker:
         self.process: subprocess.Popen | None = None
 
     def start(self, wait_nlu: bool = False, timeout: float = 240.0) -> Started:
-        camtay = Path(sys.executable).parent / "camtay"
         with open(self.log_path, "ab") as log:
             began = time.monotonic()
-            self.process = subprocess.Popen([str(camtay), "run"], cwd=ROOT, env=self.env, stdout=log,
+            self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=log,
                                             stderr=subprocess.STDOUT)
         web_ready = nlu_ready = None
         with httpx.Client(timeout=2) as client:
             while time.monotonic() - began < timeout:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"camtay run exited with {self.process.returncode}; see {self.log_path}")
+                    raise RuntimeError(f"{self.command[-1]} exited with {self.process.returncode}; see {self.log_path}")
                 try:
                     health = client.get(f"{self.url}/healthz").json()
                 except (httpx.HTTPError, ValueError):

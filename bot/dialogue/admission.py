@@ -39,13 +39,14 @@ def running_for(engine: Engine | None) -> int:
     """Turns that may run at once: what the database serves without anyone waiting on its pool.
 
     SQLite writes one transaction at a time, so one; a server database as many as the pool holds
-    connections, kept at most 4 turns per core because the turns share one interpreter's GIL."""
+    connections, but at most 2 per core: the turns share one interpreter's GIL, and a turn waits on the
+    database for about as long as it computes, so two per core keep it busy without fighting over it."""
     if engine is None or engine.dialect.name == "sqlite":
         return 1
     size = getattr(engine.pool, "size", None)
     pool = size() if callable(size) else 4
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(int(pool), 4 * cores))
+    return max(1, min(int(pool), 2 * cores))
 
 
 class Admission:

@@ -69,3 +69,13 @@ def test_sqlite_runs_one_turn_at_a_time(tmp_path):
     assert running_for(engine) == 1
     assert running_for(None) == 1
     engine.dispose()
+
+
+def test_a_server_database_runs_as_many_turns_as_its_pool_holds_but_two_per_core_at_most():
+    import os
+
+    from bot.storage.db import make_engine
+    engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")  # never connected to
+    cores = len(os.sched_getaffinity(0))
+    assert running_for(engine) == min(engine.pool.size(), 2 * cores)
+    engine.dispose()
