@@ -2,52 +2,24 @@
 the request (actions/team/handoff.py opens it once the village is chosen).
 
 With one commune its question is skipped; with no places at all (none imported yet) nothing is asked and the
-request goes, as before, to the province's admins. A long list comes in pages of PLACES_PER_PAGE buttons, with
+request goes, as before, to the province's admins. A long list comes in pages (actions/paging.py), with
 "Xem thêm" and "Quay lại" (guest:cp / guest:vp); an earlier page's buttons still work, so a guest who picked the
 wrong commune presses another one above.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Callable, Sequence
-from typing import TypeVar
-
 from sqlalchemy import exists, select
 
 from actions.answers import button_unknown
 from actions.context import ActionContext
+from actions.paging import paged, reading_order
 from bot.shared.payloads import GuestCommune, GuestCommunePage, GuestVillage, GuestVillagePage
 from bot.shared.types import Button, Reply
 from bot.storage.places import Commune, Village
 from bot.storage.progress import TutorialRun
 
 PLACES_PER_ROW = 2
-PLACES_PER_PAGE = 8  # place buttons in one message, besides "Xem thêm" and "Quay lại": a phone's screen
-Place = TypeVar("Place", Commune, Village)
-
-
-def _reading_order(name: str) -> str:
-    """A name as it sorts for a reader: letters without their marks, Đ beside D (SQL would put it after Z)."""
-    bare = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
-    return "".join(c for c in bare if not unicodedata.combining(c)).casefold()
-
-
-def _rows(buttons: list[Button]) -> tuple[tuple[Button, ...], ...]:
-    return tuple(tuple(buttons[i : i + PLACES_PER_ROW]) for i in range(0, len(buttons), PLACES_PER_ROW))
-
-
-def _paged(places: Sequence[Place], page: int, button: Callable[[Place], Button],
-           turn: Callable[[int], GuestCommunePage | GuestVillagePage]) -> tuple[tuple[Button, ...], ...]:
-    """The page's place buttons (`button(place)`), then "Quay lại" and "Xem thêm" (`turn(page)`) as they apply.
-    A page past the end (places removed since) shows the last one."""
-    last = max(0, (len(places) - 1) // PLACES_PER_PAGE)
-    page = min(page, last)
-    shown: Sequence[Place] = places[page * PLACES_PER_PAGE : (page + 1) * PLACES_PER_PAGE]
-    turns: list[Button] = [Button("places_back", turn(page - 1).pack())] if page > 0 else []
-    if page < last:
-        turns.append(Button("places_more", turn(page + 1).pack()))
-    return (*_rows([button(place) for place in shown]), *((tuple(turns),) if turns else ()))
 
 
 def _step(run: TutorialRun | None, step_index: int | None) -> tuple[int, int]:
@@ -61,7 +33,7 @@ def _communes(ctx: ActionContext) -> list[Commune]:
     """The communes that have villages, as a reader sorts them."""
     return sorted(
         ctx.session.scalars(select(Commune).where(exists().where(Village.commune_id == Commune.id))),
-        key=lambda c: _reading_order(c.name),
+        key=lambda c: reading_order(c.name),
     )
 
 
@@ -80,11 +52,12 @@ def _commune_page(communes: list[Commune], run_id: int, step: int, page: int) ->
     return [
         Reply(
             "guest_help_commune",
-            buttons=_paged(
+            buttons=paged(
                 communes,
                 page,
                 lambda c: Button("place", GuestCommune(c.id, run_id, step).pack(), {"name": c.name}),
-                lambda to: GuestCommunePage(to, run_id, step),
+                lambda to: GuestCommunePage(to, run_id, step).pack(),
+                PLACES_PER_ROW,
             ),
         )
     ]
@@ -116,17 +89,18 @@ def on_village_page(ctx: ActionContext, payload: GuestVillagePage) -> list[Reply
 def _ask_village(ctx: ActionContext, commune: Commune, run_id: int, step: int, page: int) -> list[Reply]:
     villages = sorted(
         ctx.session.scalars(select(Village).where(Village.commune_id == commune.id)),
-        key=lambda v: _reading_order(v.name),
+        key=lambda v: reading_order(v.name),
     )
     return [
         Reply(
             "guest_help_village",
             {"commune": commune.name},
-            buttons=_paged(
+            buttons=paged(
                 villages,
                 page,
                 lambda v: Button("place", GuestVillage(v.id, run_id, step).pack(), {"name": v.name}),
-                lambda to: GuestVillagePage(commune.id, to, run_id, step),
+                lambda to: GuestVillagePage(commune.id, to, run_id, step).pack(),
+                PLACES_PER_ROW,
             ),
         )
     ]

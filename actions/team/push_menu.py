@@ -1,7 +1,8 @@
 """`/push` (or `/guibai`) from chat: where, which tutorial, to whom, confirm; then the push's report.
 
-Buttons: push:s:<scope>:<id> (a place), push:t:<scope>:<id>:<topic> (a tutorial), push:a:…:<audience>
-(confirm), push:go:…:<audience> (queue it), push:r:<push id> (the report), push:x (cancel).
+Buttons: push:s:<scope>:<id> (a place), push:vp:<page> (a page of the member's villages, actions/paging.py),
+push:t:<scope>:<id>:<topic> (a tutorial), push:a:…:<audience> (confirm), push:go:…:<audience> (queue it),
+push:r:<push id> (the report), push:x (cancel).
 """
 from __future__ import annotations
 
@@ -9,18 +10,18 @@ from sqlalchemy import select
 
 from actions.answers import button_unknown
 from actions.context import ActionContext
+from actions.paging import paged, reading_order
 from actions.team import push
 from actions.team.replies import team_reply
 from bot.people import team_members as team
-from bot.shared.payloads import PushAudience, PushCancel, PushPlace, PushReport, PushTopic
+from bot.shared.payloads import PushAudience, PushCancel, PushPlace, PushReport, PushTopic, PushVillagePage
 from bot.shared.types import Button, Reply
 from bot.storage.places import Village
 from bot.storage.staff import ROLE_COMMUNE, ROLE_PROVINCE, Staff
 
 _AUDIENCE_LABELS = {"all": "push_all", "not_started": "push_not_started", "unfinished": "push_unfinished"}
-MAX_VILLAGE_BUTTONS = 12
 CANCEL = Button("push_cancel", PushCancel().pack())  # the way out of /push at every step: nothing is sent
-PushButton = PushCancel | PushReport | PushPlace | PushTopic | PushAudience
+PushButton = PushCancel | PushReport | PushPlace | PushTopic | PushAudience | PushVillagePage
 
 
 def start(ctx: ActionContext) -> list[Reply]:
@@ -31,14 +32,20 @@ def start(ctx: ActionContext) -> list[Reply]:
     village_ids = team.village_ids(ctx.session, team_member)
     if team_member.role not in (ROLE_COMMUNE, ROLE_PROVINCE) and len(village_ids) == 1:
         return _choose_topic(ctx, "village", village_ids[0])
+    return _choose_place(ctx, team_member, village_ids, 0)
+
+
+def _choose_place(ctx: ActionContext, team_member: Staff, village_ids: list[int], page: int) -> list[Reply]:
+    """The whole province or commune (on the first page), then a page of the member's villages."""
     rows: list[tuple[Button, ...]] = []
-    if team_member.role == ROLE_PROVINCE:
+    if page == 0 and team_member.role == ROLE_PROVINCE:
         rows.append((Button("push_province", PushPlace("province", 0).pack()),))
-    if team_member.role == ROLE_COMMUNE and team_member.commune_id:
+    if page == 0 and team_member.role == ROLE_COMMUNE and team_member.commune_id:
         rows.append((Button("push_commune", PushPlace("commune", team_member.commune_id).pack()),))
-    villages = ctx.session.scalars(select(Village).where(Village.id.in_(village_ids))
-                                   .order_by(Village.name).limit(MAX_VILLAGE_BUTTONS)).all()
-    rows += [(Button("topic", PushPlace("village", v.id).pack(), {"title": v.name}),) for v in villages]
+    villages = sorted(ctx.session.scalars(select(Village).where(Village.id.in_(village_ids))),
+                      key=lambda v: (reading_order(v.name), v.id))
+    rows += paged(villages, page, lambda v: Button("topic", PushPlace("village", v.id).pack(), {"title": v.name}),
+                  lambda to: PushVillagePage(to).pack())
     return [team_reply("push_choose_place", buttons=(*rows, (CANCEL,)))]
 
 
@@ -67,6 +74,8 @@ def on_button(ctx: ActionContext, payload: PushButton) -> list[Reply]:
         return [team_reply("push_cancelled")]
     if isinstance(payload, PushReport):
         return _report(ctx, payload.push_id)
+    if isinstance(payload, PushVillagePage):
+        return _turn_page(ctx, payload.page)
     allowed = _scope(ctx, payload.scope, payload.place_id)
     if allowed is None:
         return [team_reply("not_team_member")]
@@ -102,6 +111,14 @@ def on_button(ctx: ActionContext, payload: PushButton) -> list[Reply]:
         raise LookupError(f"push {created.id} was just created (flushed) but has no report")
     return [team_reply("push_queued", {**result.as_dict(), "again": not new},
                   buttons=((Button("push_report", PushReport(created.id).pack()),),))]
+
+
+def _turn_page(ctx: ActionContext, page: int) -> list[Reply]:
+    """"Xem thêm" or "Quay lại" under the villages: the member's villages as they are now."""
+    team_member = team.team_member_of(ctx.session, ctx.member)
+    if team_member is None:
+        return [team_reply("not_team_member")]
+    return _choose_place(ctx, team_member, team.village_ids(ctx.session, team_member), page)
 
 
 def _report(ctx: ActionContext, push_id: int) -> list[Reply]:

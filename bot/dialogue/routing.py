@@ -101,6 +101,7 @@ PAYLOADS: dict[type, PayloadAction] = {
     payloads.PushPlace: push_menu.on_button,
     payloads.PushTopic: push_menu.on_button,
     payloads.PushAudience: push_menu.on_button,
+    payloads.PushVillagePage: push_menu.on_button,
     payloads.SessionVillage: sessions.on_button,
     payloads.SessionWhen: sessions.on_button,
     payloads.SessionTopic: sessions.on_button,

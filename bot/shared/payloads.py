@@ -348,19 +348,26 @@ class SessionVillagePage(_Payload, prefix="sess:vp"):
     page: Number
 
 
+class PushVillagePage(_Payload, prefix="push:vp"):
+    """`push:vp:<page>`: a page of the villages a team member may push to (actions/team/push_menu.py)."""
+
+    page: Number
+
+
 Payload = Union[Menu, Human, HouseholdChoice, AddressForm, TopicButton, ChosenTopic, RunButton, HelpButton,
                 RemindersChoice, PrivacyChoice, OutcomeAnswer, OutcomeStep, OutcomeHelp, RatingButton, RatingReason,
                 PushCancel, PushReport, PushPlace, PushTopic, PushAudience, SessionVillage, SessionWhen, SessionTopic,
                 SessionStep, SessionAttend, SessionHousehold, SessionPlatform, GuestCommune, GuestVillage, ResultPage,
                 ResultHousehold, ResultPlatform, ResultCancel, SessionUpcoming, SessionCancel, GuestCommunePage,
-                GuestVillagePage, SessionVillagePage]
+                GuestVillagePage, SessionVillagePage, PushVillagePage]
 KINDS: tuple[type[Payload], ...] = (Menu, Human, HouseholdChoice, AddressForm, TopicButton, ChosenTopic, RunButton,
                                     HelpButton, RemindersChoice, PrivacyChoice, OutcomeAnswer, OutcomeStep,
                                     OutcomeHelp, RatingButton, RatingReason, PushCancel, PushReport, PushPlace,
                                     PushTopic, PushAudience, SessionVillage, SessionWhen, SessionTopic, SessionStep,
                                     SessionAttend, SessionHousehold, SessionPlatform, GuestCommune, GuestVillage,
                                     ResultPage, ResultHousehold, ResultPlatform, ResultCancel, SessionUpcoming,
-                                    SessionCancel, GuestCommunePage, GuestVillagePage, SessionVillagePage)
+                                    SessionCancel, GuestCommunePage, GuestVillagePage, SessionVillagePage,
+                                    PushVillagePage)
 
 
 def parse(text: str) -> Payload | None:

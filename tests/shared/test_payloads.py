@@ -43,6 +43,7 @@ ROUND_TRIPS = [
     (p.PushAudience("a", "commune", 4, "pay-electricity", "not_started"), "push:a:c:4:pay-electricity:n"),
     (p.PushAudience("go", "village", 17, "pay-electricity", "all"), "push:go:v:17:pay-electricity:a"),
     (p.PushAudience("go", "province", 0, "pay-electricity", "unfinished"), "push:go:p:0:pay-electricity:u"),
+    (p.PushVillagePage(2), "push:vp:2"),
     (p.SessionVillage(3), "sess:v:3"),
     (p.SessionWhen(202612150800), "sess:w:202612150800"),
     (p.SessionTopic("vneid-level2"), "sess:t:vneid-level2"),
@@ -114,6 +115,7 @@ def test_pack_allows_exactly_64_bytes():
     "push:s:z:1", "push:s:v:abc", "push:s:v", "push:s:v:1:extra",
     "push:t:v:1", "push:t:v:1:", "push:t:q:1:topic", "push:t:v:x:topic",
     "push:a:v:1:topic", "push:a:v:1:topic:z", "push:go:v:1::a", "push:go:v:1:topic:a:more", "push:s:v:1:topic:a",
+    "push:vp", "push:vp:", "push:vp:x", "push:vp:1:2",
 ])
 def test_malformed_payloads_parse_to_none(wire):
     assert p.parse(wire) is None

@@ -110,6 +110,38 @@ async def test_a_commune_admin_chooses_a_village_or_the_whole_commune(services):
     assert templates(topics) == ["team/push_choose_topic"]
 
 
+async def test_a_commune_admin_of_many_villages_turns_pages_of_eight(services):
+    names = [f"Thôn {n:02d}" for n in range(1, 10)] + ["Thôn Đông"]  # Đ beside D, not after Z
+    for name in reversed(names):
+        household(services, "Hộ Trong Thôn", village=name)
+    await join_team(services, ADMIN, "Cán bộ xã", villages=(), role="commune")
+
+    def shown(result):
+        return [b.context["title"] for r in result.replies for row in r.buttons for b in row if b.label == "topic"]
+
+    def turns(result):
+        return {b.label: b.payload for r in result.replies for row in r.buttons for b in row
+                if b.label in ("places_more", "places_back")}
+
+    first = await turn(services, ADMIN, text="/push", channel="telegram")
+    assert templates(first) == ["team/push_choose_place"] and payloads(first)[0].startswith("push:s:c:")
+    assert shown(first) == names[:8] and set(turns(first)) == {"places_more"} and payloads(first)[-1] == "push:x"
+    second = await turn(services, ADMIN, payload=turns(first)["places_more"], channel="telegram")
+    assert templates(second) == ["team/push_choose_place"]
+    assert shown(second) == names[8:] and set(turns(second)) == {"places_back"} and payloads(second)[-1] == "push:x"
+    assert not any(p.startswith("push:s:c:") for p in payloads(second))  # the whole commune: on the first page
+    back = await turn(services, ADMIN, payload=turns(second)["places_back"], channel="telegram")
+    assert shown(back) == names[:8]
+    past = await turn(services, ADMIN, payload="push:vp:9", channel="telegram")  # villages removed since
+    assert shown(past) == names[8:]
+    with services.sessions() as session:
+        dong = session.scalar(select(Village.id).where(Village.name == "Thôn Đông"))
+    assert f"push:s:v:{dong}" in payloads(second)
+    topics = await turn(services, ADMIN, payload=f"push:s:v:{dong}", channel="telegram")
+    assert templates(topics) == ["team/push_choose_topic"] and topics.replies[0].context["place"].startswith("Thôn Đông,")
+    assert templates(await turn(services, "1", payload="push:vp:1", channel="telegram")) == ["team/not_team_member"]
+
+
 async def test_guibai_opens_push_and_every_step_has_a_way_out(services):
     await three_households(services)
     await join_team(services, HELPER, "Trần Thị Lan")
