@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, or_
-from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.storage.base import Base, utcnow
 from bot.storage.places import Commune, Village
@@ -54,8 +54,6 @@ class Staff(Base):
     link_code_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     commune: Mapped[Commune | None] = relationship()
     villages: Mapped[list[Village]] = relationship(secondary="staff_villages", order_by=Village.id)
-    # The admin pages' name for it.
-    display_name = synonym("name")
 
     @property
     def totp_enabled(self) -> bool:
