@@ -27,9 +27,10 @@ _UPDATE_IDS, _MESSAGE_IDS, _QUERY_IDS = itertools.count(1), itertools.count(1_00
 @dataclass
 class Sample:
     kind: str  # "command", "button" or "text"
-    latency: float | None  # seconds from posting to the turn's last message at the fake; None: no reply
+    latency: float | None  # seconds from the accepted post to the turn's last message at the fake; None: no reply
     status: int
-    at: float  # when it was posted
+    at: float  # when it was first posted
+    refused_for: float = 0.0  # seconds between the first post and the accepted one (503s, redelivered)
 
 
 @dataclass
@@ -114,21 +115,22 @@ class Driver:
         queue = self.stream.queues[chat_id]
         while not queue.empty():  # replies to earlier turns that came late
             queue.get_nowait()
-        started = time.monotonic()
+        first = started = time.monotonic()
         self.tally.posted += 1
         try:
             status, body = await next(self._next_client).post_json(WEBHOOK_PATH, update)
             if status == 503:
                 self.tally.refused_updates += 1
-            while status == 503 and time.monotonic() - started < REDELIVER_FOR:
+            while status == 503 and time.monotonic() - first < REDELIVER_FOR:
                 self.tally.refusals += 1
                 await asyncio.sleep(_retry_after(body) + self.rng.random())
+                started = time.monotonic()
                 status, body = await next(self._next_client).post_json(WEBHOOK_PATH, update)
                 if status == 200:
                     self.tally.refused_then_accepted += 1
         except (OSError, asyncio.TimeoutError, ValueError) as exc:
             self.tally.errors[f"post: {type(exc).__name__}"] += 1
-            sample = Sample(kind, None, 0, started)
+            sample = Sample(kind, None, 0, first, started - first)
             self.tally.samples.append(sample)
             return sample, None
         last = None
@@ -145,7 +147,7 @@ class Driver:
                     last = event
         else:
             self.tally.errors[f"HTTP {status}"] += 1
-        sample = Sample(kind, (last["at"] - started) if last else None, status, started)
+        sample = Sample(kind, (last["at"] - started) if last else None, status, first, started - first)
         self.tally.samples.append(sample)
         return sample, (last["message"] if last else None)
 

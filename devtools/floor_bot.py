@@ -24,6 +24,8 @@ from starlette.routing import Route
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.shared.net import NO_DELAY
+
 STEP_TEXT = "Bước {n}/10\nMở ứng dụng VNeID. Bấm \"Đăng ký tài khoản mức 1\", rồi bấm \"Bắt đầu\"."
 
 
@@ -57,7 +59,7 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def build(token: str, api_url: str, secret: str) -> Starlette:
     application = (Application.builder().token(token).base_url(f"{api_url}/bot")
-                   .base_file_url(f"{api_url}/file/bot").updater(None).build())
+                   .base_file_url(f"{api_url}/file/bot").socket_options(NO_DELAY).updater(None).build())
     application.add_handler(CallbackQueryHandler(on_press))
     application.add_handler(MessageHandler(filters.ALL, on_message))
 

@@ -94,7 +94,8 @@ async def saturate(crowd: Crowd, citizens: list[Citizen], seconds: float, warm_u
     await asyncio.gather(*(walk(c) for c in citizens))
     window = (began + warm_up, deadline)
     samples = [s for s in crowd.tally.samples if s.kind == "button" and window[0] <= s.at < window[1]]
-    done = [s for s in samples if s.status == 200 and s.latency is not None and s.at + s.latency <= window[1]]
+    done = [s for s in samples if s.status == 200 and s.latency is not None
+            and s.at + s.refused_for + s.latency <= window[1]]
     return Figures.of([s.latency for s in samples if s.latency is not None], rate=len(done) / seconds)
 
 

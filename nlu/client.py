@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from bot.shared.net import NO_DELAY
 from nlu.cache import LruCache
 from nlu.normalizer import normalize
 
@@ -34,7 +35,8 @@ class NluClient:
                  cache_ttl: float = 600.0):
         self.url = url.rstrip("/")
         self.token = token
-        self._client = httpx.AsyncClient(timeout=timeout, transport=transport)
+        self._client = httpx.AsyncClient(timeout=timeout,
+                                         transport=transport or httpx.AsyncHTTPTransport(socket_options=NO_DELAY))
         self.cache: LruCache[Understanding] = LruCache(cache_size, cache_ttl)
 
     async def parse(self, text: str) -> Understanding:

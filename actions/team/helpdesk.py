@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from actions.buttons import HUMAN, MENU
@@ -85,19 +85,32 @@ def active_as_helper(session: Session, team_member: Staff) -> HelpRequest | None
         .order_by(HelpRequest.id.desc()).limit(1)).first()
 
 
+def _relayed_with(member_id: int | ColumnElement[int]) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """(asked by the member, a taken request with the member on either side: as the citizen, or as the
+    active team member who took it)."""
+    as_citizen = HelpRequest.member_id == member_id
+    helper_ids = select(Staff.id).where(Staff.member_id == member_id, Staff.active.is_(True))
+    return as_citizen, and_(HelpRequest.status == HELP_TAKEN,
+                            or_(as_citizen, HelpRequest.taken_by_id.in_(helper_ids)))
+
+
 def relay_peer(session: Session, member: Member) -> tuple[str, HelpRequest] | None:
-    """('citizen' | 'helper', request) when this chat identity is in a relayed conversation."""
-    request = session.scalars(select(HelpRequest).where(
-        HelpRequest.member_id == member.id, HelpRequest.status == HELP_TAKEN)
-        .order_by(HelpRequest.id.desc()).limit(1)).first()
-    if request is not None:
-        return "citizen", request
-    team_member = team.team_member_of(session, member)
-    if team_member is not None:
-        request = active_as_helper(session, team_member)
-        if request is not None:
-            return "helper", request
-    return None
+    """('citizen' | 'helper', request) when this chat identity is in a relayed conversation.
+
+    One query: the newest taken request the member asked for, else the newest one they took."""
+    as_citizen, relayed = _relayed_with(member.id)
+    request = session.scalars(select(HelpRequest).where(relayed)
+                              .order_by(case((as_citizen, 0), else_=1), HelpRequest.id.desc()).limit(1)).first()
+    if request is None:
+        return None
+    return ("citizen" if request.member_id == member.id else "helper"), request
+
+
+def in_relay(session: Session, channel: str, user_id: str) -> bool:
+    """Whether this chat is in a relayed conversation, in one query (before a free text goes to the NLU)."""
+    member_id = select(Member.id).where(Member.channel == channel, Member.external_id == user_id).scalar_subquery()
+    _, relayed = _relayed_with(member_id)
+    return bool(session.scalar(select(exists().where(relayed))))
 
 
 def _last_messages(session: Session, member: Member) -> list[str]:

@@ -8,11 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.context import ActionContext
-from actions.team.helpdesk import close_button, name_of_request, relay_peer, taker
+from actions.team.helpdesk import close_button, in_relay, name_of_request, relay_peer, taker
 from actions.team.replies import team_reply
 from bot.delivery.outbox import PRIORITY_PERSON, enqueue
 from bot.redact import redact
@@ -30,8 +29,7 @@ def peer(ctx: ActionContext) -> Peer | None:
 
 def is_relaying(session: Session, channel: str, user_id: str) -> bool:
     """Whether this chat's free text goes to a person rather than to the NLU."""
-    member = session.scalars(select(Member).where(Member.channel == channel, Member.external_id == user_id)).first()
-    return member is not None and relay_peer(session, member) is not None
+    return in_relay(session, channel, user_id)
 
 
 def relay_text(ctx: ActionContext, peer: Peer, text: str) -> list[Reply]:

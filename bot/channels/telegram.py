@@ -13,6 +13,7 @@ from bot.channels import telegram_errors, upload_key
 from bot.channels.services import Services
 from bot.delivery.senders import Outcome
 from bot.render import RenderedMessage, Renderer
+from bot.shared.net import NO_DELAY
 from bot.shared.types import Incoming, Reply
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,8 @@ class TelegramChannel:
             raise ValueError("TelegramChannel needs TELEGRAM_BOT_TOKEN")
         api = settings.telegram_api_url
         builder = (Application.builder().token(settings.telegram_bot_token)
-                   .base_url(f"{api}/bot").base_file_url(f"{api}/file/bot"))
+                   .base_url(f"{api}/bot").base_file_url(f"{api}/file/bot")
+                   .socket_options(NO_DELAY).get_updates_socket_options(NO_DELAY))
         if settings.telegram_webhook_url:
             builder = builder.updater(None)
         self.application = (builder.rate_limiter(flood_retry()) if flood_retries else builder).build()
