@@ -7,7 +7,7 @@ import threading
 import pytest
 from sqlalchemy import create_engine
 
-from bot.dialogue.admission import WAITING_PER_RUNNING, Admission, Busy, running_for
+from bot.dialogue.admission import WAITING, Admission, Busy, running_for
 
 
 def test_tickets_stop_at_the_limit_and_come_back_when_an_update_is_done():
@@ -56,9 +56,9 @@ async def test_turns_run_at_most_running_at_once_and_in_arrival_order():
     admission.close()
 
 
-def test_the_default_queue_follows_the_turns_that_run():
+def test_the_default_queue_is_short_and_the_same_whatever_runs():
     admission = Admission(running=3)
-    assert admission.limit == 3 + 3 * WAITING_PER_RUNNING
+    assert admission.limit == 3 + WAITING
     admission.close()
     with pytest.raises(ValueError):
         Admission(running=0)
@@ -79,3 +79,18 @@ def test_a_server_database_runs_as_many_turns_as_its_pool_holds_but_two_per_core
     cores = len(os.sched_getaffinity(0))
     assert running_for(engine) == min(engine.pool.size(), 2 * cores)
     engine.dispose()
+
+
+def test_the_more_are_refused_in_a_second_the_longer_they_are_told_to_wait():
+    admission = Admission(running=1, waiting=1)
+    waits = []
+    with admission.ticket(), admission.ticket():
+        for _ in range(10):
+            try:
+                with admission.ticket():
+                    pass
+            except Busy as refused:
+                waits.append(refused.retry_after)
+    assert waits[0] == 1 and waits == sorted(waits) and waits[-1] == 1 + 10 // 2
+    assert admission.refused == 10
+    admission.close()
