@@ -1,7 +1,8 @@
 """Long lists of buttons (places) in pages: PER_PAGE at a time, with "Quay lại" and "Xem thêm" to turn.
 
-Used by a guest's communes and villages (actions/team/guest_help.py) and /push's villages
-(actions/team/push_menu.py); the page to show rides in each list's own payload.
+Used by a guest's communes and villages (actions/team/guest_help.py), /push's villages
+(actions/team/push_menu.py) and /buoihotro's (actions/team/sessions.py); the page to show rides in each list's
+own payload.
 """
 from __future__ import annotations
 

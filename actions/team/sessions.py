@@ -10,12 +10,14 @@ them while a draft waits for them.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from actions.answers import button_unknown
 from actions.context import ActionContext
+from actions.paging import paged, reading_order
 from actions.team.replies import team_reply
 from bot.delivery.clock import LocalTime, aware
 from bot.people import support_sessions as sessions
@@ -38,7 +40,6 @@ from bot.storage.places import Village
 from bot.storage.sessions import SessionDraft, SupportSession
 from bot.storage.staff import Staff
 
-VILLAGES_PER_PAGE = 8  # place buttons in one message, besides "Xem thêm" and "Quay lại"
 HOUSEHOLDS_PER_PAGE = 10
 # Offered days and times: the next three days, morning and afternoon.
 OFFERED_DAYS, OFFERED_HOURS = 3, (8, 14)
@@ -72,20 +73,13 @@ def start(ctx: ActionContext) -> list[Reply]:
 
 
 def _villages(ctx: ActionContext, village_ids: list[int], page: int) -> list[Reply]:
-    """A page of the member's villages (a commune official's may be many), "Quay lại" and "Xem thêm" beside."""
-    total = len(village_ids)
-    if not total:
+    """A page of the member's villages (a commune official's may be many), in reading order (actions/paging.py)."""
+    if not village_ids:
         return [team_reply("not_team_member")]
-    page = min(page, (total - 1) // VILLAGES_PER_PAGE)  # villages removed since the button was sent
-    villages = ctx.session.scalars(select(Village).where(Village.id.in_(village_ids)).order_by(Village.name, Village.id)
-                                   .offset(page * VILLAGES_PER_PAGE).limit(VILLAGES_PER_PAGE)).all()
-    rows: list[tuple[Button, ...]] = [(Button("topic", SessionVillage(v.id).pack(), {"title": v.name}),)
-                                      for v in villages]
-    turns = [Button("places_back", SessionVillagePage(page - 1).pack())] if page > 0 else []
-    if (page + 1) * VILLAGES_PER_PAGE < total:
-        turns.append(Button("places_more", SessionVillagePage(page + 1).pack()))
-    if turns:
-        rows.append(tuple(turns))
+    villages = sorted(ctx.session.scalars(select(Village).where(Village.id.in_(village_ids))),
+                      key=lambda v: (reading_order(v.name), v.id))
+    rows = paged(villages, page, lambda v: Button("topic", SessionVillage(v.id).pack(), {"title": v.name}),
+                 lambda to: SessionVillagePage(to).pack())
     return [team_reply("session_choose_village", buttons=(*rows, (CANCEL,)))]
 
 
@@ -242,15 +236,24 @@ def attendance(ctx: ActionContext) -> list[Reply]:
     staff = _staff(ctx)
     if staff is None:
         return [team_reply("not_team_member")]
-    recent = sessions.recent(ctx.session, team.village_ids(ctx.session, staff), ctx.now)
-    if not recent:
-        return [team_reply("session_none_recent")]
-    if len(recent) == 1:
-        return _households(ctx, recent[0], 0)
-    rows = tuple((Button("session_pick", SessionAttend(row.id, 0).pack(),
+    return _pick_session(ctx, sessions.recent(ctx.session, team.village_ids(ctx.session, staff), ctx.now),
+                         none="session_none_recent", choose="session_choose_recent",
+                         straight=lambda row: _households(ctx, row, 0),
+                         pick=lambda row: SessionAttend(row.id, 0).pack())
+
+
+def _pick_session(ctx: ActionContext, found: Sequence[SupportSession], *, none: str, choose: str,
+                  straight: Callable[[SupportSession], list[Reply]],
+                  pick: Callable[[SupportSession], str]) -> list[Reply]:
+    """`none` when nothing is found, `straight` to the one found, else `choose` with a button each (payload `pick`)."""
+    if not found:
+        return [team_reply(none)]
+    if len(found) == 1:
+        return straight(found[0])
+    rows = tuple((Button("session_pick", pick(row),
                          {**_when(ctx, row.starts_at), "village": _village_name(ctx, row.village_id)}),)
-                 for row in recent)
-    return [team_reply("session_choose_recent", buttons=rows)]
+                 for row in found)
+    return [team_reply(choose, buttons=rows)]
 
 
 def _session_of(ctx: ActionContext, staff: Staff, session_id: int) -> SupportSession | None:
@@ -306,15 +309,9 @@ def cancel_start(ctx: ActionContext) -> list[Reply]:
     staff = _staff(ctx)
     if staff is None:
         return [team_reply("not_team_member")]
-    upcoming = sessions.cancellable(ctx.session, team.village_ids(ctx.session, staff), ctx.now)
-    if not upcoming:
-        return [team_reply("session_none_upcoming")]
-    if len(upcoming) == 1:
-        return _upcoming(ctx, upcoming[0])
-    rows = tuple((Button("session_pick", SessionUpcoming(row.id).pack(),
-                         {**_when(ctx, row.starts_at), "village": _village_name(ctx, row.village_id)}),)
-                 for row in upcoming)
-    return [team_reply("session_choose_upcoming", buttons=rows)]
+    return _pick_session(ctx, sessions.cancellable(ctx.session, team.village_ids(ctx.session, staff), ctx.now),
+                         none="session_none_upcoming", choose="session_choose_upcoming",
+                         straight=lambda row: _upcoming(ctx, row), pick=lambda row: SessionUpcoming(row.id).pack())
 
 
 def _upcoming(ctx: ActionContext, row: SupportSession) -> list[Reply]:

@@ -282,6 +282,16 @@ async def test_a_member_of_many_villages_picks_one_from_pages_of_eight(services)
     assert templates(await tg(services, CITIZEN, payload="sess:vp:1")) == ["team/not_team_member"]
 
 
+async def test_a_members_villages_come_in_reading_order(services):
+    """Đ beside D, as a reader looks for it (an SQL order puts it after every other letter)."""
+    names = ["Bản Cà", "Đồng Tâm", "Eo Gió"]
+    for name in reversed(names):
+        household(services, "Hộ Trong Thôn", village=name)
+    await join_team(services, HELPER, "Cán bộ xã", villages=tuple(names))
+    first = await tg(services, HELPER, text="/buoihotro")
+    assert [b.context["title"] for r in first.replies for row in r.buttons for b in row if b.label == "topic"] == names
+
+
 @pytest.mark.parametrize("typed, expected", [
     ("15/12 8:00", datetime(2026, 12, 15, 8, 0, tzinfo=ZONE)),
     ("15/12 8h", datetime(2026, 12, 15, 8, 0, tzinfo=ZONE)),
