@@ -80,6 +80,13 @@ PAGES = [
     ("Nền tảng số: biểu đồ VssID", "province", "/admin/adoption?platform=vssid"),
     ("Nền tảng số (quản trị xã)", "commune", "/admin/adoption"),
     ("Tải CSV nền tảng số (tệp, không phải trang)", "province", "/admin/adoption.csv"),
+    ("Đánh giá (30 ngày)", "province", "/admin/ratings"),
+    ("Đánh giá (toàn bộ)", "province", "/admin/ratings?period=all"),
+    ("Đánh giá (7 ngày)", "province", "/admin/ratings?period=7"),
+    ("Đánh giá (quản trị xã)", "commune", "/admin/ratings"),
+    ("Đánh giá: toàn bộ (quản trị xã)", "commune", "/admin/ratings?period=all"),
+    ("Đánh giá (tổ công nghệ, 3 thôn)", "team", "/admin/ratings"),
+    ("Đánh giá: toàn bộ (tổ công nghệ)", "team", "/admin/ratings?period=all"),
 ]
 
 

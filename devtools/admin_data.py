@@ -1,5 +1,5 @@
 """Generated data for the admin web: communes, villages, households, members, tutorials, help, logs, pushes,
-outcomes.
+outcomes, ratings.
 
 Deterministic (seeded), written with bulk inserts; used by bench/admin.py and by tests that need volume.
 """
@@ -18,6 +18,7 @@ from bot.storage.households import Household, Member
 from bot.storage.outcomes import Outcome
 from bot.storage.places import Commune, Village
 from bot.storage.progress import StepEvent, TutorialRun
+from bot.storage.ratings import REASONS, Rating
 from content.loader import Catalog
 from nlu.intents import topic_intent
 
@@ -158,6 +159,7 @@ def generate(engine: Engine, catalog: Catalog, size: Size = Size(), seed: int = 
     pushes, outbox = _pushes(rng, catalog, tutorials, communes, villages, households, members, now, size.days)
     # A generator of its own, so that adding outcomes left every row above as it was.
     outcomes = _outcomes(random.Random(seed + 1), catalog, runs, now)
+    ratings = _ratings(random.Random(seed + 2), catalog, logs, runs, outcomes, now)
     _batched(engine, Commune.__table__, communes)
     _batched(engine, Village.__table__, villages)
     _batched(engine, Household.__table__, households)
@@ -169,12 +171,13 @@ def generate(engine: Engine, catalog: Catalog, size: Size = Size(), seed: int = 
     _batched(engine, Push.__table__, pushes)
     _batched(engine, OutboxItem.__table__, outbox)
     _batched(engine, Outcome.__table__, outcomes)
+    _batched(engine, Rating.__table__, ratings)
     if statistics:
         analyze(engine)
     return {"communes": len(communes), "villages": len(villages), "households": len(households),
             "members": len(members) + len(guests), "tutorial_runs": len(runs), "step_events": len(events),
             "help_requests": len(helps), "conversation_log": len(logs), "pushes": len(pushes), "outbox": len(outbox),
-            "outcomes": len(outcomes)}
+            "outcomes": len(outcomes), "ratings": len(ratings)}
 
 
 def _pushes(rng, catalog, tutorials, communes, villages, households, members, now, days):
@@ -227,6 +230,51 @@ def _outcomes(rng, catalog, runs, now) -> list[dict]:
                          "topic_id": run["topic_id"], "platform": platform, "result": "done", "step_index": None,
                          "source": "team", "recorded_by_id": None,
                          "at": min(now, run["updated_at"] + timedelta(days=rng.random() * 10))})
+    return rows
+
+
+# The share of the turns that carry 👍 / 👎 which someone taps: an answer is read and left more often than a
+# tutorial's end, where the buttons stand alone after the last step.
+RATE_ANSWER, RATE_TUTORIAL_END = 0.15, 0.25
+# "Not helpful" is about one tap in five, more for some topics than others (so that some are "worst rated"),
+# and most after a tutorial whose citizen then said it did not work.
+NOT_HELPFUL, NOT_HELPFUL_AFTER_FAILED = 0.2, 0.6
+# A reason is optional: some close the question instead. Weights per REASONS code, answers and tutorials apart
+# ("not what I asked" fits an answer; "too long" a ten-step tutorial).
+GAVE_REASON = 0.65
+REASON_WEIGHTS = {"answer": {"unclear": 30, "wrong": 15, "not-asked": 35, "too-long": 10, "other": 10},
+                  "tutorial": {"unclear": 30, "wrong": 30, "not-asked": 5, "too-long": 25, "other": 10}}
+
+
+def _ratings(rng, catalog, logs, runs, outcomes, now) -> list[dict]:
+    """👍 / 👎 taps after FAQ answers (the log's understood FAQ questions) and at completed tutorials' ends."""
+    assert set(REASON_WEIGHTS["answer"]) == set(REASON_WEIGHTS["tutorial"]) == set(REASONS)
+    faqs = {t.id for t in catalog if not t.is_tutorial}
+    # Each topic's own leaning, around NOT_HELPFUL on average.
+    leaning = {t.id: rng.uniform(0.4, 1.6) for t in catalog}
+    failed = {o["run_id"] for o in outcomes if o["run_id"] is not None and o["result"] == "failed"}
+    rows = []
+
+    def rate(member_id, household_id, topic_id, at, kind: str, chance: float) -> None:
+        helpful = rng.random() >= chance
+        reason = None
+        if not helpful and rng.random() < GAVE_REASON:
+            weights = REASON_WEIGHTS[kind]
+            reason = rng.choices(list(weights), list(weights.values()))[0]
+        rows.append({"member_id": member_id, "household_id": household_id, "topic_id": topic_id,
+                     "helpful": helpful, "reason": reason, "at": min(now, at)})
+
+    for log in logs:
+        if log["understood"] and log["topic_id"] in faqs and rng.random() < RATE_ANSWER:
+            rate(log["member_id"], log["household_id"], log["topic_id"],
+                 log["at"] + timedelta(seconds=15 + rng.random() * 120), "answer",
+                 NOT_HELPFUL * leaning[log["topic_id"]])
+    for run in runs:
+        if run["status"] == "completed" and rng.random() < RATE_TUTORIAL_END:
+            chance = NOT_HELPFUL_AFTER_FAILED if run["id"] in failed else NOT_HELPFUL * leaning[run["topic_id"]]
+            rate(run["member_id"], run["household_id"], run["topic_id"],
+                 run["completed_at"] + timedelta(seconds=5 + rng.random() * 60), "tutorial", chance)
+    rows.sort(key=lambda r: r["at"])  # ids in time order, as a live table's
     return rows
 
 

@@ -10,14 +10,15 @@ from devtools.admin_data import Size, generate
 from tests.admin.conftest import PASSWORD, enrolled, login
 
 # Tables that grow with use. help_requests is left out: a person answers each one, so they stay few.
-BIG_TABLES = ("conversation_log", "step_events", "tutorial_runs", "members", "households")
+BIG_TABLES = ("conversation_log", "step_events", "tutorial_runs", "members", "households", "ratings")
 PAGES = ["/admin/", "/admin/funnel", "/admin/funnel?period=all&topic=vneid-register", "/admin/households",
          "/admin/households?status=stuck", "/admin/households/5", "/admin/places", "/admin/places/1",
          "/admin/log", "/admin/log?not_understood=1", "/admin/log?topic=vneid-register&page=3",
          "/admin/log?household=HH000005",
          "/admin/log?page=2&after=1764000000000000.100", "/admin/log?page=2&before=1760000000000000.100",
          "/admin/log?page=59", "/admin/unknown", "/admin/report", "/admin/pushes?period=all",
-         "/admin/adoption", "/admin/adoption.csv", "/admin/report?month=2026-01"]
+         "/admin/adoption", "/admin/adoption.csv", "/admin/report?month=2026-01", "/admin/ratings",
+         "/admin/ratings?period=7"]
 
 
 @pytest.fixture
