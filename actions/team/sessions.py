@@ -10,10 +10,11 @@ them while a draft waits for them.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from actions.answers import button_unknown
 from actions.context import ActionContext
@@ -233,19 +234,19 @@ def _offered(ctx: ActionContext, when: int) -> datetime | None:
 
 def attendance(ctx: ActionContext) -> list[Reply]:
     """`/diemdanh`: the sessions of the last days in the member's villages (straight to one if alone)."""
-    staff = _staff(ctx)
-    if staff is None:
-        return [team_reply("not_team_member")]
-    return _pick_session(ctx, sessions.recent(ctx.session, team.village_ids(ctx.session, staff), ctx.now),
-                         none="session_none_recent", choose="session_choose_recent",
+    return _pick_session(ctx, sessions.recent, none="session_none_recent", choose="session_choose_recent",
                          straight=lambda row: _households(ctx, row, 0),
                          pick=lambda row: SessionAttend(row.id, 0).pack())
 
 
-def _pick_session(ctx: ActionContext, found: Sequence[SupportSession], *, none: str, choose: str,
-                  straight: Callable[[SupportSession], list[Reply]],
+def _pick_session(ctx: ActionContext, find: Callable[[Session, list[int], datetime], list[SupportSession]], *,
+                  none: str, choose: str, straight: Callable[[SupportSession], list[Reply]],
                   pick: Callable[[SupportSession], str]) -> list[Reply]:
-    """`none` when nothing is found, `straight` to the one found, else `choose` with a button each (payload `pick`)."""
+    """The member's sessions by `find`: `none` if none, `straight` to a lone one, else `choose`, a `pick` each."""
+    staff = _staff(ctx)
+    if staff is None:
+        return [team_reply("not_team_member")]
+    found = find(ctx.session, team.village_ids(ctx.session, staff), ctx.now)
     if not found:
         return [team_reply(none)]
     if len(found) == 1:
@@ -306,11 +307,7 @@ def _households(ctx: ActionContext, row: SupportSession, page: int) -> list[Repl
 
 def cancel_start(ctx: ActionContext) -> list[Reply]:
     """`/huybuoi`: the next sessions of the member's villages, to cancel one (straight to it if alone)."""
-    staff = _staff(ctx)
-    if staff is None:
-        return [team_reply("not_team_member")]
-    return _pick_session(ctx, sessions.cancellable(ctx.session, team.village_ids(ctx.session, staff), ctx.now),
-                         none="session_none_upcoming", choose="session_choose_upcoming",
+    return _pick_session(ctx, sessions.cancellable, none="session_none_upcoming", choose="session_choose_upcoming",
                          straight=lambda row: _upcoming(ctx, row), pick=lambda row: SessionUpcoming(row.id).pack())
 
 
