@@ -103,6 +103,15 @@ class Dialogue:
         raise AssertionError("unreachable: the last try (delay None) returns or raises")
 
     def _turn(self, incoming: Incoming, understanding: Understanding | None, started: float) -> TurnResult:
+        try:
+            return self._turn_once(incoming, understanding, started)
+        except IntegrityError:
+            # A unique row raced another turn's: a new citizen's first two messages at once both create
+            # the member. The other turn has committed it; this one, rolled back whole, runs again and finds
+            # it. (Two deliveries of one update never get here: the second finds the delivery recorded.)
+            return self._turn_once(incoming, understanding, started)
+
+    def _turn_once(self, incoming: Incoming, understanding: Understanding | None, started: float) -> TurnResult:
         if self._one_writer is None:
             return self._turn_in_session(incoming, understanding, started)
         with self._one_writer:
@@ -111,35 +120,28 @@ class Dialogue:
     def _turn_in_session(self, incoming: Incoming, understanding: Understanding | None,
                          started: float) -> TurnResult:
         with self.sessions() as session:
-            try:
-                if incoming.update_key and not record_delivery(session, incoming.channel, incoming.update_key,
-                                                               utcnow()):
-                    return TurnResult([], duplicate=True)
-                member = self._member(session, incoming)
-                ctx = ActionContext.open(session, member, self.catalog, self.settings, incoming.client_address)
-                outcome = self._act(ctx, incoming, understanding)
-                notice, consented = privacy.close_turn(
-                    ctx, may_show_notice=not (incoming.payload or "").startswith("privacy:"))
-                outcome.replies = outcome.replies + notice
-                # Without consent only what the turn was about is kept (intent, topic): never the words.
-                said = redact(incoming.text[:MAX_TEXT_LENGTH]) if incoming.text else None
-                log_turn(
-                    session, at=ctx.now, channel=incoming.channel, member_id=member.id,
-                    household_id=member.household_id,
-                    text=(said if consented else None) or incoming.media,
-                    payload=(incoming.payload or "")[:64] or None,
-                    intent=outcome.intent, confidence=outcome.confidence, topic_id=outcome.topic_id,
-                    understood=outcome.understood,
-                    replies=",".join(r.template for r in outcome.replies)[:300],
-                    latency_ms=(time.perf_counter() - started) * 1000,
-                )
-                session.commit()
-            except IntegrityError:
-                # Two deliveries of one update raced; the other one has handled it.
-                session.rollback()
-                if incoming.update_key:
-                    return TurnResult([], duplicate=True)
-                raise
+            if incoming.update_key and not record_delivery(session, incoming.channel, incoming.update_key,
+                                                           utcnow()):
+                return TurnResult([], duplicate=True)
+            member = self._member(session, incoming)
+            ctx = ActionContext.open(session, member, self.catalog, self.settings, incoming.client_address)
+            outcome = self._act(ctx, incoming, understanding)
+            notice, consented = privacy.close_turn(
+                ctx, may_show_notice=not (incoming.payload or "").startswith("privacy:"))
+            outcome.replies = outcome.replies + notice
+            # Without consent only what the turn was about is kept (intent, topic): never the words.
+            said = redact(incoming.text[:MAX_TEXT_LENGTH]) if incoming.text else None
+            log_turn(
+                session, at=ctx.now, channel=incoming.channel, member_id=member.id,
+                household_id=member.household_id,
+                text=(said if consented else None) or incoming.media,
+                payload=(incoming.payload or "")[:64] or None,
+                intent=outcome.intent, confidence=outcome.confidence, topic_id=outcome.topic_id,
+                understood=outcome.understood,
+                replies=",".join(r.template for r in outcome.replies)[:300],
+                latency_ms=(time.perf_counter() - started) * 1000,
+            )
+            session.commit()
             return TurnResult(outcome.replies, address_form=member.address_form)
 
     def _relaying(self, incoming: Incoming) -> bool:
@@ -151,7 +153,6 @@ class Dialogue:
                 raise
             # The turn itself retries or answers with an error; the text is understood meanwhile.
             return False
-
 
     def _member(self, session: Session, incoming: Incoming) -> Member:
         member = session.scalars(select(Member).where(
