@@ -43,8 +43,8 @@ def running_for(engine: Engine | None) -> int:
     """Turns that may run at once: what the database serves without anyone waiting on its pool.
 
     SQLite writes one transaction at a time, so one; a server database as many as the pool holds
-    connections, but at most 2 per core: the turns share one interpreter's GIL, and a turn waits on the
-    database for about as long as it computes, so two per core keep it busy without fighting over it."""
+    connections, but at most 2 per core: the turns share one interpreter's GIL, so more threads would only
+    take it from each other, while two per core still overlap one turn's database wait with another's work."""
     if engine is None or engine.dialect.name == "sqlite":
         return 1
     size = getattr(engine.pool, "size", None)
