@@ -50,6 +50,21 @@ def postgres_url():
         yield url
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def both_databases_url(request, tmp_path: Path) -> str:
+    """A new, empty database for one test, which runs twice: on SQLite ([sqlite]), then on PostgreSQL ([postgres])."""
+    if request.param == "sqlite":
+        # A file of its own, so that a test may also use the suite's `settings` database beside it.
+        return f"sqlite:///{tmp_path / 'both.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def both_databases_settings(settings, both_databases_url) -> Settings:
+    """The test's settings on both_databases_url: the test runs on SQLite, then on PostgreSQL."""
+    return settings.with_(database_url=both_databases_url)
+
+
 @pytest.fixture(scope="session")
 def rasa_model(catalog) -> Path:
     """One real Rasa model per run (reused across runs while data and config are unchanged)."""

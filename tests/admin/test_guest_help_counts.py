@@ -14,20 +14,14 @@ from bot.admin.queries.overview import overview
 from bot.admin.queries.places import places
 from bot.admin.queries.report import monthly
 from bot.admin.scope import Scope
-from bot.services import build_services
 from bot.storage.help import HelpRequest
 from bot.storage.households import Member
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def services(request, services, settings, catalog):
-    """Each test on SQLite (the suite's services) and on PostgreSQL."""
-    if request.param == "sqlite":
-        yield services
-        return
-    built = build_services(settings.with_(database_url=request.getfixturevalue("postgres_url")), catalog)
-    yield built
-    await built.aclose()
+@pytest.fixture
+def settings(settings, both_databases_url):
+    """Each test on SQLite and on PostgreSQL: the suite's services are built on either."""
+    return settings.with_(database_url=both_databases_url)
 
 
 def _scopes(seed) -> dict[str, Scope]:

@@ -12,11 +12,9 @@ from bot.storage.delivery import OutboxItem
 CHATS = ("1", "2", "3")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def sessions(request, tmp_path):
-    url = (f"sqlite:///{tmp_path / 'claim.sqlite3'}" if request.param == "sqlite"
-           else request.getfixturevalue("postgres_url"))
-    engine = make_engine(url)
+@pytest.fixture
+def sessions(both_databases_url):
+    engine = make_engine(both_databases_url)
     migrate(engine)
     yield session_factory(engine)
     engine.dispose()

@@ -13,16 +13,9 @@ from tests.faults.conftest import crowd_of, webhook_bot
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_settings(request, settings):
-    if request.param == "sqlite":
-        return settings
-    return settings.with_(database_url=request.getfixturevalue("postgres_url"))
-
-
-async def test_the_same_press_delivered_four_times_moves_one_step(database_settings, catalog, telegram_api):
+async def test_the_same_press_delivered_four_times_moves_one_step(both_databases_settings, catalog, telegram_api):
     api = telegram_api
-    async with webhook_bot(database_settings, catalog, api) as (services, url), crowd_of([url], api, catalog) as crowd:
+    async with webhook_bot(both_databases_settings, catalog, api) as (services, url), crowd_of([url], api, catalog) as crowd:
         [citizen] = await crowd.citizens(777, 1)
         await citizen.press("topic:vneid-register")
         step1 = citizen.last

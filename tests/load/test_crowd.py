@@ -14,13 +14,6 @@ pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.slow]
 CITIZENS, SECONDS, THINK = 40, 10.0, (0.5, 2.0)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_settings(request, settings):
-    if request.param == "sqlite":
-        return settings
-    return settings.with_(database_url=request.getfixturevalue("postgres_url"))
-
-
 @pytest.fixture
 def fake_telegram():
     """The fake Bot API in a process of its own: in a thread it would fight the bot for the GIL."""
@@ -28,9 +21,9 @@ def fake_telegram():
         yield fake
 
 
-async def test_a_crowd_walks_tutorials_and_nothing_is_lost_or_doubled(database_settings, catalog, fake_telegram):
+async def test_a_crowd_walks_tutorials_and_nothing_is_lost_or_doubled(both_databases_settings, catalog, fake_telegram):
     api = fake_telegram
-    async with webhook_bot(database_settings, catalog, api) as (services, url), \
+    async with webhook_bot(both_databases_settings, catalog, api) as (services, url), \
             crowd_of([url], api, catalog) as crowd:
         # Onboarded first (a guest with a form of address, looking at the menu): on a busy CI machine the
         # seconds of the walk go to tutorials, not to /start.

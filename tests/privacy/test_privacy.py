@@ -124,15 +124,8 @@ async def test_dulieu_lists_what_is_kept(services):
     assert normalize_reference(data["reference"]) == data["reference"]  # the code the commune office types
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'erase.sqlite3'}"
-    return request.getfixturevalue("postgres_url")
-
-
-async def test_after_xoa_no_table_holds_the_members_text_and_counts_stay(database_url, settings, catalog):
-    services = build_services(settings.with_(database_url=database_url), catalog)
+async def test_after_xoa_no_table_holds_the_members_text_and_counts_stay(both_databases_settings, catalog):
+    services = build_services(both_databases_settings, catalog)
     try:
         _, code = _household(services)
         user = f"user-{MARK}"

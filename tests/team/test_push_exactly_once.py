@@ -32,13 +32,6 @@ HOUSEHOLDS = 2000
 FAST = 400.0  # messages a second for the big runs (the real limit is measured on a smaller run below)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'push.sqlite3'}"
-    return request.getfixturevalue("postgres_url")
-
-
 def prepared(url: str, households: int, api: FakeTelegramApi):
     engine, sessions, chats = chats_database(url, households, api)
     with sessions() as session:
@@ -87,11 +80,11 @@ def test_the_measure_catches_a_sender_over_the_limit(tmp_path):
     assert max_in_window(times, 1.0 - TRANSPORT_JITTER) > 30
 
 
-def test_killed_sender_restarts_and_every_household_gets_the_push_exactly_once(database_url, tmp_path):
-    two = database_url.startswith("postgresql")  # PostgreSQL: two senders drain the outbox together
+def test_killed_sender_restarts_and_every_household_gets_the_push_exactly_once(both_databases_url, tmp_path):
+    two = both_databases_url.startswith("postgresql")  # PostgreSQL: two senders drain the outbox together
     with FakeTelegramApi(TOKEN) as api:
-        engine, sessions, chats, push_id = prepared(database_url, HOUSEHOLDS, api)
-        env = sender_env(database_url, api.url, telegram_rate_limit=FAST, outbox_lease_seconds=4,
+        engine, sessions, chats, push_id = prepared(both_databases_url, HOUSEHOLDS, api)
+        env = sender_env(both_databases_url, api.url, telegram_rate_limit=FAST, outbox_lease_seconds=4,
                          outbox_poll_seconds=0.05)
         in_flight = killed_halfway_and_restarted(api, env, tmp_path, HOUSEHOLDS, senders=2 if two else 1)
         held_by_killed = in_flight if not two else None

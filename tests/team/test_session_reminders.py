@@ -171,13 +171,10 @@ def test_nobody_on_the_web_chat_or_in_another_village(services):
     assert tick(services, local(2027, 3, 11, 9, 0)) == 0
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def both(request, services, settings, catalog):
-    """The suite's services on SQLite, then services on PostgreSQL: cancelling takes rows back by their keys."""
-    if request.param == "sqlite":
-        yield services
-        return
-    built = build_services(settings.with_(database_url=request.getfixturevalue("postgres_url")), catalog)
+@pytest.fixture
+async def both(both_databases_settings, catalog):
+    """Services on SQLite, then on PostgreSQL: cancelling takes rows back by their keys."""
+    built = build_services(both_databases_settings, catalog)
     yield built
     await built.aclose()
 
@@ -277,19 +274,12 @@ HOUSEHOLDS = 300
 FAST = 400.0
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'session-reminders.sqlite3'}"
-    return request.getfixturevalue("postgres_url")
-
-
 @pytest.mark.slow
-def test_killed_sender_restarts_and_every_household_is_reminded_exactly_once(database_url, tmp_path):
+def test_killed_sender_restarts_and_every_household_is_reminded_exactly_once(both_databases_url, tmp_path):
     catalog = load_catalog()
     settings = SETTINGS.with_(quiet_hours=NEVER_QUIET)  # the sender's quiet hours are the test above
     with FakeTelegramApi(TOKEN) as api:
-        engine, sessions, chats = chats_database(database_url, HOUSEHOLDS, api)
+        engine, sessions, chats = chats_database(both_databases_url, HOUSEHOLDS, api)
         now = datetime.now(timezone.utc)
         with sessions() as session:
             for member in session.scalars(select(Member)):
@@ -301,7 +291,7 @@ def test_killed_sender_restarts_and_every_household_is_reminded_exactly_once(dat
         with sessions() as session:
             assert session_reminders.send_due(session, catalog, settings, now) == HOUSEHOLDS
             session.commit()
-        env = sender_env(database_url, api.url, telegram_rate_limit=FAST, outbox_lease_seconds=4,
+        env = sender_env(both_databases_url, api.url, telegram_rate_limit=FAST, outbox_lease_seconds=4,
                          outbox_poll_seconds=0.05)
         in_flight = killed_halfway_and_restarted(api, env, tmp_path, HOUSEHOLDS)
         counts = per_chat(api)

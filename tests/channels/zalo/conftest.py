@@ -10,8 +10,6 @@ def zalo_api():
         yield api
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'zalo.sqlite3'}"
-    return request.getfixturevalue("postgres_url")
+@pytest.fixture
+def database_url(both_databases_url):
+    return both_databases_url
