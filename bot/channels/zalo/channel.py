@@ -104,6 +104,8 @@ class ZaloChannel:
         self._in_flight: set[int] = set()  # inbox ids this worker is handling
         self._locks = _KeyedLocks()
         self._left_waiting = False  # events wait in the inbox because the worker was full: look again soon
+        self._left_count = 0  # events left to wait so far (tells recover whether one came while it read)
+        self._chained: set[str] = set()  # users whose events recover is handing to turns, in order
         self._background: list[asyncio.Task] = []
         services.senders[CHANNEL] = self
 
@@ -157,11 +159,14 @@ class ZaloChannel:
     async def recover(self) -> int:
         """Hand the inbox events nobody is handling to turns, one user's in order; returns how many."""
         by_user: dict[str, list[int]] = {}
-        self._left_waiting = False
+        left_before = self._left_count
         for event_id, user_id in await asyncio.to_thread(self.inbox.due):
             if event_id not in self._in_flight:
                 by_user.setdefault(user_id, []).append(event_id)
+        if self._left_count == left_before:  # none was left while the inbox was read: all of them are here
+            self._left_waiting = False
         for user_id, event_ids in by_user.items():
+            self._chained.add(user_id)
             self._spawn(self._process_in_order(user_id, event_ids))
         started = sum(map(len, by_user.values()))
         if started:
@@ -169,10 +174,19 @@ class ZaloChannel:
         return started
 
     async def _process_in_order(self, user_id: str, event_ids: list[int]) -> None:
-        # Stops at the first event another worker holds: that worker goes on with the rest, in order.
-        for event_id in event_ids:
-            if not await self._process(event_id, user_id):
-                return
+        # Stops at the first event another worker holds (that worker goes on with the rest, in order) or
+        # that found this worker full (the next look at the inbox hands it out again, still first).
+        try:
+            for event_id in event_ids:
+                if not await self._process(event_id, user_id):
+                    return
+        finally:
+            self._chained.discard(user_id)
+
+    def _leave_waiting(self) -> None:
+        """An event stays in the inbox for want of room: the inbox is looked at again within a second."""
+        self._left_waiting = True
+        self._left_count += 1
 
     # --- webhook
     async def accept(self, raw: bytes, signature: str | None, client: object = None) -> Response:
@@ -210,10 +224,13 @@ class ZaloChannel:
                 return Response(status_code=200)
             if event_id is None:
                 log.info("Zalo webhook: %r event %s delivered again, ignored", event.name, event.delivery_id)
-            elif self.services.dialogue.admission.accepting():
+            elif self.services.dialogue.admission.accepting() and not self._left_waiting \
+                    and incoming.user_id not in self._chained:
                 self._spawn(self._process(event_id, incoming.user_id))
-            else:  # the worker is full: the event waits in the inbox, handled in order when there is room
-                self._left_waiting = True
+            else:
+                # The worker is full, or earlier events wait in the inbox: this one waits behind them and
+                # the inbox hands them out in order, one user's after the other.
+                self._leave_waiting()
         elif event.kind == "unknown":
             log.warning("Zalo webhook: unknown event %r ignored", event.name)
         elif event.kind == "unfollow":
@@ -238,7 +255,7 @@ class ZaloChannel:
                     await asyncio.to_thread(self.inbox.done, event_id)
                     return True
         except Busy:
-            self._left_waiting = True  # unclaimed, so the inbox hands it out again: in order, soon
+            self._leave_waiting()  # unclaimed, so the inbox hands it out again: in order, soon
             return False
         except SQLAlchemyError as exc:
             log.error("Zalo event %s stays in the inbox for another try: %s", event_id, exc)
