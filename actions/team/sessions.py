@@ -234,27 +234,30 @@ def _offered(ctx: ActionContext, when: int) -> datetime | None:
 
 def attendance(ctx: ActionContext) -> list[Reply]:
     """`/diemdanh`: the sessions of the last days in the member's villages (straight to one if alone)."""
-    return _pick_session(ctx, sessions.recent, none="session_none_recent", choose="session_choose_recent",
+    return _pick_session(ctx, sessions.recent, none=team_reply("session_none_recent"),
+                         choose=lambda rows: team_reply("session_choose_recent", buttons=rows),
                          straight=lambda row: _households(ctx, row, 0),
                          pick=lambda row: SessionAttend(row.id, 0).pack())
 
 
 def _pick_session(ctx: ActionContext, find: Callable[[Session, list[int], datetime], list[SupportSession]], *,
-                  none: str, choose: str, straight: Callable[[SupportSession], list[Reply]],
+                  none: Reply, choose: Callable[[tuple[tuple[Button, ...], ...]], Reply],
+                  straight: Callable[[SupportSession], list[Reply]],
                   pick: Callable[[SupportSession], str]) -> list[Reply]:
-    """The member's sessions by `find`: `none` if none, `straight` to a lone one, else `choose`, a `pick` each."""
+    """The member's sessions by `find`: `none` if none, `straight` to a lone one, else `choose` with a `pick` button
+    each. The replies are made by the callers, so each template is named where it is used (tests/team/test_templates.py)."""
     staff = _staff(ctx)
     if staff is None:
         return [team_reply("not_team_member")]
     found = find(ctx.session, team.village_ids(ctx.session, staff), ctx.now)
     if not found:
-        return [team_reply(none)]
+        return [none]
     if len(found) == 1:
         return straight(found[0])
     rows = tuple((Button("session_pick", pick(row),
                          {**_when(ctx, row.starts_at), "village": _village_name(ctx, row.village_id)}),)
                  for row in found)
-    return [team_reply(choose, buttons=rows)]
+    return [choose(rows)]
 
 
 def _session_of(ctx: ActionContext, staff: Staff, session_id: int) -> SupportSession | None:
@@ -307,7 +310,8 @@ def _households(ctx: ActionContext, row: SupportSession, page: int) -> list[Repl
 
 def cancel_start(ctx: ActionContext) -> list[Reply]:
     """`/huybuoi`: the next sessions of the member's villages, to cancel one (straight to it if alone)."""
-    return _pick_session(ctx, sessions.cancellable, none="session_none_upcoming", choose="session_choose_upcoming",
+    return _pick_session(ctx, sessions.cancellable, none=team_reply("session_none_upcoming"),
+                         choose=lambda rows: team_reply("session_choose_upcoming", buttons=rows),
                          straight=lambda row: _upcoming(ctx, row), pick=lambda row: SessionUpcoming(row.id).pack())
 
 
