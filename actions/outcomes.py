@@ -116,7 +116,7 @@ def last_asked(ctx: ActionContext) -> tuple[TutorialRun, Outcome | None] | None:
             OutboxItem.dedupe_key.in_(keys), OutboxItem.sent_at.is_not(None))) if key and sent}
 
     def asked_at(run: TutorialRun):
-        completed = aware(run.completed_at)  # type: ignore[arg-type]  # filtered above
+        completed = aware(run.completed_at) if run.completed_at is not None else since  # None filtered above
         return max(completed, reminded.get(run.id, completed)), run.id
 
     run = max(runs, key=asked_at)
