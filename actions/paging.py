@@ -6,11 +6,11 @@ own payload.
 """
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from bot.shared.types import Button
+from nlu.tones import fold
 
 PER_PAGE = 8  # buttons in one message, besides "Xem thêm" and "Quay lại": a phone's screen
 Item = TypeVar("Item")
@@ -18,8 +18,7 @@ Item = TypeVar("Item")
 
 def reading_order(name: str) -> str:
     """A name as it sorts for a reader: letters without their marks, Đ beside D (SQL would put it after Z)."""
-    bare = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
-    return "".join(c for c in bare if not unicodedata.combining(c)).casefold()
+    return fold(name).casefold()
 
 
 def paged(items: Sequence[Item], page: int, button: Callable[[Item], Button], turn: Callable[[int], str],
