@@ -3,8 +3,8 @@
     .venv/bin/python bench/nlu.py                      # (a) Rasa's recommended, (b) sparse, (c) segmented, (d) config.yml
     .venv/bin/python bench/nlu.py --held-out --retrain --write docs/NLU.md    # both sets; --retrain d: only (d)
 
-The held-out set (nlu/heldout/) was written blind; score it only when a change is finished, never tune
-to its misses (docs/NLU.md).
+The held-out sets (nlu/heldout/, nlu/heldout2/) were written blind; score them only when a change is finished,
+never tune to their misses (docs/NLU.md). The development sets (nlu/dev/, nlu/dev5/) are training data since round 7.
 
 Trains each config once (models are cached by fingerprint in models/, with their training time
 beside them), serves each model with a real Rasa server and parses through nlu.client.NluClient.
@@ -28,7 +28,7 @@ from bench.nlu_report import Measured, SetResult, machine, render  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from content.loader import load_catalog  # noqa: E402
 from nlu.client import NluClient  # noqa: E402
-from nlu.evaluation import DEV5_SET, DEV_SET, EVAL_SET, HELD_OUT_SET, Prediction, load_questions, score  # noqa: E402
+from nlu.evaluation import EVAL_SET, HELD_OUT_2_SET, HELD_OUT_SET, Prediction, load_questions, score  # noqa: E402
 from nlu.meaning import catalog_reader  # noqa: E402
 from nlu.server import RasaServer  # noqa: E402
 from nlu.training import prepare, train  # noqa: E402
@@ -36,9 +36,8 @@ from nlu.training import prepare, train  # noqa: E402
 CONFIGS = {"a": ROOT / "bench" / "configs" / "a_recommended.yml", "b": ROOT / "bench" / "configs" / "b_sparse.yml",
            "c": ROOT / "bench" / "configs" / "c_segmented.yml", "d": ROOT / "config.yml"}
 SETS = {"tuning": (EVAL_SET, "Tuning set (nlu/eval/, looked at while tuning)"),
-        "dev": (DEV_SET, "Development set (nlu/dev/, written blind in round 4, then studied like the tuning set)"),
-        "dev5": (DEV5_SET, "Development set, round 5 (nlu/dev5/, written blind in round 5, then studied)"),
-        "held-out": (HELD_OUT_SET, "Held-out set (nlu/heldout/, written blind, never tuned to)")}
+        "held-out": (HELD_OUT_SET, "Held-out set (nlu/heldout/, written blind, never tuned to)"),
+        "held-out 2": (HELD_OUT_2_SET, "Second held-out set (nlu/heldout2/, written blind in round 7, never tuned to)")}
 RASA_VENV = ROOT / ".venv-rasa"
 MODELS = ROOT / "models"
 # Frequent short messages in a tutorial (next, done, ok, yes, thanks...), mixed into the latency stream.
@@ -134,24 +133,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--retrain", nargs="*", metavar="LABEL",
                         help="train again to measure training time (the given pipelines, else all)")
     parser.add_argument("--held-out", action="store_true",
-                        help="also score the held-out set (only when a change is finished)")
-    parser.add_argument("--dev", action="store_true", help="also score the development sets (nlu/dev/, nlu/dev5/)")
+                        help="also score the held-out sets (only when a change is finished)")
     parser.add_argument("--errors", action="store_true",
-                        help="list the questions each pipeline gets wrong (the tuning and development sets' only)")
+                        help="list the questions each pipeline gets wrong (the tuning set's only)")
     parser.add_argument("--no-latency", action="store_true",
                         help="score the sets only, without timing the chat stream (a loaded machine's figures)")
     parser.add_argument("--write", type=Path, help="also write the tables into this markdown file")
     args = parser.parse_args(argv)
     configs = dict(c.split("=", 1) for c in args.config) if args.config else CONFIGS
     retrain = set(configs) if args.retrain == [] else set(args.retrain or ())
-    sets = ["tuning"] + (["dev", "dev5"] if args.dev else []) + (["held-out"] if args.held_out else [])
+    sets = ["tuning"] + (["held-out", "held-out 2"] if args.held_out else [])
     measured = [asyncio.run(measure(label, (ROOT / path).resolve(), label in retrain, sets,
                                        not args.no_latency))
                 for label, path in configs.items()]
     where = machine()
     titles = {name: SETS[name][1] for name in sets}
     # The held-out set's misses stay sealed: listing them would invite tuning to them.
-    print(render(measured, where, titles, errors=args.errors, error_sets=["tuning", "dev", "dev5"]))
+    print(render(measured, where, titles, errors=args.errors, error_sets=["tuning"]))
     if args.write:
         write_section(args.write, render(measured, where, titles))
     return 0

@@ -119,7 +119,7 @@ def render(measured: list[Measured], machine_line: str, set_titles: dict[str, st
     for m in measured:
         parts += [_grid(m), ""]
         if errors:
-            for name in error_sets:
+            for name in (n for n in error_sets if n in m.sets):
                 parts += [f"Errors of ({m.label}) on {name}:", ""] + [
                     f"- {text} — expected {exp}, {did}" for text, exp, did in m.sets[name].scores.errors] + [""]
     return "\n".join(parts).rstrip()

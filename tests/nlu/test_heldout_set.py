@@ -1,4 +1,5 @@
-"""The held-out set (nlu/heldout/, written blind) keeps its shape and stays apart from the training data.
+"""The held-out sets (nlu/heldout/, and nlu/heldout2/ of round 7; both written blind) keep their shape and stay
+apart from the training data and from every other set.
 
 A failure of the last two tests means training data came too close to a held-out question: reword or drop
 the training example, never the held-out question, and never write examples from held-out questions.
@@ -8,7 +9,8 @@ from collections import Counter
 import pytest
 import yaml
 
-from nlu.evaluation import EVAL_SET, HELD_OUT_SET, load_questions, near_duplicates, training_examples
+from nlu.evaluation import (DEV5_SET, DEV_SET, EVAL_SET, HELD_OUT_2_SET, HELD_OUT_SET, load_questions,
+                            near_duplicates, training_examples)
 from nlu.normalizer import fold, normalize
 
 MIN_PER_TOPIC = 15
@@ -16,9 +18,17 @@ MIN_OUT_OF_CATALOG = 80
 VOICES = {"formal", "plain", "no-diacritics", "teencode", "short", "rambling"}
 
 
+HELD_OUT_SETS = {"held-out": HELD_OUT_SET, "held-out 2": HELD_OUT_2_SET}
+
+
+@pytest.fixture(scope="module", params=list(HELD_OUT_SETS))
+def held_out_set(request):
+    return HELD_OUT_SETS[request.param]
+
+
 @pytest.fixture(scope="module")
-def questions():
-    return load_questions(HELD_OUT_SET)
+def questions(held_out_set):
+    return load_questions(held_out_set)
 
 
 def test_every_topic_has_enough_questions_in_every_voice(questions, catalog):
@@ -37,8 +47,8 @@ def test_out_of_catalog_questions_half_near_misses(questions):
     assert sum(1 for q in outside if q.near_miss) * 2 >= len(outside)
 
 
-def test_every_question_names_its_source():
-    data = yaml.safe_load(HELD_OUT_SET.read_text(encoding="utf-8"))
+def test_every_question_names_its_source(held_out_set):
+    data = yaml.safe_load(held_out_set.read_text(encoding="utf-8"))
     items = [q for qs in data["topics"].values() for q in qs] + data["out_of_catalog"]
     assert all(str(q.get("source", "")).strip() for q in items)
     assert all(q["voice"] in VOICES for qs in data["topics"].values() for q in qs)
@@ -54,5 +64,11 @@ def test_no_training_example_repeats_a_held_out_question(questions, catalog):
     assert near_duplicates([q.text for q in questions], examples) == []
 
 
-def test_the_held_out_set_and_the_tuning_set_are_apart(questions):
-    assert near_duplicates([q.text for q in questions], [q.text for q in load_questions(EVAL_SET)]) == []
+@pytest.mark.parametrize("other", [EVAL_SET, DEV_SET, DEV5_SET], ids=["tuning", "dev", "dev5"])
+def test_the_held_out_set_is_apart_from_the_other_sets(questions, other):
+    assert near_duplicates([q.text for q in questions], [q.text for q in load_questions(other)]) == []
+
+
+def test_the_two_held_out_sets_are_apart():
+    first, second = ([q.text for q in load_questions(path)] for path in HELD_OUT_SETS.values())
+    assert near_duplicates(second, first) == []
