@@ -25,6 +25,9 @@ _RESULTS = {"done": OUTCOME_DONE, "failed": OUTCOME_FAILED, "later": OUTCOME_LAT
 # Words such as "làm được rồi" are taken as about a tutorial asked "did it work?" this recently, at its end or by
 # the reminder after a "Để sau"; older than that, the citizen more likely means something else.
 SAID_WITHIN_DAYS = 30
+# "Xong rồi" or "tiếp" typed this soon after a tutorial's last step is about that tutorial: the question "did it
+# work?" is asked again instead of "no tutorial in progress".
+JUST_FINISHED = timedelta(hours=1)
 # The outbox's dedupe key of the "did it work?" reminder (actions/team/outcome_reminders.py, dedupe_key).
 _REMINDER_KEY = "outcome:{run_id}"
 
@@ -155,6 +158,23 @@ def not_done_run(ctx: ActionContext) -> TutorialRun | None:
     if asked is None or (asked[1] is not None and asked[1].result == OUTCOME_DONE):
         return None
     return asked[0]
+
+
+def just_finished(ctx: ActionContext) -> TutorialRun | None:
+    """The tutorial the member finished within JUST_FINISHED without saying yet whether it worked."""
+    asked = last_asked(ctx)
+    if asked is None or asked[1] is not None:
+        return None
+    run = asked[0]
+    if run.completed_at is None or aware(run.completed_at) < ctx.now - JUST_FINISHED:
+        return None
+    return run
+
+
+def ask_again(ctx: ActionContext, run: TutorialRun) -> list[Reply]:
+    """The end's question again, nothing recorded: the citizen taps the answer."""
+    topic = ctx.catalog[run.topic_id]
+    return [Reply("outcome_ask_again", {"title": topic.title}, buttons=ask_rows(run) + ((MENU,),))]
 
 
 def said_not_done(ctx: ActionContext, run: TutorialRun) -> list[Reply]:

@@ -136,6 +136,7 @@ CONTEXTS: dict[str, list[dict]] = {
     "outcome_said_already": [{"title": "Cài VNeID", "platform": "Tài khoản định danh điện tử mức 1 (VNeID)"},
                              {"title": "Nhận biết lừa đảo", "platform": None}],
     "outcome_said_unknown": [{}],
+    "outcome_ask_again": [{"title": "Cài VNeID"}],
     "rating_ask_reason": [{"title": "VNeID là gì?"}],
     "rating_thanks": [{"helpful": True}, {"helpful": False}],
     "privacy_erase_confirm": [{}],

@@ -204,6 +204,15 @@ def _with_run(ctx: ActionContext, action) -> list[Reply]:
     return action(ctx, run)
 
 
+def _next_step(ctx: ActionContext) -> list[Reply]:
+    """"Tiếp", "xong rồi": the next step; right after the last one, did it work? (asked again)."""
+    run = ctx.active_run()
+    if run is not None:
+        return tutorial.next_step(ctx, run)
+    finished = outcomes.just_finished(ctx)
+    return outcomes.ask_again(ctx, finished) if finished is not None else tutorial.no_active_tutorial(ctx)
+
+
 def _said_done(ctx: ActionContext) -> list[Reply]:
     """"Được rồi": inside a tutorial the step is done; after one, it worked (recorded for that tutorial)."""
     run = ctx.active_run()
@@ -229,7 +238,7 @@ _INTENT_ACTIONS = {
     intents.ASK_HUMAN: handoff.ask_human,
     intents.OUT_OF_SCOPE: answers.out_of_scope,
     intents.NLU_FALLBACK: answers.out_of_scope,
-    intents.NEXT_STEP: lambda ctx: _with_run(ctx, tutorial.next_step),
+    intents.NEXT_STEP: _next_step,
     intents.AFFIRM: lambda ctx: _with_run(ctx, tutorial.next_step),
     intents.REPEAT_STEP: lambda ctx: _with_run(ctx, tutorial.repeat_step),
     intents.PREVIOUS_STEP: lambda ctx: _with_run(ctx, tutorial.previous_step),

@@ -216,3 +216,26 @@ def test_said_not_done_with_nothing_to_answer_offers_a_person(ctx, done_before):
     replies, _ = route(ctx, intents.TELL_NOT_DONE)
     assert replies[0].template == "human_handoff" and replies[0].context["topic_title"] is None
     assert [result for _, result, *_ in kept(ctx)] == (["done"] if done_before else [])
+
+
+def test_next_right_after_the_last_step_asks_again_whether_it_worked(ctx):
+    run = finish(ctx)
+    replies, understood = route(ctx, intents.NEXT_STEP)  # "xong rồi", "tiếp"
+    assert understood and [r.template for r in replies] == ["outcome_ask_again"]
+    assert replies[0].context == {"title": ctx.catalog[TOPIC].title}
+    assert {payloads.OutcomeAnswer(verb, run.id).pack() for verb in ("done", "failed", "later")} | {"menu"} == \
+        set(buttons(replies))
+    assert kept(ctx) == []  # nothing is recorded until a button is tapped
+
+
+def test_next_once_the_question_is_answered_is_no_tutorial_in_progress(ctx):
+    answer_button(ctx, "later", finish(ctx))
+    assert [r.template for r in route(ctx, intents.NEXT_STEP)[0]] == ["no_active_tutorial"]
+
+
+def test_next_long_after_the_end_is_no_tutorial_in_progress(ctx):
+    run = finish(ctx)
+    run.completed_at = ctx.now - outcomes.JUST_FINISHED - timedelta(minutes=1)
+    assert [r.template for r in route(ctx, intents.NEXT_STEP)[0]] == ["no_active_tutorial"]
+    run.completed_at = ctx.now - outcomes.JUST_FINISHED + timedelta(minutes=1)
+    assert [r.template for r in route(ctx, intents.NEXT_STEP)[0]] == ["outcome_ask_again"]
