@@ -15,11 +15,13 @@ from nlu.meaning import catalog_reader
 
 pytestmark = pytest.mark.nlu
 
-# docs/NLU.md reports, for config.yml (round 5, 2026-12-07 08:02): tuning 95.6% / 97.5% / 93.8% / 97.9% rejected;
-# held-out 94.5% / 93.5% / 96.3% / 95.8% (accuracy, with and without diacritics, rejection).
+# docs/NLU.md reports, for config.yml (round 7, 2026-12-07 15:36): tuning 96.3% / 96.9% / 95.7% / 97.9% rejected;
+# held-out 95.5% / 95.5% / 95.4% / 94.7%; second held-out 91.5% / 93.3% / 89.1% / 93.2% (accuracy, with and without
+# diacritics, rejection).
 FLOORS = {
     "tuning": {"accuracy": 0.94, "with diacritics": 0.94, "without diacritics": 0.93, "rejection": 0.95},
-    "held-out": {"accuracy": 0.90, "with diacritics": 0.89, "without diacritics": 0.91, "rejection": 0.91},
+    "held-out": {"accuracy": 0.92, "with diacritics": 0.92, "without diacritics": 0.92, "rejection": 0.91},
+    "held-out 2": {"accuracy": 0.88, "with diacritics": 0.90, "without diacritics": 0.86, "rejection": 0.89},
 }
 SETS = {"tuning": EVAL_SET, "held-out": HELD_OUT_SET, "held-out 2": HELD_OUT_2_SET}
 
