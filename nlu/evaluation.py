@@ -8,11 +8,11 @@ from pathlib import Path
 
 import yaml
 
-from nlu import NLU_DIR, intents
+from nlu import NLU_DIR
 from nlu.abbreviations import PAIRS, WORDS
 from nlu.meaning import Meaning, Reader
 from nlu.normalizer import fold, normalize
-from nlu.training import HAND_WRITTEN, STUDIED_SETS, studied_examples
+from nlu.training import HAND_WRITTEN, STUDIED_SETS, catalog_examples, studied_examples
 
 EVAL_SET = NLU_DIR / "eval" / "questions.yml"  # the tuning set
 HELD_OUT_SET = NLU_DIR / "heldout" / "questions.yml"  # written blind, scored only when a change is finished
@@ -62,8 +62,7 @@ def load_questions(path: Path = EVAL_SET) -> list[Question]:
 
 def training_examples(catalog) -> dict[str, list[str]]:
     """Every training example by intent: the content's topic examples, nlu/data/*.yml and the studied sets."""
-    examples = {intents.topic_intent(t.id): list(t.examples) for t in catalog}
-    examples.update({intents.procedure_intent(p.id): list(p.examples) for p in catalog.procedures.values()})
+    examples = catalog_examples(catalog)
     for intent, texts in studied_examples().items():
         examples.setdefault(intent, []).extend(texts)
     for path in sorted(HAND_WRITTEN.glob("*.yml")):

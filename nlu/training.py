@@ -53,19 +53,16 @@ def rasa_env() -> dict[str, str]:
     return env
 
 
-def topic_training_data(catalog: Catalog) -> str:
-    """Rasa NLU YAML with one intent per topic and per procedure not covered yet, from their examples."""
-    def block(examples: list[str]) -> str:
-        return "".join(f"- {' '.join(e.split())}\n" for e in examples)
+def catalog_examples(catalog: Catalog) -> dict[str, list[str]]:
+    """The content's examples by intent: one intent per topic and per procedure not covered yet."""
+    examples = {topic_intent(t.id): list(t.examples) for t in catalog}
+    examples.update({procedure_intent(p.id): list(p.examples) for p in catalog.procedures.values()})
+    return examples
 
-    data = {"version": "3.1", "nlu": [
-        {"intent": topic_intent(t.id), "examples": _Literal(block(t.examples))} for t in catalog
-    ] + [
-        {"intent": procedure_intent(p.id), "examples": _Literal(block(p.examples))}
-        for p in catalog.procedures.values()
-    ]}
-    return "# Generated from content/topics/*.yml and content/procedures.yml by nlu/training.py: do not edit.\n" + \
-        yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+
+def topic_training_data(catalog: Catalog) -> str:
+    """Rasa NLU YAML of the content's examples."""
+    return _rasa_yaml("content/topics/*.yml and content/procedures.yml", catalog_examples(catalog))
 
 
 def studied_examples(paths: tuple[Path, ...] = STUDIED_SETS) -> dict[str, list[str]]:
@@ -92,10 +89,14 @@ _NEAR_MISS = re.compile(r"near-miss(?: \(([a-z0-9 -]+)\))?\s*$")
 
 def studied_training_data(paths: tuple[Path, ...] = STUDIED_SETS) -> str:
     """Rasa NLU YAML of the studied sets' questions."""
+    return _rasa_yaml("nlu/dev/ and nlu/dev5/", studied_examples(paths))
+
+
+def _rasa_yaml(source: str, examples: dict[str, list[str]]) -> str:
     data = {"version": "3.1", "nlu": [
         {"intent": intent, "examples": _Literal("".join(f"- {' '.join(e.split())}\n" for e in texts))}
-        for intent, texts in studied_examples(paths).items()]}
-    return "# Generated from nlu/dev/ and nlu/dev5/ by nlu/training.py: do not edit.\n" + \
+        for intent, texts in examples.items()]}
+    return f"# Generated from {source} by nlu/training.py: do not edit.\n" + \
         yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
 
 

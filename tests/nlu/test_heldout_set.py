@@ -9,8 +9,16 @@ from collections import Counter
 import pytest
 import yaml
 
-from nlu.evaluation import (DEV5_SET, DEV_SET, EVAL_SET, HELD_OUT_2_SET, HELD_OUT_SET, load_questions,
-                            near_duplicates, training_examples)
+from nlu.evaluation import (
+    DEV5_SET,
+    DEV_SET,
+    EVAL_SET,
+    HELD_OUT_2_SET,
+    HELD_OUT_SET,
+    load_questions,
+    near_duplicates,
+    training_examples,
+)
 from nlu.normalizer import fold, normalize
 
 MIN_PER_TOPIC = 15
