@@ -8,7 +8,7 @@ import yaml
 
 from nlu import intents
 from nlu.evaluation import DEV5_SET, DEV_SET, EVAL_SET, HELD_OUT_SETS, load_questions, near_duplicates
-from nlu.training import studied_examples, studied_training_data
+from nlu.training import prepare, studied_examples, studied_training_data
 
 DEV_SETS = {"round 4": DEV_SET, "round 5": DEV5_SET}
 
@@ -54,7 +54,9 @@ def test_a_near_miss_trains_its_procedure_and_an_everyday_question_out_of_scope(
     assert "Ngày mai ở Nam Định có mưa không?" in studied_examples((DEV_SET,))[intents.OUT_OF_SCOPE]
 
 
-def test_the_studied_sets_become_rasa_training_data(catalog):
+def test_the_studied_sets_become_rasa_training_data(catalog, tmp_path):
+    training = prepare(catalog, tmp_path)
+    assert (training.data_dir / "studied.yml").read_text(encoding="utf-8") == studied_training_data()
     data = yaml.safe_load(studied_training_data())
     trained = {block["intent"] for block in data["nlu"]}
     assert {intents.topic_intent(t) for t in catalog.topics} | {intents.OUT_OF_SCOPE} <= trained
