@@ -25,7 +25,7 @@ _RESULTS = {"done": OUTCOME_DONE, "failed": OUTCOME_FAILED, "later": OUTCOME_LAT
 # Words such as "làm được rồi" are taken as about a tutorial asked "did it work?" this recently, at its end or by
 # the reminder after a "Để sau"; older than that, the citizen more likely means something else.
 SAID_WITHIN_DAYS = 30
-# "Xong rồi" or "tiếp" typed this soon after a tutorial's last step is about that tutorial: the question "did it
+# "Xong rồi", "tiếp" or "ok" typed this soon after a tutorial's last step is about that tutorial: the question "did it
 # work?" is asked again instead of "no tutorial in progress".
 JUST_FINISHED = timedelta(hours=1)
 # The outbox's dedupe key of the "did it work?" reminder (actions/team/outcome_reminders.py, dedupe_key).

@@ -205,7 +205,7 @@ def _with_run(ctx: ActionContext, action) -> list[Reply]:
 
 
 def _next_step(ctx: ActionContext) -> list[Reply]:
-    """"Tiếp", "xong rồi": the next step; right after the last one, did it work? (asked again)."""
+    """"Tiếp", "xong rồi", "ok": the next step; right after the last one, did it work? (asked again)."""
     run = ctx.active_run()
     if run is not None:
         return tutorial.next_step(ctx, run)
@@ -239,7 +239,7 @@ _INTENT_ACTIONS = {
     intents.OUT_OF_SCOPE: answers.out_of_scope,
     intents.NLU_FALLBACK: answers.out_of_scope,
     intents.NEXT_STEP: _next_step,
-    intents.AFFIRM: lambda ctx: _with_run(ctx, tutorial.next_step),
+    intents.AFFIRM: _next_step,
     intents.REPEAT_STEP: lambda ctx: _with_run(ctx, tutorial.repeat_step),
     intents.PREVIOUS_STEP: lambda ctx: _with_run(ctx, tutorial.previous_step),
     intents.STOP_TUTORIAL: lambda ctx: _with_run(ctx, tutorial.pause),

@@ -218,9 +218,10 @@ def test_said_not_done_with_nothing_to_answer_offers_a_person(ctx, done_before):
     assert [result for _, result, *_ in kept(ctx)] == (["done"] if done_before else [])
 
 
-def test_next_right_after_the_last_step_asks_again_whether_it_worked(ctx):
+@pytest.mark.parametrize("intent", [intents.NEXT_STEP, intents.AFFIRM])  # "xong rồi", "tiếp"; "ok", "vâng"
+def test_next_right_after_the_last_step_asks_again_whether_it_worked(ctx, intent):
     run = finish(ctx)
-    replies, understood = route(ctx, intents.NEXT_STEP)  # "xong rồi", "tiếp"
+    replies, understood = route(ctx, intent)
     assert understood and [r.template for r in replies] == ["outcome_ask_again"]
     assert replies[0].context == {"title": ctx.catalog[TOPIC].title}
     assert {payloads.OutcomeAnswer(verb, run.id).pack() for verb in ("done", "failed", "later")} | {"menu"} == \
