@@ -73,18 +73,23 @@ def studied_examples(paths: tuple[Path, ...] = STUDIED_SETS) -> dict[str, list[s
         for topic, items in yaml.safe_load(text)["topics"].items():
             examples.setdefault(topic_intent(topic), []).extend(items)
         for line in text[text.index("\nout_of_catalog:"):].splitlines()[1:]:
-            if not line.startswith("  - "):
-                continue
-            question, _, comment = line.partition("# source:")
-            tag = _NEAR_MISS.search(comment)
-            label = OUT_OF_SCOPE if tag is None or tag[1] == "out of scope" else \
-                procedure_intent(tag[1]) if tag[1] else None
-            if label:
-                examples.setdefault(label, []).append(yaml.safe_load(question.strip())[0])
+            if line.startswith("  - "):
+                question, _, comment = line.partition("# source:")
+                label = _outside_label(comment)
+                if label is not None:
+                    examples.setdefault(label, []).append(yaml.safe_load(question.strip())[0])
     return examples
 
 
 _NEAR_MISS = re.compile(r"near-miss(?: \(([a-z0-9 -]+)\))?\s*$")
+
+
+def _outside_label(comment: str) -> str | None:
+    """An out-of-catalog question's intent from its source comment; None for a bare "near-miss"."""
+    tag = _NEAR_MISS.search(comment)
+    if tag is None or tag[1] == "out of scope":
+        return OUT_OF_SCOPE
+    return procedure_intent(tag[1]) if tag[1] else None
 
 
 def studied_training_data(paths: tuple[Path, ...] = STUDIED_SETS) -> str:
