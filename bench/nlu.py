@@ -3,7 +3,7 @@
     .venv/bin/python bench/nlu.py                      # (a) Rasa's recommended, (b) sparse, (c) segmented, (d) config.yml
     .venv/bin/python bench/nlu.py --held-out --retrain --write docs/NLU.md    # both sets; --retrain d: only (d)
 
-The held-out sets (nlu/heldout/, nlu/heldout2/) were written blind; score them only when a change is finished,
+The held-out sets (nlu/heldout/, nlu/heldout2/, nlu/heldout3/) were written blind; score them only when a change is finished,
 never tune to their misses (docs/NLU.md). The development sets (nlu/dev/, nlu/dev5/) are training data since round 7.
 
 Trains each config once (models are cached by fingerprint in models/, with their training time
@@ -28,7 +28,7 @@ from bench.nlu_report import Measured, SetResult, machine, render  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from content.loader import load_catalog  # noqa: E402
 from nlu.client import NluClient  # noqa: E402
-from nlu.evaluation import EVAL_SET, HELD_OUT_2_SET, HELD_OUT_SET, Prediction, load_questions, score  # noqa: E402
+from nlu.evaluation import EVAL_SET, HELD_OUT_2_SET, HELD_OUT_3_SET, HELD_OUT_SET, Prediction, load_questions, score  # noqa: E402
 from nlu.meaning import catalog_reader  # noqa: E402
 from nlu.server import RasaServer  # noqa: E402
 from nlu.training import prepare, train  # noqa: E402
@@ -37,7 +37,8 @@ CONFIGS = {"a": ROOT / "bench" / "configs" / "a_recommended.yml", "b": ROOT / "b
            "c": ROOT / "bench" / "configs" / "c_segmented.yml", "d": ROOT / "config.yml"}
 SETS = {"tuning": (EVAL_SET, "Tuning set (nlu/eval/, looked at while tuning)"),
         "held-out": (HELD_OUT_SET, "Held-out set (nlu/heldout/, written blind, never tuned to)"),
-        "held-out 2": (HELD_OUT_2_SET, "Second held-out set (nlu/heldout2/, written blind in round 7, never tuned to)")}
+        "held-out 2": (HELD_OUT_2_SET, "Second held-out set (nlu/heldout2/, written blind in round 7, never tuned to)"),
+        "held-out 3": (HELD_OUT_3_SET, "Third held-out set (nlu/heldout3/, written blind in round 8, never tuned to)")}
 RASA_VENV = ROOT / ".venv-rasa"
 MODELS = ROOT / "models"
 # Frequent short messages in a tutorial (next, done, ok, yes, thanks...), mixed into the latency stream.
@@ -142,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configs = dict(c.split("=", 1) for c in args.config) if args.config else CONFIGS
     retrain = set(configs) if args.retrain == [] else set(args.retrain or ())
-    sets = ["tuning"] + (["held-out", "held-out 2"] if args.held_out else [])
+    sets = ["tuning"] + ([name for name in SETS if name != "tuning"] if args.held_out else [])
     measured = [asyncio.run(measure(label, (ROOT / path).resolve(), label in retrain, sets,
                                        not args.no_latency))
                 for label, path in configs.items()]

@@ -18,7 +18,9 @@ EVAL_SET = NLU_DIR / "eval" / "questions.yml"  # the tuning set
 HELD_OUT_SET = NLU_DIR / "heldout" / "questions.yml"  # written blind, scored only when a change is finished
 # Written blind in round 7 by another writer, after the first held-out set had been scored seven times.
 HELD_OUT_2_SET = NLU_DIR / "heldout2" / "questions.yml"
-HELD_OUT_SETS = (HELD_OUT_SET, HELD_OUT_2_SET)
+# Written blind in round 8 by two more writers, after the second held-out set had been scored once.
+HELD_OUT_3_SET = NLU_DIR / "heldout3" / "questions.yml"
+HELD_OUT_SETS = (HELD_OUT_SET, HELD_OUT_2_SET, HELD_OUT_3_SET)
 # Written blind in rounds 4 and 5 by other writers, then studied; training data since round 7 (nlu/training.py).
 DEV_SET, DEV5_SET = STUDIED_SETS
 STYLES = ("with diacritics", "without diacritics", "abbreviations")

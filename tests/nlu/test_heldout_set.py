@@ -1,5 +1,5 @@
-"""The held-out sets (nlu/heldout/, and nlu/heldout2/ of round 7; both written blind) keep their shape and stay
-apart from the training data and from every other set.
+"""The held-out sets (nlu/heldout/, nlu/heldout2/ of round 7 and nlu/heldout3/ of round 8; all written blind) keep
+their shape and stay apart from the training data and from every other set.
 
 A failure of the last two tests means training data came too close to a held-out question: reword or drop
 the training example, never the held-out question, and never write examples from held-out questions.
@@ -14,6 +14,7 @@ from nlu.evaluation import (
     DEV_SET,
     EVAL_SET,
     HELD_OUT_2_SET,
+    HELD_OUT_3_SET,
     HELD_OUT_SET,
     load_questions,
     near_duplicates,
@@ -26,7 +27,7 @@ MIN_OUT_OF_CATALOG = 80
 VOICES = {"formal", "plain", "no-diacritics", "teencode", "short", "rambling"}
 
 
-HELD_OUT_SETS = {"held-out": HELD_OUT_SET, "held-out 2": HELD_OUT_2_SET}
+HELD_OUT_SETS = {"held-out": HELD_OUT_SET, "held-out 2": HELD_OUT_2_SET, "held-out 3": HELD_OUT_3_SET}
 
 
 @pytest.fixture(scope="module", params=list(HELD_OUT_SETS))
@@ -77,6 +78,8 @@ def test_the_held_out_set_is_apart_from_the_other_sets(questions, other):
     assert near_duplicates([q.text for q in questions], [q.text for q in load_questions(other)]) == []
 
 
-def test_the_two_held_out_sets_are_apart():
-    first, second = ([q.text for q in load_questions(path)] for path in HELD_OUT_SETS.values())
-    assert near_duplicates(second, first) == []
+@pytest.mark.parametrize("earlier, later", [("held-out", "held-out 2"), ("held-out", "held-out 3"),
+                                            ("held-out 2", "held-out 3")])
+def test_a_later_held_out_set_is_apart_from_the_earlier_ones(earlier, later):
+    texts = {name: [q.text for q in load_questions(HELD_OUT_SETS[name])] for name in (earlier, later)}
+    assert near_duplicates(texts[later], texts[earlier]) == []
