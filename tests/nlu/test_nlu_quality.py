@@ -1,4 +1,4 @@
-"""The trained model on the tuning set (nlu/eval/) and the held-out sets (nlu/heldout/, nlu/heldout2/): above a floor
+"""The trained model on the tuning set (nlu/eval/) and the held-out sets (nlu/heldout*/): above a floor
 on each.
 
 The floors sit a few points under what docs/NLU.md reports, so that noise between trainings
@@ -10,20 +10,21 @@ import pytest
 from bot.settings import Settings
 from nlu import intents
 from nlu.client import NluClient
-from nlu.evaluation import EVAL_SET, HELD_OUT_2_SET, HELD_OUT_SET, Prediction, load_questions, score
+from nlu.evaluation import EVAL_SET, HELD_OUT_2_SET, HELD_OUT_3_SET, HELD_OUT_SET, Prediction, load_questions, score
 from nlu.meaning import catalog_reader
 
 pytestmark = pytest.mark.nlu
 
-# docs/NLU.md reports, for config.yml (round 7, 2026-12-07 15:36): tuning 96.3% / 96.9% / 95.7% / 97.9% rejected;
-# held-out 95.5% / 95.5% / 95.4% / 94.7%; second held-out 91.5% / 93.3% / 89.1% / 93.2% (accuracy, with and without
-# diacritics, rejection).
+# docs/NLU.md reports, for config.yml (round 8, 2026-12-07 19:52): tuning 97.5% / 97.5% / 97.5% / 97.9% rejected;
+# held-out 95.1% / 95.0% / 95.4% / 95.8%; second held-out 94.3% / 95.0% / 93.4% / 91.5%; third held-out 90.3% /
+# 89.3% / 91.9% / 93.8% (accuracy, with and without diacritics, rejection).
 FLOORS = {
     "tuning": {"accuracy": 0.94, "with diacritics": 0.94, "without diacritics": 0.93, "rejection": 0.95},
     "held-out": {"accuracy": 0.92, "with diacritics": 0.92, "without diacritics": 0.92, "rejection": 0.91},
     "held-out 2": {"accuracy": 0.88, "with diacritics": 0.90, "without diacritics": 0.86, "rejection": 0.89},
+    "held-out 3": {"accuracy": 0.87, "with diacritics": 0.86, "without diacritics": 0.88, "rejection": 0.90},
 }
-SETS = {"tuning": EVAL_SET, "held-out": HELD_OUT_SET, "held-out 2": HELD_OUT_2_SET}
+SETS = {"tuning": EVAL_SET, "held-out": HELD_OUT_SET, "held-out 2": HELD_OUT_2_SET, "held-out 3": HELD_OUT_3_SET}
 
 
 @pytest.fixture(scope="module", params=list(SETS))
