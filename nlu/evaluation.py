@@ -20,7 +20,8 @@ HELD_OUT_SET = NLU_DIR / "heldout" / "questions.yml"  # written blind, scored on
 HELD_OUT_2_SET = NLU_DIR / "heldout2" / "questions.yml"
 # Written blind in round 8 by two more writers, after the second held-out set had been scored once.
 HELD_OUT_3_SET = NLU_DIR / "heldout3" / "questions.yml"
-HELD_OUT_SETS = (HELD_OUT_SET, HELD_OUT_2_SET, HELD_OUT_3_SET)
+HELD_OUT = {"held-out": HELD_OUT_SET, "held-out 2": HELD_OUT_2_SET, "held-out 3": HELD_OUT_3_SET}  # by report name
+HELD_OUT_SETS = tuple(HELD_OUT.values())
 # Written blind in rounds 4 and 5 by other writers, then studied; training data since round 7 (nlu/training.py).
 DEV_SET, DEV5_SET = STUDIED_SETS
 STYLES = ("with diacritics", "without diacritics", "abbreviations")

@@ -1,10 +1,8 @@
 """The model's fingerprint covers every module of this repository that Rasa's components run."""
 import ast
-from pathlib import Path
 
+from nlu import NLU_DIR
 from nlu.fingerprint import COMPONENT_MODULES
-
-NLU_DIR = Path(__file__).resolve().parents[2] / "nlu"
 
 
 def _nlu_imports(module: str) -> set[str]:

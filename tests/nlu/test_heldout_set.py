@@ -9,17 +9,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from nlu.evaluation import (
-    DEV5_SET,
-    DEV_SET,
-    EVAL_SET,
-    HELD_OUT_2_SET,
-    HELD_OUT_3_SET,
-    HELD_OUT_SET,
-    load_questions,
-    near_duplicates,
-    training_examples,
-)
+from nlu.evaluation import DEV5_SET, DEV_SET, EVAL_SET, HELD_OUT, load_questions, near_duplicates, training_examples
 from nlu.normalizer import fold, normalize
 
 MIN_PER_TOPIC = 15
@@ -27,12 +17,10 @@ MIN_OUT_OF_CATALOG = 80
 VOICES = {"formal", "plain", "no-diacritics", "teencode", "short", "rambling"}
 
 
-HELD_OUT_SETS = {"held-out": HELD_OUT_SET, "held-out 2": HELD_OUT_2_SET, "held-out 3": HELD_OUT_3_SET}
 
-
-@pytest.fixture(scope="module", params=list(HELD_OUT_SETS))
+@pytest.fixture(scope="module", params=list(HELD_OUT))
 def held_out_set(request):
-    return HELD_OUT_SETS[request.param]
+    return HELD_OUT[request.param]
 
 
 @pytest.fixture(scope="module")
@@ -81,5 +69,5 @@ def test_the_held_out_set_is_apart_from_the_other_sets(questions, other):
 @pytest.mark.parametrize("earlier, later", [("held-out", "held-out 2"), ("held-out", "held-out 3"),
                                             ("held-out 2", "held-out 3")])
 def test_a_later_held_out_set_is_apart_from_the_earlier_ones(earlier, later):
-    texts = {name: [q.text for q in load_questions(HELD_OUT_SETS[name])] for name in (earlier, later)}
+    texts = {name: [q.text for q in load_questions(HELD_OUT[name])] for name in (earlier, later)}
     assert near_duplicates(texts[later], texts[earlier]) == []

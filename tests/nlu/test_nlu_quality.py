@@ -10,7 +10,7 @@ import pytest
 from bot.settings import Settings
 from nlu import intents
 from nlu.client import NluClient
-from nlu.evaluation import EVAL_SET, HELD_OUT_2_SET, HELD_OUT_3_SET, HELD_OUT_SET, Prediction, load_questions, score
+from nlu.evaluation import EVAL_SET, HELD_OUT, Prediction, load_questions, score
 from nlu.meaning import catalog_reader
 
 pytestmark = pytest.mark.nlu
@@ -24,7 +24,7 @@ FLOORS = {
     "held-out 2": {"accuracy": 0.88, "with diacritics": 0.90, "without diacritics": 0.86, "rejection": 0.89},
     "held-out 3": {"accuracy": 0.87, "with diacritics": 0.86, "without diacritics": 0.88, "rejection": 0.90},
 }
-SETS = {"tuning": EVAL_SET, "held-out": HELD_OUT_SET, "held-out 2": HELD_OUT_2_SET, "held-out 3": HELD_OUT_3_SET}
+SETS = {"tuning": EVAL_SET, **HELD_OUT}
 
 
 @pytest.fixture(scope="module", params=list(SETS))
