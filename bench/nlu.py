@@ -139,18 +139,25 @@ def main(argv: list[str] | None = None) -> int:
                         help="list the questions each pipeline gets wrong (the tuning set's only)")
     parser.add_argument("--no-latency", action="store_true",
                         help="score the sets only, without timing the chat stream (a loaded machine's figures)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=PATH",
+                        help="also score this development set (a question file shaped like nlu/eval/'s; its "
+                             "errors may be listed): a training writer's new examples, before they are added")
     parser.add_argument("--write", type=Path, help="also write the tables into this markdown file")
     args = parser.parse_args(argv)
     configs = dict(c.split("=", 1) for c in args.config) if args.config else CONFIGS
     retrain = set(configs) if args.retrain == [] else set(args.retrain or ())
     sets = ["tuning"] + ([name for name in SETS if name != "tuning"] if args.held_out else [])
+    development = dict(entry.split("=", 1) for entry in args.set)
+    for name, path in development.items():
+        SETS[name] = (Path(path).resolve(), f"Development set {name} ({path}, studied)")
+        sets.append(name)
     measured = [asyncio.run(measure(label, (ROOT / path).resolve(), label in retrain, sets,
                                        not args.no_latency))
                 for label, path in configs.items()]
     where = machine()
     titles = {name: SETS[name][1] for name in sets}
     # The held-out set's misses stay sealed: listing them would invite tuning to them.
-    print(render(measured, where, titles, errors=args.errors, error_sets=["tuning"]))
+    print(render(measured, where, titles, errors=args.errors, error_sets=["tuning", *development]))
     if args.write:
         write_section(args.write, render(measured, where, titles))
     return 0

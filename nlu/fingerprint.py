@@ -8,7 +8,7 @@ _NLU_DIR = Path(__file__).resolve().parent
 # Modules the custom Rasa components import (keep in step with nlu/rasa_components.py).
 COMPONENT_MODULES = ("rasa_components.py", "rasa_features.py", "normalizer.py", "tones.py",
                      "abbreviations.py", "concepts.py", "entities.py", "fingerprint.py", "shorten.py",
-                     "accents.py")
+                     "accents.py", "clauses.py")
 
 
 def component_sources_digest() -> str:

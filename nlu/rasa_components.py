@@ -23,6 +23,8 @@ from nlu.fingerprint import component_sources_digest
 
 # Message attribute holding the normalized words (the TEXT becomes the feature text).
 NORMALIZED_WORDS = "vi_normalized_words"
+# Message attribute holding the text as typed, with its punctuation (where its clauses end).
+TYPED_TEXT = "vi_typed_text"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
@@ -68,6 +70,7 @@ class VietnameseNormalizer(GraphComponent):
             return  # a training message without text (e.g. a response or an action name)
         words = normalizer.words(text)
         message.set(NORMALIZED_WORDS, words)
+        message.set(TYPED_TEXT, text)
         if self._text == "folded":
             rewritten = normalizer.fold(" ".join(words))
         elif self._text == "both":

@@ -23,8 +23,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu import normalizer
 from nlu.accents import Accents
+from nlu.clauses import asking_words
 from nlu.fingerprint import component_sources_digest
-from nlu.rasa_components import NORMALIZED_WORDS
+from nlu.rasa_components import NORMALIZED_WORDS, TYPED_TEXT
 from nlu.shorten import shorten
 
 BATCH = 64  # texts embedded per call in training
@@ -42,10 +43,12 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         # max_tokens: embed at most this many tokens of a long message (0: all of it): its first head_words
         # words and as many of its last words as fit. The embedding costs about 1 ms a token, most of a
         # parse; the word features still see every word.
+        # focus: which words of a long message to embed: "ends" its first and last words; "asking" its first
+        # words and the clause that asks with what leads to it (nlu/clauses.py), else its ends.
         # restore_diacritics: embed a message typed without diacritics with the spellings the training
         # data uses (nlu/accents.py); learnt in training, kept in the model, applied to incoming messages.
         return {**DenseFeaturizer.get_default_config(), "scale": 1.0, "text": "normalized", "max_tokens": 0,
-                "head_words": 4, "restore_diacritics": False}
+                "head_words": 4, "focus": "ends", "restore_diacritics": False}
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -59,6 +62,8 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             raise ValueError("SentenceEmbeddingFeaturizer text must be 'normalized' or 'folded'")
         if int(config.get("max_tokens", 0)) < 0 or int(config.get("head_words", 4)) < 0:
             raise ValueError("SentenceEmbeddingFeaturizer max_tokens and head_words must be 0 or more")
+        if config.get("focus", "ends") not in ("ends", "asking"):
+            raise ValueError("SentenceEmbeddingFeaturizer focus must be 'ends' or 'asking'")
 
     def __init__(self, config: Dict[Text, Any], name: Text, model_storage: ModelStorage, resource: Resource,
                  accents: Optional[Accents] = None) -> None:
@@ -72,6 +77,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         self._folded = self._config["text"] == "folded"
         self._max_tokens = int(self._config["max_tokens"])
         self._head_words = int(self._config["head_words"])
+        self._asking = self._config["focus"] == "asking"
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -106,10 +112,18 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         if words is None:
             text = message.get(TEXT)
             return text if isinstance(text, str) else None
-        if restore and self._accents is not None:
-            words = self._accents.restore(words)
+        spell = (self._accents.restore if restore and self._accents is not None else list)
+        typed = message.get(TYPED_TEXT)
+        if self._asking and self._max_tokens and isinstance(typed, str) and not self._fits(spell(words)):
+            words = asking_words(typed, self._head_words, lambda chosen: self._fits(spell(chosen))) or words
+        return self._shortened(self._embedded(spell(words)))
+
+    def _embedded(self, words: List[str]) -> str:
         text = " ".join(words) or "_"
-        return self._shortened(normalizer.fold(text) if self._folded else text)
+        return normalizer.fold(text) if self._folded else text
+
+    def _fits(self, words: List[str]) -> bool:
+        return self._model.token_count(self._embedded(words), is_query=True) <= self._max_tokens
 
     def _shortened(self, text: str) -> str:
         return shorten(text, lambda t: self._model.token_count(t, is_query=True), self._max_tokens,
