@@ -28,7 +28,7 @@ from bench.nlu_report import Measured, SetResult, machine, render  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from content.loader import load_catalog  # noqa: E402
 from nlu.client import NluClient  # noqa: E402
-from nlu.evaluation import EVAL_SET, HELD_OUT_2_SET, HELD_OUT_3_SET, HELD_OUT_SET, Prediction, load_questions, score  # noqa: E402
+from nlu.evaluation import EVAL_SET, HELD_OUT_2_SET, HELD_OUT_3_SET, HELD_OUT_4_SET, HELD_OUT_SET, Prediction, load_questions, score  # noqa: E402
 from nlu.meaning import catalog_reader  # noqa: E402
 from nlu.server import RasaServer  # noqa: E402
 from nlu.training import prepare, train  # noqa: E402
@@ -38,7 +38,8 @@ CONFIGS = {"a": ROOT / "bench" / "configs" / "a_recommended.yml", "b": ROOT / "b
 SETS = {"tuning": (EVAL_SET, "Tuning set (nlu/eval/, looked at while tuning)"),
         "held-out": (HELD_OUT_SET, "Held-out set (nlu/heldout/, written blind, never tuned to)"),
         "held-out 2": (HELD_OUT_2_SET, "Second held-out set (nlu/heldout2/, written blind in round 7, never tuned to)"),
-        "held-out 3": (HELD_OUT_3_SET, "Third held-out set (nlu/heldout3/, written blind in round 8, never tuned to)")}
+        "held-out 3": (HELD_OUT_3_SET, "Third held-out set (nlu/heldout3/, written blind in round 8, never tuned to)"),
+        "held-out 4": (HELD_OUT_4_SET, "Fourth held-out set (nlu/heldout4/, written blind in round 9, never tuned to)")}
 RASA_VENV = ROOT / ".venv-rasa"
 MODELS = ROOT / "models"
 # Frequent short messages in a tutorial (next, done, ok, yes, thanks...), mixed into the latency stream.

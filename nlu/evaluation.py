@@ -20,7 +20,10 @@ HELD_OUT_SET = NLU_DIR / "heldout" / "questions.yml"  # written blind, scored on
 HELD_OUT_2_SET = NLU_DIR / "heldout2" / "questions.yml"
 # Written blind in round 8 by two more writers, after the second held-out set had been scored once.
 HELD_OUT_3_SET = NLU_DIR / "heldout3" / "questions.yml"
-HELD_OUT = {"held-out": HELD_OUT_SET, "held-out 2": HELD_OUT_2_SET, "held-out 3": HELD_OUT_3_SET}  # by report name
+# Written blind in round 9 by three more writers (the third topped up two voices), after the third had been scored once.
+HELD_OUT_4_SET = NLU_DIR / "heldout4" / "questions.yml"
+HELD_OUT = {"held-out": HELD_OUT_SET, "held-out 2": HELD_OUT_2_SET, "held-out 3": HELD_OUT_3_SET,
+            "held-out 4": HELD_OUT_4_SET}  # by report name
 HELD_OUT_SETS = tuple(HELD_OUT.values())
 # Written blind in rounds 4 and 5 by other writers, then studied; training data since round 7 (nlu/training.py).
 DEV_SET, DEV5_SET = STUDIED_SETS
