@@ -28,7 +28,16 @@ from bench.nlu_report import Measured, SetResult, machine, render  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from content.loader import load_catalog  # noqa: E402
 from nlu.client import NluClient  # noqa: E402
-from nlu.evaluation import EVAL_SET, HELD_OUT_2_SET, HELD_OUT_3_SET, HELD_OUT_4_SET, HELD_OUT_SET, Prediction, load_questions, score  # noqa: E402
+from nlu.evaluation import (  # noqa: E402
+    EVAL_SET,
+    HELD_OUT_2_SET,
+    HELD_OUT_3_SET,
+    HELD_OUT_4_SET,
+    HELD_OUT_SET,
+    Prediction,
+    load_questions,
+    score,
+)
 from nlu.meaning import catalog_reader  # noqa: E402
 from nlu.server import RasaServer  # noqa: E402
 from nlu.training import prepare, train  # noqa: E402

@@ -9,7 +9,16 @@ from collections import Counter
 import pytest
 import yaml
 
-from nlu.evaluation import DEV5_SET, DEV_SET, EVAL_SET, HELD_OUT, load_questions, near_duplicates, training_examples
+from nlu.evaluation import (
+    DEV5_SET,
+    DEV_SET,
+    EVAL_SET,
+    HELD_OUT,
+    STORIES_SET,
+    load_questions,
+    near_duplicates,
+    training_examples,
+)
 from nlu.normalizer import fold, normalize
 
 MIN_PER_TOPIC = 15
@@ -61,7 +70,7 @@ def test_no_training_example_repeats_a_held_out_question(questions, catalog):
     assert near_duplicates([q.text for q in questions], examples) == []
 
 
-@pytest.mark.parametrize("other", [EVAL_SET, DEV_SET, DEV5_SET], ids=["tuning", "dev", "dev5"])
+@pytest.mark.parametrize("other", [EVAL_SET, DEV_SET, DEV5_SET, STORIES_SET], ids=["tuning", "dev", "dev5", "stories"])
 def test_the_held_out_set_is_apart_from_the_other_sets(questions, other):
     assert near_duplicates([q.text for q in questions], [q.text for q in load_questions(other)]) == []
 
