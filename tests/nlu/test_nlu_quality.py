@@ -15,14 +15,16 @@ from nlu.meaning import catalog_reader
 
 pytestmark = pytest.mark.nlu
 
-# docs/NLU.md reports, for config.yml (round 8, 2026-12-07 19:52): tuning 97.5% / 97.5% / 97.5% / 97.9% rejected;
-# held-out 95.1% / 95.0% / 95.4% / 95.8%; second held-out 94.3% / 95.0% / 93.4% / 91.5%; third held-out 90.3% /
-# 89.3% / 91.9% / 93.8% (accuracy, with and without diacritics, rejection).
+# docs/NLU.md reports, for config.yml (round 9, 2026-12-07 23:30): tuning 96.9% / 96.2% / 97.5% / 98.6% rejected;
+# held-out 94.8% / 94.5% / 95.4% / 96.8%; second held-out 94.1% / 95.0% / 92.9% / 93.2%; third held-out 88.7% /
+# 88.4% / 89.3% / 93.8%; fourth held-out 88.2% / 91.0% / 83.4% / 88.3% (accuracy, with and without diacritics,
+# rejection).
 FLOORS = {
     "tuning": {"accuracy": 0.94, "with diacritics": 0.94, "without diacritics": 0.93, "rejection": 0.95},
     "held-out": {"accuracy": 0.92, "with diacritics": 0.92, "without diacritics": 0.92, "rejection": 0.91},
     "held-out 2": {"accuracy": 0.88, "with diacritics": 0.90, "without diacritics": 0.86, "rejection": 0.89},
-    "held-out 3": {"accuracy": 0.87, "with diacritics": 0.86, "without diacritics": 0.88, "rejection": 0.90},
+    "held-out 3": {"accuracy": 0.86, "with diacritics": 0.86, "without diacritics": 0.87, "rejection": 0.90},
+    "held-out 4": {"accuracy": 0.85, "with diacritics": 0.88, "without diacritics": 0.80, "rejection": 0.85},
 }
 SETS = {"tuning": EVAL_SET, **HELD_OUT}
 
