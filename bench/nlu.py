@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--held-out", action="store_true",
                         help="also score the held-out sets (only when a change is finished)")
     parser.add_argument("--errors", action="store_true",
-                        help="list the questions each pipeline gets wrong (the tuning set's only)")
+                        help="list the questions each pipeline gets wrong (the tuning and development sets only)")
     parser.add_argument("--no-latency", action="store_true",
                         help="score the sets only, without timing the chat stream (a loaded machine's figures)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=PATH",
