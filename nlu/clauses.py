@@ -20,7 +20,7 @@ _ASKING = {("the", "nao"), ("ra", "sao"), ("lam", "sao"), ("o", "dau"), ("bao", 
            ("bao", "nhieu"), ("duoc", "khong"), ("co", "phai"), ("phai", "khong"), ("hay", "khong"),
            ("luc", "nao"), ("cho", "nao"), ("gi",), ("sao",)}
 # Folded words that ask when they end a clause ("... được chưa", "... có mất phí không", "... vậy").
-_ASKING_AT_END = {"khong", "chua", "vay", "ha", "hong", "nhi", "dau", "nao", "ko", "k"}
+_ASKING_AT_END = {"khong", "chua", "vay", "ha", "hong", "nhi", "dau", "nao"}  # "ko", "k": already "không"
 # Folded words and pairs that request (show me how, help me, I would like to ask).
 _REQUESTING = {("huong", "dan"), ("chi", "giup"), ("chi", "cach"), ("giup", "voi"), ("xin", "hoi"),
                ("cho", "hoi"), ("cach",), ("muon",)}

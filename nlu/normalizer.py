@@ -88,9 +88,25 @@ def _pair_meaning(pair: tuple[str, ...]) -> str | None:
     return PAIRS.get(pair) or _FOLDED_PAIRS.get(tuple(fold(w) for w in pair))
 
 
+# Letters run into a number: "muc2", "lan2", "so2" ("mức 2", "lần 2", "số 2").
+_LETTERS_THEN_NUMBER = re.compile(r"([^\W\d_]{2,})(\d{1,3})")
+
+
+def _unglued(word: str) -> list[str]:
+    """A word of two or more letters run into a short number, split when the letters are a syllable or an
+    abbreviation ("muc2" -> ["muc", "2"]); names such as "a57", "b2" or "vneid2" stay whole."""
+    match = _LETTERS_THEN_NUMBER.fullmatch(word)
+    if match is None or word in WORDS:
+        return [word]
+    letters = match.group(1)
+    if letters in WORDS or _SYLLABLE.fullmatch(fold(letters)):
+        return [letters, match.group(2)]
+    return [word]
+
+
 def words(text: str) -> list[str]:
     """The normalized words of text."""
-    tokens = [_canonical(w) for w in _raw_words(text)]
+    tokens = [_canonical(w) for raw in _raw_words(text) for w in _unglued(raw)]
     out: list[str] = []
     i = 0
     while i < len(tokens):

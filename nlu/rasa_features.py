@@ -9,7 +9,7 @@ nlu.rasa_features.SentenceEmbeddingFeaturizer.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -112,11 +112,25 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         if words is None:
             text = message.get(TEXT)
             return text if isinstance(text, str) else None
-        spell = (self._accents.restore if restore and self._accents is not None else list)
+        spell = self._speller(restore)
         typed = message.get(TYPED_TEXT)
         if self._asking and self._max_tokens and isinstance(typed, str) and not self._fits(spell(words)):
             words = asking_words(typed, self._head_words, lambda chosen: self._fits(spell(chosen))) or words
         return self._shortened(self._embedded(spell(words)))
+
+    def _speller(self, restore: bool) -> Callable[[List[str]], List[str]]:
+        """The words with their diacritics restored (or as they are), each word list restored once."""
+        accents = self._accents
+        if not restore or accents is None:
+            return list
+        restored: Dict[tuple, List[str]] = {}
+
+        def spell(words: List[str]) -> List[str]:
+            key = tuple(words)
+            if key not in restored:
+                restored[key] = accents.restore(words)
+            return restored[key]
+        return spell
 
     def _embedded(self, words: List[str]) -> str:
         text = " ".join(words) or "_"

@@ -36,6 +36,9 @@ from nlu.tones import place_tone
     ("cài vs id cho mẹ", "cài vssid cho mẹ"), ("nói chuyện vs cán bộ", "nói chuyện với cán bộ"),
     # levels, however the tones land
     ("mức một", "mức 1"), ("muc hai", "muc 2"), ("MUC MÒT", "mức 1"), ("lv 2", "mức 2"),
+    # a number run into the word before it; names with a number stay whole
+    ("muc2", "muc 2"), ("mức1 hay mức2", "mức 1 hay mức 2"), ("lan2", "lan 2"), ("mk123", "mật khẩu 123"),
+    ("samsung a57", "samsung a57"), ("bằng b2", "bằng b2"), ("vneid2", "vneid2"), ("3x4", "3x4"),
     # nothing to say
     ("", ""), ("   ", ""), ("!!! ???", ""), ("😭😭", ""),
 ])
