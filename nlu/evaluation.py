@@ -29,6 +29,10 @@ HELD_OUT_SETS = tuple(HELD_OUT.values())
 DEV_SET, DEV5_SET = STUDIED_SETS
 # Round 9's long stories by a training-data writer, scored to choose the embedding's focus: studied, not training yet.
 STORIES_SET = NLU_DIR / "dev9" / "questions.yml"
+# Round 10's questions typed without diacritics and with abbreviations, by a writer who never saw the training data
+# or the abbreviation table: scored to choose the abbreviations added in round 10, so studied, not training.
+ABBREVIATIONS_SET = NLU_DIR / "dev10" / "questions.yml"
+UNTRAINED_DEV_SETS = {"stories": STORIES_SET, "abbreviations": ABBREVIATIONS_SET}  # studied, not trained on
 STYLES = ("with diacritics", "without diacritics", "abbreviations")
 
 

@@ -7,7 +7,16 @@ import pytest
 import yaml
 
 from nlu import intents
-from nlu.evaluation import DEV5_SET, DEV_SET, EVAL_SET, HELD_OUT_SETS, load_questions, near_duplicates
+from nlu.evaluation import (
+    DEV5_SET,
+    DEV_SET,
+    EVAL_SET,
+    HELD_OUT_SETS,
+    UNTRAINED_DEV_SETS,
+    load_questions,
+    near_duplicates,
+    training_examples,
+)
 from nlu.training import prepare, studied_examples, studied_training_data
 
 DEV_SETS = {"round 4": DEV_SET, "round 5": DEV5_SET}
@@ -73,3 +82,12 @@ def test_the_dev_set_is_apart_from_the_tuning_and_held_out_sets(questions, dev_s
     for other in DEV_SETS.values():
         if other != dev_set:
             assert near_duplicates(texts, [q.text for q in load_questions(other)]) == []
+
+
+@pytest.mark.parametrize("name", list(UNTRAINED_DEV_SETS))
+def test_a_dev_set_not_trained_on_is_apart_from_the_training_data_and_the_tuning_set(name, catalog):
+    """The round 9 and 10 development sets measure wordings the model has not seen: none is near an example."""
+    texts = [q.text for q in load_questions(UNTRAINED_DEV_SETS[name])]
+    examples = [e for intent_examples in training_examples(catalog).values() for e in intent_examples]
+    assert near_duplicates(texts, examples) == []
+    assert near_duplicates(texts, [q.text for q in load_questions(EVAL_SET)]) == []

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from nlu.evaluation import (
+    ABBREVIATIONS_SET,
     DEV5_SET,
     DEV_SET,
     EVAL_SET,
@@ -70,7 +71,8 @@ def test_no_training_example_repeats_a_held_out_question(questions, catalog):
     assert near_duplicates([q.text for q in questions], examples) == []
 
 
-@pytest.mark.parametrize("other", [EVAL_SET, DEV_SET, DEV5_SET, STORIES_SET], ids=["tuning", "dev", "dev5", "stories"])
+@pytest.mark.parametrize("other", [EVAL_SET, DEV_SET, DEV5_SET, STORIES_SET, ABBREVIATIONS_SET],
+                         ids=["tuning", "dev", "dev5", "stories", "abbreviations"])
 def test_the_held_out_set_is_apart_from_the_other_sets(questions, other):
     assert near_duplicates([q.text for q in questions], [q.text for q in load_questions(other)]) == []
 
