@@ -21,6 +21,12 @@ PAIRS: dict[tuple[str, str], str] = {
     # levels of the electronic identity account, however they are written
     ("mức", "một"): "mức 1", ("mức", "hai"): "mức 2", ("muc", "mot"): "muc 1", ("muc", "hai"): "muc 2",
     ("level", "1"): "mức 1", ("level", "2"): "mức 2", ("lv", "1"): "mức 1", ("lv", "2"): "mức 2",
+    # round 10: split words and misspellings of two words
+    ("bh", "yte"): "bảo hiểm y tế", ("bh", "xh"): "bảo hiểm xã hội", ("gg", "play"): "google play",
+    ("chợ", "play"): "ch play", ("cho", "play"): "ch play", ("phây", "búc"): "facebook", ("tóp", "tóp"): "tiktok",
+    ("cập", "nhập"): "cập nhật", ("cap", "nhap"): "cập nhật", ("mặt", "khẩu"): "mật khẩu",
+    ("tài", "khoảng"): "tài khoản", ("tạm", "chú"): "tạm trú", ("thường", "chú"): "thường trú",
+    ("khai", "xinh"): "khai sinh", ("chia", "xẻ"): "chia sẻ", ("sử", "lý"): "xử lý",
 }
 
 # One typed word -> its meaning.
@@ -64,4 +70,48 @@ WORDS: dict[str, str] = {
     # i/y spellings of one syllable: kí/ký, lí/lý, qui/quy
     "kí": "ký", "ki": "ky", "lí": "lý", "li": "ly", "kì": "kỳ", "kĩ": "kỹ", "mĩ": "mỹ",
     "qui": "quy", "quí": "quý",
+    # --- round 10: written from a helper's knowledge of chat (never from a question set) ---
+    # shortened words
+    "tthai": "trạng thái", "tthái": "trạng thái", "dkí": "đăng ký", "dký": "đăng ký", "đký": "đăng ký",
+    "dnhập": "đăng nhập", "mkhẩu": "mật khẩu", "tkhoản": "tài khoản", "ckhoản": "chuyển khoản", "ttoán": "thanh toán",
+    "tnhắn": "tin nhắn", "ntin": "nhắn tin", "xnhận": "xác nhận", "dthoại": "điện thoại", "đthoại": "điện thoại",
+    "dchi": "địa chỉ", "đchi": "địa chỉ", "dchỉ": "địa chỉ", "đchỉ": "địa chỉ", "kbiết": "không biết",
+    "bnhieu": "bao nhiêu", "tsao": "tại sao", "htro": "hỗ trợ", "htrợ": "hỗ trợ", "tbao": "thông báo",
+    "tbáo": "thông báo", "ktr": "kiểm tra", "tcuu": "tra cứu", "tcứu": "tra cứu", "xthuc": "xác thực",
+    "xthực": "xác thực", "hkia": "hôm kia", "cthe": "có thể", "vde": "vấn đề", "bhiem": "bảo hiểm",
+    "hkhau": "hộ khẩu", "ddanh": "định danh", "đdanh": "định danh", "hdon": "hóa đơn", "hđơn": "hóa đơn",
+    "yte": "y tế",
+    # first letters
+    "hdsd": "hướng dẫn sử dụng", "tthc": "thủ tục hành chính", "xl": "xin lỗi", "tl": "trả lời", "vđ": "vấn đề",
+    "kcj": "không có gì", "kđc": "không được", "dtdd": "điện thoại di động", "đtdđ": "điện thoại di động",
+    "dddt": "định danh điện tử", "đdđt": "định danh điện tử", "vdt": "ví điện tử", "vđt": "ví điện tử",
+    "tknh": "tài khoản ngân hàng", "nhnn": "ngân hàng nhà nước", "qg": "quốc gia", "dv": "dịch vụ",
+    "cks": "chữ ký số", "cđs": "chuyển đổi số", "cds": "chuyển đổi số", "cns": "công nghệ số",
+    "cnscđ": "công nghệ số cộng đồng", "bme": "bố mẹ", "vk": "vợ", "ae": "anh em", "t2": "thứ hai", "t3": "thứ ba",
+    "t4": "thứ tư", "t5": "thứ năm", "t6": "thứ sáu", "t7": "thứ bảy", "vnd": "đồng", "vnđ": "đồng",
+    # teencode
+    "tks": "cảm ơn", "thks": "cảm ơn", "sr": "xin lỗi", "chx": "chưa", "khôg": "không", "khog": "không",
+    "nhưg": "nhưng", "nhữg": "những", "cũg": "cũng", "đăg": "đăng", "thôg": "thông", "đúg": "đúng", "ôg": "ông",
+    "zị": "vậy", "dzị": "vậy", "zay": "vậy", "bjờ": "bây giờ", "roy": "rồi", "hỉu": "hiểu", "mìh": "mình",
+    "cj": "chị", "ox": "ông xã", "bx": "bà xã", "ad": "quản trị viên", "acc": "tài khoản",
+    # particles
+    "vg": "vâng", "ạh": "ạ",
+    # documents
+    "gks": "giấy khai sinh", "cmtnd": "chứng minh thư nhân dân", "cccđ": "căn cước công dân", "shk": "sổ hộ khẩu",
+    "kt3": "sổ tạm trú", "blx": "bằng lái xe", "gcn": "giấy chứng nhận", "qsdd": "quyền sử dụng đất",
+    "bhtn": "bảo hiểm thất nghiệp", "kcb": "khám chữa bệnh", "kcbbd": "khám chữa bệnh ban đầu",
+    "dkks": "đăng ký khai sinh", "đkks": "đăng ký khai sinh", "dkkh": "đăng ký kết hôn", "đkkh": "đăng ký kết hôn",
+    # institutions and places
+    "cax": "công an xã", "cand": "công an nhân dân", "csgt": "cảnh sát giao thông", "tdp": "tổ dân phố",
+    "tyt": "trạm y tế", "bpmc": "bộ phận một cửa", "hđnd": "hội đồng nhân dân", "hdnd": "hội đồng nhân dân",
+    "mttq": "mặt trận tổ quốc", "tp": "thành phố", "tx": "thị xã", "tphcm": "thành phố hồ chí minh",
+    "hcm": "hồ chí minh",
+    # apps, networks and banks
+    "zl": "zalo", "fb": "facebook", "mess": "messenger", "ytb": "youtube", "gg": "google", "ggplay": "google play",
+    "wf": "wifi", "dichvucong": "dịch vụ công", "vcb": "vietcombank", "tcb": "techcombank", "vietcom": "vietcombank",
+    # misspellings and words run together
+    "vietel": "viettel", "mobiphone": "mobifone", "vinafone": "vinaphone", "viettinbank": "vietinbank",
+    "argibank": "agribank", "youtobe": "youtube", "apstore": "app store", "camon": "cảm ơn", "cảmơn": "cảm ơn",
+    "dangky": "đăng ký", "dangnhap": "đăng nhập", "matkhau": "mật khẩu", "capnhap": "cập nhật", "ngìn": "nghìn",
+    "nghành": "ngành", "đuợc": "được", "dẩn": "dẫn", "đão": "đảo",
 }
