@@ -44,29 +44,17 @@ def _clauses(text: str) -> list[tuple[str, list[str]]]:
     return out
 
 
-def _asking_at(found: list[tuple[str, list[str]]]) -> int | None:
-    """Where the last of the best-asking clauses stands, when there are two clauses or more and one asks plainly."""
-    scores = [asking_score(raw, words) for raw, words in found]
-    if len(found) < 2 or max(scores) < 2:
-        return None
-    return max(i for i, score in enumerate(scores) if score == max(scores))
-
-
-def asking_clause(text: str) -> list[str] | None:
-    """The normalized words of the clause that asks, in a text of two clauses or more; None when none asks plainly."""
-    found = _clauses(text)
-    at = _asking_at(found)
-    return None if at is None else found[at][1]
-
-
 def asking_words(text: str, head_words: int, fits: Callable[[list[str]], bool]) -> list[str] | None:
     """The normalized words to embed for a long text: its first head_words words, then the last of its
     best-asking clauses preceded by as many whole clauses as fits() allows. None when no clause asks
     plainly, when the last clause asks (the caller's first and last words already hold it), or when the
     asking clause does not fit."""
     found = _clauses(text)
-    at = _asking_at(found)
-    if at is None or at == len(found) - 1:
+    scores = [asking_score(raw, words) for raw, words in found]
+    if len(found) < 2 or max(scores) < 2:
+        return None
+    at = max(i for i, score in enumerate(scores) if score == max(scores))
+    if at == len(found) - 1:
         return None
     chosen = None
     for first in range(at, -1, -1):

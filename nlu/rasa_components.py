@@ -17,7 +17,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
 
-from nlu import clauses, concepts, normalizer
+from nlu import concepts, normalizer
 from nlu import entities as entity_tables
 from nlu.fingerprint import component_sources_digest
 
@@ -42,9 +42,7 @@ class VietnameseNormalizer(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         # segment: join the words of one Vietnamese word ("mật_khẩu") with pyvi before folding.
         # concepts: one more token for each deciding concept the words name (nlu/concepts.py).
-        # stress_asking: a message of several clauses gets the words of the clause that asks once more
-        # (nlu/clauses.py), so a long story's question outweighs its story in the word counts.
-        return {"text": "folded", "segment": False, "concepts": False, "stress_asking": False}
+        return {"text": "folded", "segment": False, "concepts": False}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._text = config.get("text", "folded")
@@ -55,7 +53,6 @@ class VietnameseNormalizer(GraphComponent):
             from pyvi import ViTokenizer  # MIT, ships its CRF model
             self._segment = ViTokenizer.tokenize
         self._concepts = bool(config.get("concepts"))
-        self._stress_asking = bool(config.get("stress_asking"))
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -84,8 +81,6 @@ class VietnameseNormalizer(GraphComponent):
             # The compound words go after the words, which stay first (the entity extractor's offsets).
             compounds = [w for w in self._segment(" ".join(words)).split() if "_" in w]
             rewritten = " ".join([rewritten] + [normalizer.fold(c) for c in compounds])
-        if self._stress_asking and (asking := clauses.asking_clause(text)):
-            rewritten = " ".join([rewritten, normalizer.fold(" ".join(asking))])  # after the words, as above
         if self._concepts and words:
             rewritten = " ".join([rewritten] + concepts.concept_tokens(words))  # after the words, as above
         # Rasa cannot featurize an empty text; keep something a person would not type.

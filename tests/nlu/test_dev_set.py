@@ -86,7 +86,7 @@ def test_the_dev_set_is_apart_from_the_tuning_and_held_out_sets(questions, dev_s
 
 @pytest.mark.parametrize("name", list(UNTRAINED_DEV_SETS))
 def test_a_dev_set_not_trained_on_is_apart_from_the_training_data_and_the_tuning_set(name, catalog):
-    """The round 9 and 10 development sets measure wordings the model has not seen: none is near an example."""
+    """Round 10's development set measures wordings the model has not seen: none is near an example."""
     texts = [q.text for q in load_questions(UNTRAINED_DEV_SETS[name])]
     examples = [e for intent_examples in training_examples(catalog).values() for e in intent_examples]
     assert near_duplicates(texts, examples) == []
