@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from nlu.abbreviations import PAIRS, RESPELL_KEEP, RESPELLINGS, WORDS
+from nlu.abbreviations import MISSPELT_PAIRS, PAIRS, RESPELL_KEEP, RESPELLINGS, WORDS
 from nlu.tones import fold, place_tone
 
 __all__ = ["normalize", "fold", "feature_text", "features_of", "words"]
@@ -85,7 +85,7 @@ for _pair, _meaning in PAIRS.items():
 def _pair_meaning(pair: tuple[str, ...]) -> str | None:
     if len(pair) != 2:
         return None
-    return PAIRS.get(pair) or _FOLDED_PAIRS.get(tuple(fold(w) for w in pair))
+    return PAIRS.get(pair) or MISSPELT_PAIRS.get(pair) or _FOLDED_PAIRS.get(tuple(fold(w) for w in pair))
 
 
 # Letters run into a number: "muc2", "lan2", "so2" ("mức 2", "lần 2", "số 2").
@@ -93,20 +93,18 @@ _LETTERS_THEN_NUMBER = re.compile(r"([^\W\d_]{2,})(\d{1,3})")
 
 
 def _unglued(word: str) -> list[str]:
-    """A word of two or more letters run into a short number, split when the letters are a syllable or an
-    abbreviation ("muc2" -> ["muc", "2"]); names such as "a57", "b2" or "vneid2" stay whole."""
+    """A word of two or more letters run into a short number, split when the letters are a Vietnamese syllable
+    ("muc2" -> ["muc", "2"]); codes and names such as "kp3", "a57", "b2" or "vneid2" stay whole."""
     match = _LETTERS_THEN_NUMBER.fullmatch(word)
     if match is None or word in WORDS:
         return [word]
     letters = match.group(1)
-    if letters in WORDS or _SYLLABLE.fullmatch(fold(letters)):
-        return [letters, match.group(2)]
-    return [word]
+    return [letters, match.group(2)] if _SYLLABLE.fullmatch(fold(letters)) else [word]
 
 
 def words(text: str) -> list[str]:
     """The normalized words of text."""
-    tokens = [_canonical(w) for raw in _raw_words(text) for w in _unglued(raw)]
+    tokens = [_canonical(w) for raw in _raw_words(text) for w in _unglued(raw if raw in WORDS else _collapse(raw))]
     out: list[str] = []
     i = 0
     while i < len(tokens):

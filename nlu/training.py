@@ -74,13 +74,20 @@ def studied_examples(paths: tuple[Path, ...] = STUDIED_SETS) -> dict[str, list[s
         text = path.read_text(encoding="utf-8")
         for topic, items in yaml.safe_load(text)["topics"].items():
             examples.setdefault(topic_intent(topic), []).extend(items)
-        for line in text[text.index("\nout_of_catalog:"):].splitlines()[1:]:
+        for line in _outside_lines(text):
             if line.startswith("  - "):
                 question, _, comment = line.partition("# source:")
                 label = _outside_label(comment)
                 if label is not None:
                     examples.setdefault(label, []).append(yaml.safe_load(question.strip())[0])
     return examples
+
+
+def _outside_lines(text: str) -> list[str]:
+    """The lines of a question set's out_of_catalog list, up to the next top-level key (the topics may follow it)."""
+    lines = text[text.index("\nout_of_catalog:") + 1:].splitlines()[1:]
+    end = next((i for i, line in enumerate(lines) if line[:1].isalpha()), len(lines))
+    return lines[:end]
 
 
 _NEAR_MISS = re.compile(r"near-miss(?: \(([a-z0-9 -]+)\))?\s*$")

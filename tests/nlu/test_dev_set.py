@@ -1,5 +1,6 @@
 """The development sets (nlu/dev/, round 4; nlu/dev5/, round 5): written blind, then studied, and training data
 since round 7 (nlu/training.py STUDIED_SETS). They stay apart from the tuning set, the held-out sets and each other.
+Round 9's long stories (nlu/dev9/) train since round 10; round 10's set (nlu/dev10/) is studied, not trained on.
 """
 import re
 
@@ -12,6 +13,7 @@ from nlu.evaluation import (
     DEV_SET,
     EVAL_SET,
     HELD_OUT_SETS,
+    STORIES_SET,
     UNTRAINED_DEV_SETS,
     load_questions,
     near_duplicates,
@@ -91,3 +93,11 @@ def test_a_dev_set_not_trained_on_is_apart_from_the_training_data_and_the_tuning
     examples = [e for intent_examples in training_examples(catalog).values() for e in intent_examples]
     assert near_duplicates(texts, examples) == []
     assert near_duplicates(texts, [q.text for q in load_questions(EVAL_SET)]) == []
+
+
+def test_the_long_stories_train_under_their_topics_only():
+    """Round 9's stories (nlu/dev9/) list no question outside the catalog, before their topics: none of the topic
+    lines may be read as one."""
+    examples = studied_examples((STORIES_SET,))
+    assert set(examples) == {intents.topic_intent(q.topic) for q in load_questions(STORIES_SET)}
+    assert sum(map(len, examples.values())) == len(load_questions(STORIES_SET)) == 252
