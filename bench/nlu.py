@@ -22,6 +22,7 @@ import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import shutil  # noqa: E402
 import time  # noqa: E402
 
 from bench.nlu_report import Measured, SetResult, machine, render  # noqa: E402
@@ -40,7 +41,7 @@ from nlu.evaluation import (  # noqa: E402
 )
 from nlu.meaning import catalog_reader  # noqa: E402
 from nlu.server import RasaServer  # noqa: E402
-from nlu.training import prepare, train  # noqa: E402
+from nlu.training import prepare, rasa_env, train  # noqa: E402
 
 CONFIGS = {"a": ROOT / "bench" / "configs" / "a_recommended.yml", "b": ROOT / "bench" / "configs" / "b_sparse.yml",
            "c": ROOT / "bench" / "configs" / "c_segmented.yml", "d": ROOT / "config.yml"}
@@ -61,8 +62,10 @@ def train_timed(label: str, config: Path, retrain: bool) -> tuple[Path, float | 
     build = ROOT / "build" / "bench" / label
     model = MODELS / f"{prepare(catalog, build, config).model_name}.tar.gz"
     sidecar = model.with_suffix("").with_suffix(".train.json")
-    if retrain and model.exists():
-        model.unlink()
+    if retrain:
+        model.unlink(missing_ok=True)
+        # Rasa's cache would serve the components it has seen: a cold training time needs it empty.
+        shutil.rmtree(rasa_env()["RASA_CACHE_DIRECTORY"], ignore_errors=True)
     started = time.perf_counter()
     model, trained = train(catalog, MODELS, RASA_VENV, build, config=config)
     if trained:
@@ -142,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", action="append", metavar="LABEL=PATH",
                         help="pipelines to compare (default: a, b, c from bench/configs/ and d=config.yml)")
     parser.add_argument("--retrain", nargs="*", metavar="LABEL",
-                        help="train again to measure training time (the given pipelines, else all)")
+                        help="train again, with Rasa's cache emptied, to measure a cold training time (the given "
+                             "pipelines, else all)")
     parser.add_argument("--held-out", action="store_true",
                         help="also score the held-out sets (only when a change is finished)")
     parser.add_argument("--errors", action="store_true",

@@ -8,6 +8,7 @@ as typed. Pure Python: the sentence featurizer (Rasa, Python 3.10) learns and ap
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -26,6 +27,13 @@ def has_diacritics(word: str) -> bool:
 
 def typed_without_diacritics(words: list[str]) -> bool:
     return bool(words) and sum(map(has_diacritics, words)) < TYPED_WITH_DIACRITICS * len(words)
+
+
+def typed_plain(text: str) -> bool:
+    """The same judgement on the words as typed, before abbreviations are expanded: "quen mk vneid" is typed
+    without diacritics, though its normalized words ("quen mật khẩu vneid") carry them half the time."""
+    typed = [word for word in re.findall(r"\w+", text.lower()) if not word.isdigit()]
+    return bool(typed) and sum(map(has_diacritics, typed)) < TYPED_WITH_DIACRITICS * len(typed)
 
 
 class Accents:
@@ -62,10 +70,10 @@ class Accents:
     def from_json(cls, data: dict) -> "Accents":
         return cls(data["spellings"], {(a, b): n for a, b, n in data["pairs"]})
 
-    def restore(self, words: list[str]) -> list[str]:
+    def restore(self, words: list[str], plain: bool | None = None) -> list[str]:
         """The words with the most likely spelling of each word typed without diacritics, if the message
-        was typed without them; else the words unchanged."""
-        if not typed_without_diacritics(words):
+        was typed without them (plain, when the caller knows it from the typed text); else the words unchanged."""
+        if not (typed_without_diacritics(words) if plain is None else plain):
             return list(words)
         options = [self._options(word) for word in words]
         # best[spelling] = (log-probability of the best path ending in it, the spelling before it)

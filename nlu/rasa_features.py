@@ -22,7 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu import normalizer
-from nlu.accents import Accents
+from nlu.accents import Accents, typed_plain
 from nlu.clauses import asking_words
 from nlu.fingerprint import component_sources_digest
 from nlu.rasa_components import NORMALIZED_WORDS, TYPED_TEXT
@@ -112,23 +112,25 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         if words is None:
             text = message.get(TEXT)
             return text if isinstance(text, str) else None
-        spell = self._speller(restore)
         typed = message.get(TYPED_TEXT)
+        spell = self._speller(restore, typed if isinstance(typed, str) else None)
         if self._asking and self._max_tokens and isinstance(typed, str) and not self._fits(spell(words)):
             words = asking_words(typed, self._head_words, lambda chosen: self._fits(spell(chosen))) or words
         return self._shortened(self._embedded(spell(words)))
 
-    def _speller(self, restore: bool) -> Callable[[List[str]], List[str]]:
-        """The words with their diacritics restored (or as they are), each word list restored once."""
+    def _speller(self, restore: bool, typed: Optional[str]) -> Callable[[List[str]], List[str]]:
+        """The words with their diacritics restored (or as they are), each word list restored once; whether the
+        message was typed without diacritics is judged on the typed text when there is one."""
         accents = self._accents
         if not restore or accents is None:
             return list
+        plain = None if typed is None else typed_plain(typed)
         restored: Dict[tuple, List[str]] = {}
 
         def spell(words: List[str]) -> List[str]:
             key = tuple(words)
             if key not in restored:
-                restored[key] = accents.restore(words)
+                restored[key] = accents.restore(words, plain)
             return restored[key]
         return spell
 

@@ -1,7 +1,7 @@
 """Diacritics put back on messages typed without them (nlu/accents.py), as the sentence embedding sees them."""
 import json
 
-from nlu.accents import Accents, typed_without_diacritics
+from nlu.accents import Accents, typed_plain, typed_without_diacritics
 from nlu.evaluation import EVAL_SET, load_questions, training_examples
 from nlu.normalizer import fold, words
 
@@ -36,6 +36,15 @@ def test_expanded_abbreviations_do_not_make_a_message_look_accented():
     typed = words("dang ky tai khoan ko dc")
     assert typed[-2:] == ["không", "được"] and typed_without_diacritics(typed)
     assert _restored(_accents(), "dang ky tai khoan ko dc") == "đăng ký tài khoản không được"
+
+
+def test_how_a_message_was_typed_is_judged_on_the_words_as_typed():
+    # "mk" expands to "mật khẩu": half the normalized words carry diacritics, none of the typed ones did.
+    normalized = words("quen mk vneid")
+    assert not typed_without_diacritics(normalized) and typed_plain("quen mk vneid")
+    assert " ".join(_accents().restore(normalized, typed_plain("quen mk vneid"))) == "quên mật khẩu vneid"
+    assert not typed_plain("Đăng ký tai nhà được không") and not typed_plain("đc ko")
+    assert typed_plain("toi ko bik dk vneid muc 2") and not typed_plain("") and not typed_plain("1900 0368")
 
 
 def test_sentences_typed_without_diacritics_teach_no_spelling():
