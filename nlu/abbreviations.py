@@ -114,7 +114,7 @@ WORDS: dict[str, str] = {
     "hcm": "hồ chí minh",
     # apps, networks and banks
     "zl": "zalo", "fb": "facebook", "mess": "messenger", "ytb": "youtube", "gg": "google", "ggplay": "google play",
-    "wf": "wifi", "dichvucong": "dịch vụ công", "vcb": "vietcombank", "tcb": "techcombank", "vietcom": "vietcombank",
+    "wf": "wifi", "vcb": "vietcombank", "tcb": "techcombank", "vietcom": "vietcombank",
     # misspellings and words run together
     "vietel": "viettel", "mobiphone": "mobifone", "vinafone": "vinaphone", "viettinbank": "vietinbank",
     "argibank": "agribank", "youtobe": "youtube", "apstore": "app store", "camon": "cảm ơn", "cảmơn": "cảm ơn",

@@ -19,7 +19,7 @@ from nlu.tones import place_tone
     ("Đăng Ký VNeID!!!", "đăng ký vneid"), ("dạ 😀 cảm ơn 🙏", "dạ cảm ơn"),
     ("tiếp...", "tiếp"), ("đcccc", "được"), ("ạaaaa", "ạ"), ("okkkk", "ok"), ("xoong", "xoong"),
     ("tra cứu", "tra cứu"), ("tra cuu", "tra cuu"), ("bưu điện", "bưu điện"),  # "ưu" is no stretched "ư"
-    ("dichvucong.gov.vn", "dịch vụ công gov vn"), ("1900 0368", "1900 0368"),
+    ("dichvucong.gov.vn", "dichvucong gov vn"), ("1900 0368", "1900 0368"),
     # abbreviations and teencode
     ("ko", "không"), ("k", "không"), ("hok", "không"), ("kg", "không"), ("dc", "được"),
     ("đc", "được"), ("mk", "mật khẩu"), ("sđt", "số điện thoại"), ("sdt", "số điện thoại"),
