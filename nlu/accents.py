@@ -32,8 +32,7 @@ def typed_without_diacritics(words: list[str]) -> bool:
 def typed_plain(text: str) -> bool:
     """The same judgement on the words as typed, before abbreviations are expanded: "quen mk vneid" is typed
     without diacritics, though its normalized words ("quen mật khẩu vneid") carry them half the time."""
-    typed = [word for word in re.findall(r"\w+", text.lower()) if not word.isdigit()]
-    return bool(typed) and sum(map(has_diacritics, typed)) < TYPED_WITH_DIACRITICS * len(typed)
+    return typed_without_diacritics([word for word in re.findall(r"\w+", text.lower()) if not word.isdigit()])
 
 
 class Accents:

@@ -113,8 +113,9 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             text = message.get(TEXT)
             return text if isinstance(text, str) else None
         typed = message.get(TYPED_TEXT)
-        spell = self._speller(restore, typed if isinstance(typed, str) else None)
-        if self._asking and self._max_tokens and isinstance(typed, str) and not self._fits(spell(words)):
+        typed = typed if isinstance(typed, str) else None
+        spell = self._speller(restore, typed)
+        if self._asking and self._max_tokens and typed is not None and not self._fits(spell(words)):
             words = asking_words(typed, self._head_words, lambda chosen: self._fits(spell(chosen))) or words
         return self._shortened(self._embedded(spell(words)))
 
