@@ -60,7 +60,7 @@ class RasaServer:
                    "--model", str(self.model), "--interface", "127.0.0.1", "--port", str(self.port),
                    "--auth-token", self.token]
         with open(self.log_file, "ab") as log:
-            self.process = process = subprocess.Popen(command, cwd=ROOT, env=rasa_env(), stdout=log,
+            self.process = process = subprocess.Popen(command, cwd=ROOT, env=rasa_env(serving=True), stdout=log,
                                                       stderr=subprocess.STDOUT, start_new_session=True,
                                                       preexec_fn=_die_with_parent)
         self._wait_ready(process)

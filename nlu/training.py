@@ -41,17 +41,26 @@ class TrainingFailed(Exception):
 # machine (p95 23 ms against 28-32 ms by default, 25 ms at 100,000; sleeping at once, OMP_WAIT_POLICY=PASSIVE,
 # 34-36 ms): bench/nlu.py, docs/NLU.md round 5. An operator's own GOMP_SPINCOUNT wins.
 OPENMP_SPIN = "10000"
+# How many OpenMP threads the sentence embedding uses while Rasa serves. Two threads parse the tuning set's
+# questions in 13 ms (p95 27 ms) on an idle 2-core machine, but as soon as the other core is busy (the bot
+# answering a crowd, the database, a push) every parallel region waits for a thread the scheduler has not run yet:
+# 127 ms (p95 152 ms). One thread parses in 21 ms (p95 43 ms) whatever the other core does, and leaves it to the
+# bot (in process, 2026-12-08; docs/NLU.md round 11). Training keeps every thread: nothing waits on it. An
+# operator's own OMP_NUM_THREADS wins.
+SERVING_THREADS = "1"
 
 
-def rasa_env() -> dict[str, str]:
+def rasa_env(serving: bool = False) -> dict[str, str]:
     """The environment for Rasa processes: no telemetry, quiet TensorFlow, our code importable, OpenMP threads
-    that sleep soon when idle."""
+    that sleep soon when idle, and one of them while serving."""
     env = dict(os.environ)
     env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
                RASA_CACHE_DIRECTORY=str(ROOT / "build" / "rasa-cache"),
                SQLALCHEMY_SILENCE_UBER_WARNING="1", PYTHONWARNINGS="ignore",
                PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
     env.setdefault("GOMP_SPINCOUNT", OPENMP_SPIN)
+    if serving:
+        env.setdefault("OMP_NUM_THREADS", SERVING_THREADS)
     return env
 
 
