@@ -15,16 +15,16 @@ from nlu.meaning import catalog_reader
 
 pytestmark = pytest.mark.nlu
 
-# docs/NLU.md reports, for config.yml (round 10, 2026-12-08 02:01): tuning 96.9% / 96.2% / 97.5% / 98.6% rejected;
-# held-out 95.1% / 95.0% / 95.4% / 96.8%; second held-out 94.5% / 95.0% / 94.0% / 93.2%; third held-out 88.7% /
-# 87.5% / 90.6% / 93.8%; fourth held-out 88.8% / 91.6% / 84.0% / 88.3% (accuracy, with and without diacritics,
-# rejection).
+# docs/NLU.md reports, for config.yml (round 11, 2026-12-08): tuning 96.9% / 96.9% / 96.9% / 99.3% rejected;
+# held-out 95.1% / 94.5% / 96.3% / 96.8%; second held-out 94.5% / 95.4% / 93.4% / 94.0%; third held-out 90.6% /
+# 88.8% / 93.3% / 95.5%; fourth held-out 88.2% / 91.3% / 82.9% / 90.1% (accuracy, with and without diacritics,
+# rejection). Round 11 raised the third set's floors and the fourth's rejection, where it gained.
 FLOORS = {
     "tuning": {"accuracy": 0.94, "with diacritics": 0.94, "without diacritics": 0.93, "rejection": 0.95},
     "held-out": {"accuracy": 0.92, "with diacritics": 0.92, "without diacritics": 0.92, "rejection": 0.91},
     "held-out 2": {"accuracy": 0.88, "with diacritics": 0.90, "without diacritics": 0.86, "rejection": 0.89},
-    "held-out 3": {"accuracy": 0.86, "with diacritics": 0.86, "without diacritics": 0.87, "rejection": 0.90},
-    "held-out 4": {"accuracy": 0.85, "with diacritics": 0.88, "without diacritics": 0.80, "rejection": 0.85},
+    "held-out 3": {"accuracy": 0.87, "with diacritics": 0.86, "without diacritics": 0.90, "rejection": 0.92},
+    "held-out 4": {"accuracy": 0.85, "with diacritics": 0.88, "without diacritics": 0.80, "rejection": 0.87},
 }
 SETS = {"tuning": EVAL_SET, **HELD_OUT}
 
