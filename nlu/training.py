@@ -45,7 +45,7 @@ OPENMP_SPIN = "10000"
 # questions in 13 ms (p95 27 ms) on an idle 2-core machine, but as soon as the other core is busy (the bot
 # answering a crowd, the database, a push) every parallel region waits for a thread the scheduler has not run yet:
 # 127 ms (p95 152 ms). One thread parses in 21 ms (p95 43 ms) whatever the other core does, and leaves it to the
-# bot (in process, 2026-12-08; docs/NLU.md round 11). Training keeps every thread: nothing waits on it. An
+# bot (in process, load 0.8-1.1, the busy core a shell loop; 2026-12-08, docs/NLU.md round 11). Training keeps every thread: nothing waits on it. An
 # operator's own OMP_NUM_THREADS wins.
 SERVING_THREADS = "1"
 
